@@ -1,4 +1,4 @@
-"""Statutory days off derived from the 2019 Labour Code (Art. 112 and Art. 111(3)) for years without an imported schedule."""
+"""Statutory days off per Labour Code 2019 Art. 112 and 111(3), for years lacking a schedule."""
 
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ def _statutory_holidays(
     elif national_day_extra == "after":
         extra = datetime.date(year, 9, 3)
     else:
-        raise ValueError(f"national_day_extra must be 'before' or 'after', not {national_day_extra!r}")
+        raise ValueError(
+            f"national_day_extra must be 'before' or 'after', not {national_day_extra!r}"
+        )
 
     mung1 = tet(year, tz)
     days: list[tuple[datetime.date, str]] = [(datetime.date(year, 1, 1), NEW_YEAR)]
@@ -88,9 +90,13 @@ def derive_statutory(
     `rest_weekdays` uses date.weekday() numbering (Monday 0 .. Sunday 6).
     Raises ValueError for an unknown `national_day_extra` or an impossible
     rest-day set (every weekday resting would leave no day for compensation).
+    Two holidays on one date (Giỗ Tổ on 30/4: rare, none in 2021-2100) are
+    both listed; the coincidence itself earns no extra day.
     """
     if not rest_weekdays <= frozenset(range(7)) or len(rest_weekdays) == 7:
-        raise ValueError(f"rest_weekdays must be a proper subset of 0..6, got {sorted(rest_weekdays)}")
+        raise ValueError(
+            f"rest_weekdays must be a proper subset of 0..6, got {sorted(rest_weekdays)}"
+        )
 
     holidays = _statutory_holidays(year, tz, national_day_extra)
     entries = [DayEntry(d, name, DayKind.HOLIDAY, provisional=True) for d, name in holidays]

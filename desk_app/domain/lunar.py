@@ -1,4 +1,4 @@
-"""Vietnamese lunar calendar after Hồ Ngọc Đức's public algorithm (time zone as a parameter)."""
+"""Vietnamese lunar calendar after Hồ Ngọc Đức's public algorithm, time zone as a parameter."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def _sun_sector(day_number: int, tz: float) -> int:
 
 @lru_cache(maxsize=1024)
 def _month11_start(year: int, tz: float) -> int:
-    """Day number of the start of lunar month 11, the month holding the winter solstice of `year`."""
+    """Day number starting lunar month 11, the month holding the winter solstice of `year`."""
     off = _jdn(datetime.date(year, 12, 31)) - 2415021
     k = math.floor(off / _SYNODIC_MONTH)
     nm = _new_moon_day(k, tz)
