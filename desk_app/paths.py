@@ -1,0 +1,49 @@
+"""Where the desk keeps its files: one AppPaths value, relocatable by DESK_APP_HOME."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+ENV_HOME = "DESK_APP_HOME"
+
+
+def resources_dir() -> Path:
+    """The bundled ``resources/`` folder, from a source checkout or a PyInstaller bundle."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    home: Path
+
+    @classmethod
+    def from_environment(cls) -> AppPaths:
+        """DESK_APP_HOME if set (tests, a portable USB install), else the user data directory."""
+        override = os.environ.get(ENV_HOME)
+        if override:
+            return cls(Path(override).expanduser())
+        return cls(Path(platformdirs.user_data_dir("desk-app", appauthor=False)))
+
+    @property
+    def database(self) -> Path:
+        return self.home / "desk.sqlite3"
+
+    @property
+    def receipts(self) -> Path:
+        return self.home / "receipts"
+
+    @property
+    def backups(self) -> Path:
+        return self.home / "backups"
+
+    @property
+    def demo_database(self) -> Path:
+        return self.home / "demo" / "demo.sqlite3"

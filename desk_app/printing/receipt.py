@@ -1,0 +1,141 @@
+"""Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip), two copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from desk_app.domain.desk import DeskProfile
+from desk_app.domain.dossier import Dossier, ReturnMethod
+from desk_app.domain.text import format_vnd, nfc
+from desk_app.printing import layout
+from desk_app.printing.layout import Geometry, Styles, labelled, para, text, time_phrase
+from desk_app.printing.qr import RECEIPT_DOCUMENT_NAME, receipt_qr_payload
+
+TITLE = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+COPY_MARKS = ("Liên 1: Lưu tại Bộ phận Một cửa", "Liên 2: Giao người nộp hồ sơ")
+REPRINT_MARK = "BẢN IN LẠI"
+# Column shares of the documents table: STT, Tên giấy tờ, Hình thức, Số lượng.
+_COLUMNS = (0.08, 0.55, 0.25, 0.12)
+
+
+def ledger_book(dossier: Dossier) -> str:
+    """The ledger book: one a year per desk, "2026/Q1"."""
+    return f"{dossier.ledger_year}/Q{dossier.desk_no}"
+
+
+def ledger_entry(dossier: Dossier) -> str:
+    """The entry number in the book, numbered from 01 each year."""
+    return f"{dossier.ledger_no:02d}"
+
+
+def return_place(dossier: Dossier, profile: DeskProfile) -> str:
+    """Where the citizen registered to collect the result; the desk may name its counter."""
+    if dossier.return_method is ReturnMethod.DESK and profile.collect_at.strip():
+        return profile.collect_at
+    return dossier.return_method.label
+
+
+def _intro(dossier: Dossier, profile: DeskProfile) -> str:
+    # The unit is configured in capitals for the header; a sentence wants "Bộ phận … xã Tân Phú".
+    unit = nfc(profile.unit_name).capitalize()
+    return f"{unit} {layout.in_sentence(profile.commune)} tiếp nhận hồ sơ của:"
+
+
+def _applicant(dossier: Dossier, styles: Styles) -> list[Flowable]:
+    person = dossier.applicant
+    lines: list[Flowable] = [labelled("Ông/Bà", person.name, styles.body, bold=True)]
+    # Empty fields are left out rather than dotted: the slip is printed, not filled by hand.
+    if person.id_number:
+        lines.append(labelled("Số định danh cá nhân", person.id_number, styles.body))
+    if person.address:
+        lines.append(labelled("Địa chỉ", person.address, styles.body))
+    contact = [f"{label}: {text(value)}" for label, value in
+               (("Số điện thoại", person.phone), ("Email", person.email)) if value]
+    if contact:
+        lines.append(Paragraph("&#160;&#160;&#160; ".join(contact), styles.body))
+    return lines
+
+
+def _documents(dossier: Dossier, geom: Geometry, styles: Styles) -> list[Flowable]:
+    if not dossier.documents:
+        return []
+    rows: list[list[Flowable]] = [
+        [para(h, styles.cell_head) for h in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]
+    ]
+    for number, doc in enumerate(dossier.documents, start=1):
+        rows.append(
+            [
+                para(str(number), styles.cell_center),
+                para(doc.name, styles.cell),
+                para(doc.form.label, styles.cell_center),
+                para(str(doc.count), styles.cell_center),
+            ]
+        )
+    return [
+        para("Thành phần hồ sơ:", styles.body),
+        layout.grid_table(geom, rows, _COLUMNS),
+        Spacer(1, geom.pt(4)),
+    ]
+
+
+def render_receipt(
+    dossier: Dossier, profile: DeskProfile, *, issued_at: dt.datetime, reprint: bool = False
+) -> bytes:
+    """Mẫu 01 as PDF bytes: Liên 1 (kept) and Liên 2 (citizen), each starting its own page.
+
+    The form is dated the day of reception; ``issued_at`` (this printing) goes into the QR,
+    so a reprint shows when it was made. A5 unless the desk prints on A4.
+    """
+    payload = receipt_qr_payload(dossier, profile, issued_at)
+
+    def make_copy(geom: Geometry, styles: Styles, index: int) -> list[Flowable]:
+        body = styles.body
+        story: list[Flowable] = [
+            layout.header(
+                geom,
+                styles,
+                profile,
+                number=f"{ledger_entry(dossier)}/{ledger_book(dossier)}",
+                day=dossier.received_at.date(),
+                qr_payload=payload,
+            ),
+            layout.copy_mark(geom, styles, COPY_MARKS[index], reprint=reprint),
+            *layout.title_block(styles, TITLE, [("Mã hồ sơ", dossier.code)]),
+            Spacer(1, geom.pt(6)),
+            para(_intro(dossier, profile), body),
+            *_applicant(dossier, styles),
+            labelled("Nội dung yêu cầu giải quyết", dossier.procedure_name, body, bold=True),
+            *_documents(dossier, geom, styles),
+            labelled("Số lượng hồ sơ", f"{dossier.sets} bộ", body),
+            labelled("Thời gian giải quyết hồ sơ theo quy định", dossier.statutory_time, body),
+            labelled("Thời gian nhận hồ sơ", time_phrase(dossier.received_at), body),
+            Paragraph(
+                f"<b>{text('Thời gian trả kết quả giải quyết hồ sơ')}: "
+                f"{text(time_phrase(dossier.due_at))}</b>",
+                body,
+            ),
+            labelled("Đăng ký nhận kết quả tại", return_place(dossier, profile), body),
+            Paragraph(
+                f"Vào Sổ theo dõi hồ sơ, Quyển số: {text(ledger_book(dossier))}, "
+                f"Số thứ tự: {text(ledger_entry(dossier))}",
+                body,
+            ),
+        ]
+        if dossier.fee_vnd > 0:
+            fee = format_vnd(dossier.fee_vnd)
+            if dossier.fee_detail.strip():
+                fee += f" ({nfc(dossier.fee_detail)})"
+            story.append(labelled("Phí, lệ phí", fee, body))
+        story.append(
+            layout.signatures(geom, styles, "Người nộp hồ sơ", "Người tiếp nhận hồ sơ", dossier.receiver)
+        )
+        return story
+
+    return layout.render_copies(
+        make_copy,
+        paper=profile.paper,
+        meta=layout.PdfMeta(title=RECEIPT_DOCUMENT_NAME, author=profile.unit_name, subject=dossier.code),
+        continuation_labels=[f"Mã hồ sơ: {dossier.code} - {mark}" for mark in COPY_MARKS],
+    )

@@ -1,0 +1,212 @@
+"""The desk's use cases that the GUI and the command line both call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
+from desk_app.domain.catalogue import Catalogue, Procedure
+from desk_app.domain.catalogue_io import parse_csv, parse_json
+from desk_app.domain.codes import check_desk_no, check_unit_code
+from desk_app.domain.desk import DeskProfile, PaperSize
+from desk_app.domain.dossier import Dossier
+from desk_app.domain.errors import DomainError
+from desk_app.domain.holidays import DayEntry
+from desk_app.domain.schedule_io import parse_schedule_csv
+from desk_app.domain.text import nfc
+from desk_app.paths import resources_dir
+from desk_app.services import config
+from desk_app.store.store import Store
+
+Clock = Callable[[], dt.datetime]
+
+
+class NotConfigured(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "not_configured",
+            "Quầy chưa được cài đặt. Hãy chạy: desk-app init --commune … --authority … --unit-code … --desk …",
+        )
+
+
+def local_clock(offset_minutes: int = config.DEFAULT_UTC_OFFSET) -> Clock:
+    zone = dt.timezone(dt.timedelta(minutes=offset_minutes))
+    return lambda: dt.datetime.now(zone).replace(microsecond=0)
+
+
+class Desk:
+    """One desk: its store, its clock and the person at the counter, passed in once."""
+
+    def __init__(self, store: Store, *, clock: Clock | None = None, actor: str = "desk") -> None:
+        self.store = store
+        offset = int(store.setting(config.UTC_OFFSET_KEY, config.DEFAULT_UTC_OFFSET))
+        self.zone = dt.timezone(dt.timedelta(minutes=offset))
+        self.clock = clock or local_clock(offset)
+        self.actor = actor
+        self._calendar: WorkCalendar | None = None
+
+    # configuration --------------------------------------------------------------------------
+
+    @property
+    def configured(self) -> bool:
+        return self.store.setting(config.PROFILE_KEY) is not None
+
+    def profile(self) -> DeskProfile:
+        data = self.store.setting(config.PROFILE_KEY)
+        if data is None:
+            raise NotConfigured()
+        return config.profile_from_dict(data)
+
+    def desk_id(self) -> str:
+        profile = self.profile()
+        return f"{profile.unit_code}#{profile.desk_no}"
+
+    def initialise(
+        self,
+        *,
+        commune: str,
+        authority: str,
+        unit_code: str,
+        desk_no: int,
+        place: str | None = None,
+        unit_name: str | None = None,
+        paper: str = PaperSize.A5.value,
+        calendar: CalendarSettings | None = None,
+    ) -> DeskProfile:
+        """Configure the desk and seed the catalogue and holidays shipped in resources/."""
+        commune, authority = nfc(commune), nfc(authority)
+        if not commune or not authority:
+            raise DomainError("profile_required", "Cần nhập tên xã và dòng cơ quan chủ quản.")
+        try:
+            paper_size = PaperSize(paper.upper())
+        except ValueError:
+            raise DomainError("invalid_paper", "Khổ giấy chỉ có A5 hoặc A4.", field="paper") from None
+        profile = DeskProfile(
+            commune=commune,
+            authority=authority.upper(),
+            unit_code=check_unit_code(nfc(unit_code)),
+            desk_no=check_desk_no(desk_no),
+            place=nfc(place or commune),
+            paper=paper_size,
+            **({"unit_name": nfc(unit_name).upper()} if unit_name else {}),
+        )
+        now = self.clock()
+        with self.store.transaction():
+            self.store.put_settings(
+                {
+                    config.PROFILE_KEY: config.profile_to_dict(profile),
+                    config.CALENDAR_KEY: config.calendar_to_dict(calendar or self.calendar_settings()),
+                }
+            )
+            if self.store.catalogue_version() is None:
+                self._import_catalogue(self._read_catalogue(resources_dir() / "catalogue" / "catalogue.json"), now)
+            if not self.store.calendar_schedules():
+                shipped = (resources_dir() / "calendar" / "holidays.csv").read_text(encoding="utf-8")
+                for year, entries in parse_schedule_csv(shipped).items():
+                    self.store.replace_calendar_year(year, entries, "resources/calendar/holidays.csv")
+            self._audit("desk.initialise", "desk", profile.unit_code, config.profile_to_dict(profile), now)
+        self._calendar = None
+        return profile
+
+    def calendar_settings(self) -> CalendarSettings:
+        return config.calendar_from_dict(self.store.setting(config.CALENDAR_KEY))
+
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = WorkCalendar(self.calendar_settings(), self.store.calendar_schedules())
+        return self._calendar
+
+    def _audit(self, action: str, entity: str, entity_id: str, detail: dict, at: dt.datetime) -> None:
+        self.store.add_audit(actor=self.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at)
+
+    # calendar -------------------------------------------------------------------------------
+
+    def import_calendar(self, path: Path) -> dict[int, int]:
+        """Import a schedule file; each year in it replaces that year. Returns days per year."""
+        years = parse_schedule_csv(_read_text(path))
+        now = self.clock()
+        with self.store.transaction():
+            for year, entries in years.items():
+                self.store.replace_calendar_year(year, entries, path.name)
+            self._audit("calendar.import", "calendar", path.name, {"years": sorted(years)}, now)
+        self._calendar = None
+        return {year: len(entries) for year, entries in years.items()}
+
+    def calendar_year(self, year: int) -> list[DayEntry]:
+        return self.calendar().entries(year)
+
+    def due(self, procedure_code: str, received_at: dt.datetime, *, extension_days: int = 0) -> DueResult:
+        procedure = self.procedure(procedure_code)
+        if procedure.time is None:
+            raise DomainError(
+                "no_processing_time",
+                f"Danh mục chưa có thời hạn giải quyết của thủ tục {procedure.code}; hãy nhập ngày hẹn trả.",
+            )
+        if extension_days > procedure.max_extension_days:
+            raise DomainError(
+                "extension_too_long",
+                f"Thủ tục này chỉ được gia hạn tối đa {procedure.max_extension_days} ngày làm việc.",
+            )
+        return self.calendar().due(
+            self.localise(received_at), procedure.time, same_day=procedure.same_day,
+            extra_working_days=extension_days,
+        )
+
+    def localise(self, moment: dt.datetime) -> dt.datetime:
+        """A naive time is the desk's local wall clock; an aware one is converted to it."""
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.zone)
+        return moment.astimezone(self.zone)
+
+    # catalogue ------------------------------------------------------------------------------
+
+    def procedures(self, query: str = "", *, on: dt.date | None = None) -> list[Procedure]:
+        """Procedures in force, most used first, filtered by a diacritic-free query."""
+        day = on or self.clock().date()
+        return [p for p in self.store.procedures() if p.in_force(day) and p.matches(query)]
+
+    def procedure(self, code: str) -> Procedure:
+        procedure = self.store.procedure(nfc(code))
+        if procedure is None:
+            raise DomainError("unknown_procedure", f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
+        return procedure
+
+    def _read_catalogue(self, path: Path) -> Catalogue:
+        text = _read_text(path)
+        if path.suffix.lower() == ".csv":
+            return parse_csv(text, version=path.stem)
+        return parse_json(text, default_version=path.stem)
+
+    def _import_catalogue(self, catalogue: Catalogue, now: dt.datetime) -> None:
+        self.store.import_catalogue(catalogue, at=now)
+        self._audit("catalogue.import", "catalogue", catalogue.version, {"procedures": len(catalogue.procedures)}, now)
+
+    def import_catalogue(self, path: Path) -> Catalogue:
+        catalogue = self._read_catalogue(path)
+        with self.store.transaction():
+            self._import_catalogue(catalogue, self.clock())
+        return catalogue
+
+    # dossiers -------------------------------------------------------------------------------
+
+    def dossier(self, code: str) -> Dossier:
+        dossier = self.store.dossier(nfc(code))
+        if dossier is None:
+            raise DomainError("unknown_dossier", f"Không tìm thấy hồ sơ mã '{code}'.")
+        return dossier
+
+    def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
+        return self.store.search(nfc(text), limit=limit)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DomainError("file_not_found", f"Không tìm thấy tệp {path}.") from None
+    except UnicodeDecodeError:
+        raise DomainError("not_utf8", f"Tệp {path} không phải văn bản UTF-8.") from None
+    except OSError as exc:
+        raise DomainError("cannot_read", f"Không đọc được tệp {path}: {exc.strerror}.") from None

@@ -1,0 +1,187 @@
+"""Receiving a dossier: validate, allocate its code, compute its appointment, commit, then print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, replace
+
+from desk_app.domain import codes
+from desk_app.domain.catalogue import FeeKind
+from desk_app.domain.dossier import Channel, Dossier, ReceivedDocument, ReturnMethod, Sex, Status
+from desk_app.domain.errors import DomainError, ValidationErrors
+from desk_app.domain.fees import quote
+from desk_app.domain.text import nfc
+from desk_app.domain.validation import clean_applicant
+from desk_app.services.desk import Desk
+
+
+@dataclass(frozen=True)
+class ReceptionRequest:
+    """What the receptionist typed. Optional values None mean "not given"."""
+
+    procedure_code: str
+    name: str
+    id_number: str | None = None
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    phone: str | None = None
+    address: str | None = None
+    email: str | None = None
+    channel: Channel = Channel.DIRECT
+    received_at: dt.datetime | None = None  # None: now
+    sets: int = 1
+    pages: int = 1
+    copies: int = 1
+    documents: tuple[ReceivedDocument, ...] | None = None  # None: the catalogue's mandatory ones
+    fee_vnd: int | None = None  # the amount for a fee set by the provincial council
+    extension_days: int = 0
+    due_at: dt.datetime | None = None  # only where the catalogue has no processing time
+    return_method: ReturnMethod = ReturnMethod.DESK
+
+
+@dataclass(frozen=True)
+class Reception:
+    dossier: Dossier
+    dossier_id: int
+    fee_receipt_no: str | None
+
+
+def _check_counts(request: ReceptionRequest) -> None:
+    errors = []
+    for value, field, label in (
+        (request.sets, "sets", "Số bộ hồ sơ"),
+        (request.pages, "pages", "Số trang"),
+        (request.copies, "copies", "Số bản"),
+    ):
+        if not 1 <= value <= 10_000:
+            errors.append(DomainError("invalid_count", f"{label} phải từ 1 đến 10.000.", field=field))
+    if request.extension_days < 0:
+        errors.append(DomainError("invalid_extension", "Số ngày gia hạn không được âm.", field="extension_days"))
+    if errors:
+        raise ValidationErrors(errors)
+
+
+def receive(desk: Desk, request: ReceptionRequest) -> Reception:
+    """Register a complete dossier.
+
+    One transaction writes the dossier, its documents, its fee, an outbox event and an audit
+    entry; nothing is printed before it commits, so every printed receipt is on disk.
+    """
+    profile = desk.profile()
+    now = desk.clock()
+    received_at = desk.localise(request.received_at) if request.received_at else now
+    applicant = clean_applicant(
+        name=request.name,
+        id_number=request.id_number,
+        birth_date=request.birth_date,
+        sex=request.sex,
+        phone=request.phone,
+        address=request.address,
+        email=request.email,
+        today=received_at.date(),
+    )
+    _check_counts(request)
+    procedure = desk.procedure(request.procedure_code)
+    if not procedure.in_force(received_at.date()):
+        raise DomainError("procedure_not_in_force", f"Thủ tục {procedure.code} không còn hiệu lực vào ngày tiếp nhận.")
+    if procedure.time is None:
+        if request.due_at is None:
+            raise DomainError(
+                "due_required",
+                f"Danh mục chưa có thời hạn giải quyết của thủ tục {procedure.code}; hãy nhập ngày hẹn trả.",
+                field="due_at",
+            )
+        due_at, due_reason, statutory = desk.localise(request.due_at), "hẹn theo ngày nhập tay", "theo ngày hẹn"
+        if due_at <= received_at:
+            raise DomainError("due_before_receipt", "Ngày hẹn trả phải sau thời điểm tiếp nhận.", field="due_at")
+    else:
+        result = desk.due(procedure.code, received_at, extension_days=request.extension_days)
+        due_at, due_reason = result.due_at, result.reason
+        statutory = "Trong ngày" if procedure.same_day else procedure.time.label()
+    fee = quote(
+        procedure, channel=request.channel.value, on=received_at.date(),
+        pages=request.pages, copies=request.copies, local_amount=request.fee_vnd,
+    )
+    if request.fee_vnd is not None and fee.rule is not None and fee.rule.kind is not FeeKind.LOCAL:
+        raise DomainError("fee_fixed", "Mức phí của thủ tục này đã quy định, không nhập tay.", field="fee_vnd")
+    documents = request.documents
+    if documents is None:
+        documents = tuple(ReceivedDocument(d.name, d.form, d.count) for d in procedure.documents if d.mandatory)
+    documents = tuple(replace(d, name=nfc(d.name)) for d in documents)
+    if any(not d.name or d.count < 1 for d in documents):
+        raise DomainError("invalid_document", "Mỗi giấy tờ cần có tên và số lượng từ 1 trở lên.", field="documents")
+
+    desk_id = desk.desk_id()
+    with desk.store.transaction():
+        day = received_at.strftime("%y%m%d")
+        sequence = desk.store.take_code_sequence(
+            day, profile.desk_no, lambda last: codes.next_sequence(profile.desk_no, last)
+        )
+        code = str(codes.DossierCode(profile.unit_code, received_at.date(), sequence))
+        dossier = Dossier(
+            code=code,
+            procedure_code=procedure.code,
+            procedure_name=procedure.name,
+            applicant=applicant,
+            channel=request.channel,
+            received_at=received_at,
+            due_at=due_at,
+            due_reason=due_reason,
+            status=Status.RECEIVED,
+            documents=documents,
+            sets=request.sets,
+            pages=request.pages,
+            copies=request.copies,
+            fee_vnd=fee.amount,
+            fee_detail=fee.detail,
+            statutory_time=statutory,
+            ledger_year=received_at.year,
+            ledger_no=desk.store.take_ledger_no(received_at.year, profile.desk_no),
+            desk_no=profile.desk_no,
+            return_method=request.return_method,
+            uuid=str(uuid.uuid4()),
+            receiver=desk.actor,
+        )
+        dossier_id = desk.store.insert_dossier(dossier)
+        receipt_no = None
+        if fee.amount > 0:
+            receipt_no = f"BL{dossier.ledger_year}-{dossier.desk_no:02d}-{dossier.ledger_no:05d}"
+            desk.store.add_fee(dossier_id, amount=fee.amount, detail=fee.detail, receipt_no=receipt_no, at=now)
+        desk.store.add_event(
+            desk_id=desk_id, entity="dossier", entity_id=dossier.uuid, kind="dossier.received",
+            payload=event_payload(dossier), at=now,
+        )
+        desk.store.add_audit(
+            actor=desk.actor, action="dossier.receive", entity="dossier", entity_id=code,
+            detail={"procedure": procedure.code, "fee_vnd": fee.amount}, at=now,
+        )
+    return Reception(dossier, dossier_id, receipt_no)
+
+
+def event_payload(dossier: Dossier) -> dict:
+    """The outbox payload of a received dossier: what the hub needs to follow it."""
+    a = dossier.applicant
+    return {
+        "uuid": dossier.uuid,
+        "code": dossier.code,
+        "procedure_code": dossier.procedure_code,
+        "procedure_name": dossier.procedure_name,
+        "applicant": {
+            "name": a.name,
+            "id_number": a.id_number,
+            "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+            "sex": a.sex.value if a.sex else None,
+            "phone": a.phone,
+            "address": a.address,
+            "email": a.email,
+        },
+        "channel": dossier.channel.value,
+        "received_at": dossier.received_at.isoformat(timespec="seconds"),
+        "due_at": dossier.due_at.isoformat(timespec="seconds"),
+        "fee_vnd": dossier.fee_vnd,
+        "documents": [{"name": d.name, "form": d.form.value, "count": d.count} for d in dossier.documents],
+        "ledger": {"year": dossier.ledger_year, "desk": dossier.desk_no, "no": dossier.ledger_no},
+    }
+
+

@@ -1,0 +1,138 @@
+"""Ordered, named, transactional schema migrations of the desk database."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+desk_migrations = Migrations("desk_app")
+
+
+@desk_migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL            -- JSON
+        );
+        CREATE TABLE calendar_days (
+            date TEXT PRIMARY KEY,         -- YYYY-MM-DD
+            year INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('holiday', 'compensatory', 'swapped_workday')),
+            provisional INTEGER NOT NULL DEFAULT 0,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX calendar_days_year ON calendar_days(year);
+        CREATE TABLE catalogue_versions (
+            version TEXT PRIMARY KEY,
+            imported_at TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            procedure_count INTEGER NOT NULL
+        );
+        CREATE TABLE procedures (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            field TEXT NOT NULL DEFAULT '',
+            catalogue_version TEXT NOT NULL REFERENCES catalogue_versions(version),
+            body TEXT NOT NULL,            -- the procedure as catalogue JSON
+            search_key TEXT NOT NULL,      -- folded code, name and field
+            use_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE code_sequences (
+            day TEXT NOT NULL,             -- YYMMDD of the codes
+            desk_no INTEGER NOT NULL,
+            last_issued INTEGER NOT NULL,
+            PRIMARY KEY (day, desk_no)
+        );
+        CREATE TABLE ledger_sequences (
+            year INTEGER NOT NULL,
+            desk_no INTEGER NOT NULL,
+            last_no INTEGER NOT NULL,
+            PRIMARY KEY (year, desk_no)
+        );
+        CREATE TABLE dossiers (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE,
+            official_code TEXT UNIQUE,     -- issued later by the provincial system
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,  -- as it was when received
+            statutory_time TEXT NOT NULL,
+            applicant_name TEXT NOT NULL,
+            id_number TEXT,
+            birth_date TEXT,
+            sex TEXT CHECK (sex IN ('nam', 'nu')),
+            phone TEXT,
+            address TEXT,
+            email TEXT,
+            channel TEXT NOT NULL CHECK (channel IN ('direct', 'online', 'postal')),
+            return_method TEXT NOT NULL DEFAULT 'desk',
+            received_at TEXT NOT NULL,     -- ISO 8601 with offset
+            due_at TEXT NOT NULL,
+            due_reason TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            sets INTEGER NOT NULL DEFAULT 1,
+            pages INTEGER NOT NULL DEFAULT 1,
+            copies INTEGER NOT NULL DEFAULT 1,
+            fee_vnd INTEGER NOT NULL DEFAULT 0,
+            fee_detail TEXT NOT NULL DEFAULT '',
+            ledger_year INTEGER NOT NULL,
+            ledger_no INTEGER NOT NULL,
+            desk_no INTEGER NOT NULL,
+            receiver TEXT NOT NULL DEFAULT '',
+            receipt_prints INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (ledger_year, desk_no, ledger_no)
+        );
+        CREATE INDEX dossiers_received ON dossiers(received_at);
+        CREATE INDEX dossiers_due ON dossiers(status, due_at);
+        CREATE INDEX dossiers_procedure ON dossiers(procedure_code);
+        CREATE TABLE dossier_documents (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            form TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 1)
+        );
+        CREATE INDEX dossier_documents_dossier ON dossier_documents(dossier_id);
+        CREATE TABLE fees (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            amount_vnd INTEGER NOT NULL CHECK (amount_vnd >= 0),
+            detail TEXT NOT NULL,
+            receipt_no TEXT,
+            collected_at TEXT NOT NULL
+        );
+        CREATE INDEX fees_dossier ON fees(dossier_id);
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- per-desk sequence: never reused
+            event_uuid TEXT NOT NULL UNIQUE,
+            desk_id TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,          -- JSON
+            payload_hash TEXT NOT NULL,     -- sha256 of payload
+            device_time TEXT NOT NULL,
+            pushed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX audit_entity ON audit(entity, entity_id);
+        -- Folded text (no diacritics, đ→d) is written by the store, so the index needs no
+        -- custom SQL function and any SQLite tool can still open the file.
+        CREATE VIRTUAL TABLE dossier_search USING fts5(
+            code, applicant_name, id_number, phone, procedure,
+            tokenize = "unicode61 remove_diacritics 2"
+        );
+        """
+    )

@@ -1,0 +1,103 @@
+"""Conversion between table rows and domain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from desk_app.domain.catalogue import DocForm
+from desk_app.domain.dossier import (
+    Applicant,
+    Channel,
+    Dossier,
+    ReceivedDocument,
+    ReturnMethod,
+    Sex,
+    Status,
+)
+from desk_app.domain.text import fold
+
+
+def dossier_row(d: Dossier) -> dict[str, Any]:
+    a = d.applicant
+    return {
+        "uuid": d.uuid,
+        "code": d.code,
+        "official_code": d.official_code,
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure_name,
+        "statutory_time": d.statutory_time,
+        "applicant_name": a.name,
+        "id_number": a.id_number,
+        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+        "sex": a.sex.value if a.sex else None,
+        "phone": a.phone,
+        "address": a.address,
+        "email": a.email,
+        "channel": d.channel.value,
+        "return_method": d.return_method.value,
+        "received_at": d.received_at.isoformat(timespec="seconds"),
+        "due_at": d.due_at.isoformat(timespec="seconds"),
+        "due_reason": d.due_reason,
+        "status": d.status.value,
+        "sets": d.sets,
+        "pages": d.pages,
+        "copies": d.copies,
+        "fee_vnd": d.fee_vnd,
+        "fee_detail": d.fee_detail,
+        "ledger_year": d.ledger_year,
+        "ledger_no": d.ledger_no,
+        "desk_no": d.desk_no,
+        "receiver": d.receiver,
+    }
+
+
+def search_row(d: Dossier) -> dict[str, str]:
+    """The folded text the full-text index holds for one dossier."""
+    a = d.applicant
+    return {
+        "code": fold(" ".join(filter(None, [d.code, d.official_code]))),
+        "applicant_name": fold(a.name),
+        "id_number": a.id_number or "",
+        "phone": a.phone or "",
+        "procedure": fold(f"{d.procedure_code} {d.procedure_name}"),
+    }
+
+
+def dossier_from_row(row: dict[str, Any], documents: list[dict[str, Any]]) -> Dossier:
+    applicant = Applicant(
+        name=row["applicant_name"],
+        id_number=row["id_number"],
+        birth_date=dt.date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+        sex=Sex(row["sex"]) if row["sex"] else None,
+        phone=row["phone"],
+        address=row["address"],
+        email=row["email"],
+    )
+    return Dossier(
+        code=row["code"],
+        procedure_code=row["procedure_code"],
+        procedure_name=row["procedure_name"],
+        applicant=applicant,
+        channel=Channel(row["channel"]),
+        received_at=dt.datetime.fromisoformat(row["received_at"]),
+        due_at=dt.datetime.fromisoformat(row["due_at"]),
+        due_reason=row["due_reason"],
+        status=Status(row["status"]),
+        documents=tuple(
+            ReceivedDocument(doc["name"], DocForm(doc["form"]), doc["count"]) for doc in documents
+        ),
+        sets=row["sets"],
+        pages=row["pages"],
+        copies=row["copies"],
+        fee_vnd=row["fee_vnd"],
+        fee_detail=row["fee_detail"],
+        statutory_time=row["statutory_time"],
+        ledger_year=row["ledger_year"],
+        ledger_no=row["ledger_no"],
+        desk_no=row["desk_no"],
+        return_method=ReturnMethod(row["return_method"]),
+        official_code=row["official_code"],
+        uuid=row["uuid"],
+        receiver=row["receiver"],
+    )

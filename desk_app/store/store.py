@@ -1,0 +1,296 @@
+"""The store façade: the only place that speaks SQL to the desk database."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desk_app.domain.catalogue import Catalogue, Procedure
+from desk_app.domain.catalogue_io import procedure_from_dict, procedure_to_dict
+from desk_app.domain.dossier import Dossier
+from desk_app.domain.holidays import DayEntry, DayKind
+from desk_app.domain.text import search_tokens
+from desk_app.store.connection import classify, connect
+from desk_app.store.rows import dossier_from_row, dossier_row, search_row
+
+
+class Store:
+    """Intention-revealing reads and writes over one desk database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        return cls(connect(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit: everything inside commits together or not at all."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.DatabaseError as exc:
+            raise classify(exc) from exc
+
+    # settings -------------------------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def settings(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM settings")}
+
+    def put_settings(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            self.db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value, ensure_ascii=False)],
+            )
+
+    # calendar -------------------------------------------------------------------------------
+
+    def replace_calendar_year(self, year: int, entries: Iterable[DayEntry], source: str) -> None:
+        """An imported schedule replaces whatever the year held (derived or older import)."""
+        self.db.execute("DELETE FROM calendar_days WHERE year = ?", [year])
+        self.db["calendar_days"].insert_all(
+            {
+                "date": e.date.isoformat(),
+                "year": year,
+                "name": e.name,
+                "kind": e.kind.value,
+                "provisional": int(e.provisional),
+                "source": source,
+            }
+            for e in entries
+        )
+
+    def calendar_schedules(self) -> dict[int, list[DayEntry]]:
+        years: dict[int, list[DayEntry]] = {}
+        rows = self.db.execute("SELECT date, year, name, kind, provisional FROM calendar_days ORDER BY date")
+        for day, year, name, kind, provisional in rows:
+            entry = DayEntry(dt.date.fromisoformat(day), name, DayKind(kind), bool(provisional))
+            years.setdefault(year, []).append(entry)
+        return years
+
+    # catalogue ------------------------------------------------------------------------------
+
+    def import_catalogue(self, catalogue: Catalogue, *, at: dt.datetime) -> None:
+        """Replace the procedure list by this catalogue version; use counts survive."""
+        counts = dict(self.db.execute("SELECT code, use_count FROM procedures").fetchall())
+        self.db["catalogue_versions"].upsert(
+            {
+                "version": catalogue.version,
+                "imported_at": at.isoformat(timespec="seconds"),
+                "source": catalogue.source,
+                "procedure_count": len(catalogue.procedures),
+            },
+            pk="version",
+        )
+        self.db.execute("DELETE FROM procedures")
+        self.db["procedures"].insert_all(
+            {
+                "code": p.code,
+                "name": p.name,
+                "field": p.field,
+                "catalogue_version": catalogue.version,
+                "body": json.dumps(procedure_to_dict(p), ensure_ascii=False),
+                "search_key": p.search_key,
+                "use_count": counts.get(p.code, 0),
+            }
+            for p in catalogue.procedures
+        )
+
+    def catalogue_version(self) -> str | None:
+        row = self.db.execute("SELECT version FROM catalogue_versions ORDER BY imported_at DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def procedures(self) -> list[Procedure]:
+        """All procedures, the commune's most used first, then by name."""
+        rows = self.db.execute("SELECT body FROM procedures ORDER BY use_count DESC, code")
+        return [procedure_from_dict(json.loads(body)) for (body,) in rows]
+
+    def procedure(self, code: str) -> Procedure | None:
+        row = self.db.execute("SELECT body FROM procedures WHERE code = ?", [code]).fetchone()
+        return procedure_from_dict(json.loads(row[0])) if row else None
+
+    # sequences ------------------------------------------------------------------------------
+
+    def take_code_sequence(self, day: str, desk_no: int, next_of: Any) -> int:
+        """Reserve the next daily dossier sequence of this desk; ``next_of(last)`` picks it."""
+        row = self.db.execute(
+            "SELECT last_issued FROM code_sequences WHERE day = ? AND desk_no = ?", [day, desk_no]
+        ).fetchone()
+        number = int(next_of(row[0] if row else None))
+        self.db.execute(
+            "INSERT INTO code_sequences(day, desk_no, last_issued) VALUES (?, ?, ?) "
+            "ON CONFLICT(day, desk_no) DO UPDATE SET last_issued = excluded.last_issued",
+            [day, desk_no, number],
+        )
+        return number
+
+    def take_ledger_no(self, year: int, desk_no: int) -> int:
+        """Entries in the yearly ledger book of this desk are numbered from 1."""
+        row = self.db.execute(
+            "SELECT last_no FROM ledger_sequences WHERE year = ? AND desk_no = ?", [year, desk_no]
+        ).fetchone()
+        number = (row[0] if row else 0) + 1
+        self.db.execute(
+            "INSERT INTO ledger_sequences(year, desk_no, last_no) VALUES (?, ?, ?) "
+            "ON CONFLICT(year, desk_no) DO UPDATE SET last_no = excluded.last_no",
+            [year, desk_no, number],
+        )
+        return number
+
+    # dossiers -------------------------------------------------------------------------------
+
+    def insert_dossier(self, dossier: Dossier) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO dossiers ({}) VALUES ({})".format(
+                ", ".join(dossier_row(dossier)), ", ".join("?" for _ in dossier_row(dossier))
+            ),
+            list(dossier_row(dossier).values()),
+        )
+        dossier_id = int(cursor.lastrowid or 0)
+        self.db["dossier_documents"].insert_all(
+            {"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form.value, "count": d.count}
+            for i, d in enumerate(dossier.documents, start=1)
+        )
+        self.db["dossier_search"].insert({"rowid": dossier_id, **search_row(dossier)})
+        self.db.execute(
+            "UPDATE procedures SET use_count = use_count + 1 WHERE code = ?", [dossier.procedure_code]
+        )
+        return dossier_id
+
+    def dossier_id(self, code: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM dossiers WHERE code = ? OR official_code = ?", [code, code]
+        ).fetchone()
+        return row[0] if row else None
+
+    def dossier(self, code: str) -> Dossier | None:
+        dossier_id = self.dossier_id(code)
+        return None if dossier_id is None else self._load([dossier_id])[0]
+
+    def _load(self, ids: list[int]) -> list[Dossier]:
+        if not ids:
+            return []
+        marks = ",".join("?" for _ in ids)
+        cursor = self.db.execute(f"SELECT * FROM dossiers WHERE id IN ({marks})", ids)
+        columns = [c[0] for c in cursor.description]
+        rows = {r["id"]: r for r in (dict(zip(columns, values)) for values in cursor)}
+        docs: dict[int, list[dict[str, Any]]] = {}
+        cursor = self.db.execute(
+            f"SELECT dossier_id, name, form, count FROM dossier_documents WHERE dossier_id IN ({marks}) "
+            "ORDER BY dossier_id, position",
+            ids,
+        )
+        for dossier_id, name, form, count in cursor:
+            docs.setdefault(dossier_id, []).append({"name": name, "form": form, "count": count})
+        return [dossier_from_row(rows[i], docs.get(i, [])) for i in ids if i in rows]
+
+    def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
+        """Dossiers whose code, applicant, ID, phone or procedure start with every word of ``text``.
+
+        Both sides are folded (NFC, no diacritics, đ→d), so "dang" finds "Đặng".
+        """
+        tokens = search_tokens(text)
+        if not tokens:
+            return []
+        match = " ".join(f'"{t}"*' for t in tokens)
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                [match, limit],
+            )
+        ]
+        return self._load(ids)
+
+    def count_dossiers(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM dossiers").fetchone()[0])
+
+    def add_fee(self, dossier_id: int, *, amount: int, detail: str, receipt_no: str | None, at: dt.datetime) -> None:
+        self.db["fees"].insert(
+            {
+                "dossier_id": dossier_id,
+                "amount_vnd": amount,
+                "detail": detail,
+                "receipt_no": receipt_no,
+                "collected_at": at.isoformat(timespec="seconds"),
+            }
+        )
+
+    def fee_receipt_no(self, dossier_id: int) -> str | None:
+        row = self.db.execute("SELECT receipt_no FROM fees WHERE dossier_id = ?", [dossier_id]).fetchone()
+        return row[0] if row else None
+
+    def receipt_print_count(self, dossier_id: int) -> int:
+        return int(self.db.execute("SELECT receipt_prints FROM dossiers WHERE id = ?", [dossier_id]).fetchone()[0])
+
+    def count_receipt_print(self, dossier_id: int) -> int:
+        """Record one more printing of the receipt; returns how many times it has been printed."""
+        self.db.execute("UPDATE dossiers SET receipt_prints = receipt_prints + 1 WHERE id = ?", [dossier_id])
+        return int(self.db.execute("SELECT receipt_prints FROM dossiers WHERE id = ?", [dossier_id]).fetchone()[0])
+
+    # events ---------------------------------------------------------------------------------
+
+    def add_event(
+        self, *, desk_id: str, entity: str, entity_id: str, kind: str, payload: dict[str, Any], at: dt.datetime
+    ) -> int:
+        """Append a change to the outbox, for the hub; same transaction as the change."""
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        cursor = self.db.execute(
+            "INSERT INTO outbox(event_uuid, desk_id, entity, entity_id, kind, payload, payload_hash, device_time) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                str(uuid.uuid4()), desk_id, entity, entity_id, kind, body,
+                hashlib.sha256(body.encode()).hexdigest(), at.isoformat(timespec="seconds"),
+            ],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def add_audit(
+        self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime
+    ) -> None:
+        self.db["audit"].insert(
+            {
+                "at": at.isoformat(timespec="seconds"),
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "detail": json.dumps(detail, ensure_ascii=False),
+            }
+        )
+
+    def count_rows(self, table: str) -> int:
+        if table not in {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search"}:
+            raise ValueError(table)
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # maintenance ----------------------------------------------------------------------------
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy through SQLite's backup API (never a file copy of a WAL database)."""
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(str(destination))
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()

@@ -1,0 +1,33 @@
+import unicodedata
+
+from desk_app.domain.text import fold, format_vnd, nfc, search_tokens
+
+
+def test_nfc_turns_decomposed_input_into_precomposed():
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hoà")
+    assert nfd != "Nguyễn Thị Hoà"
+    assert nfc(nfd) == "Nguyễn Thị Hoà"
+    assert unicodedata.is_normalized("NFC", nfc(nfd))
+
+
+def test_nfc_collapses_spaces():
+    assert nfc("  Trần   Văn\tBa ") == "Trần Văn Ba"
+
+
+def test_fold_strips_marks_and_folds_d_bar():
+    assert fold("Đặng Đình Đức") == "dang dinh duc"
+    assert fold("đăng ký khai sinh") == "dang ky khai sinh"
+
+
+def test_fold_equates_old_and_new_tone_placement_and_nfd():
+    assert fold("hoà") == fold("hòa") == fold(unicodedata.normalize("NFD", "hòa")) == "hoa"
+    assert fold("thuý") == fold("thúy")
+
+
+def test_search_tokens_split_codes():
+    assert search_tokens("000.21.33.H49-250715-0007") == ["000", "21", "33", "h49", "250715", "0007"]
+
+
+def test_money_format():
+    assert format_vnd(1_000_000) == "1.000.000 đ"
+    assert format_vnd(0) == "0 đ"
