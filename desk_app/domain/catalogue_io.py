@@ -49,9 +49,27 @@ def _date(value: Any, what: str) -> dt.date | None:
         raise _RowError(f"{what} '{value}' không phải ngày dạng YYYY-MM-DD") from None
 
 
+_TRUE = {"1", "true", "yes", "co", "có"}
+_FALSE = {"0", "false", "no", "khong", "không", ""}
+
+
+def _bool(value: Any, what: str) -> bool:
+    """Strict yes/no: a typo must not silently become "yes"."""
+    if isinstance(value, bool):
+        return value
+    text = nfc(str(value)).lower() if value is not None else ""
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _RowError(f"{what} '{value}' phải là có/không (true/false, 1/0)")
+
+
 def _int(value: Any, what: str, *, minimum: int = 0) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise _RowError(f"{what} '{value}' không phải số nguyên")
     try:
-        number = int(value)
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
     except (TypeError, ValueError):
         raise _RowError(f"{what} '{value}' không phải số nguyên") from None
     if number < minimum:
@@ -71,9 +89,18 @@ def _fee(raw: dict[str, Any]) -> FeeRule:
     if not isinstance(raw, dict):
         raise _RowError("mỗi quy tắc phí phải là một đối tượng JSON")
     kind = _enum(FeeKind, raw.get("kind"), "Loại phí")
+    raw_tiers = raw.get("tiers") or []
+    if not isinstance(raw_tiers, list) or not all(isinstance(t, dict) for t in raw_tiers):
+        raise _RowError("tiers phải là danh sách các bậc {from_page, amount}")
+    channels = raw.get("channels") or []
+    if isinstance(channels, str):
+        channels = [channels]
+    bad = [c for c in channels if c not in ("direct", "online", "postal")]
+    if bad:
+        raise _RowError(f"kênh '{bad[0]}' không hợp lệ (chọn: direct, online, postal)")
     tiers = tuple(
         PageTier(_int(t.get("from_page"), "Trang bắt đầu", minimum=1), _int(t.get("amount"), "Mức phí"))
-        for t in raw.get("tiers", ())
+        for t in raw_tiers
     )
     if kind is FeeKind.PER_PAGE and not tiers:
         raise _RowError("phí theo trang cần ít nhất một bậc (tiers)")
@@ -83,10 +110,10 @@ def _fee(raw: dict[str, Any]) -> FeeRule:
     return FeeRule(
         kind=kind,
         amount=_int(raw.get("amount", 0), "Mức phí"),
-        per_copy=bool(raw.get("per_copy", False)),
+        per_copy=_bool(raw.get("per_copy", False), "per_copy"),
         tiers=tiers,
         cap_per_copy=None if cap is None else _int(cap, "Mức trần"),
-        channels=tuple(raw.get("channels", ())),
+        channels=tuple(channels),
         effective_from=_date(raw.get("effective_from"), "Ngày hiệu lực phí"),
         effective_to=_date(raw.get("effective_to"), "Ngày hết hiệu lực phí"),
         note=nfc(str(raw.get("note", ""))),
@@ -94,6 +121,8 @@ def _fee(raw: dict[str, Any]) -> FeeRule:
 
 
 def _document(raw: dict[str, Any]) -> RequiredDocument:
+    if not isinstance(raw, dict):
+        raise _RowError("mỗi giấy tờ phải là một đối tượng {name, form, count}")
     name = nfc(str(raw.get("name", "")))
     if not name:
         raise _RowError("giấy tờ thiếu tên")
@@ -101,12 +130,14 @@ def _document(raw: dict[str, Any]) -> RequiredDocument:
         name=name,
         form=_enum(DocForm, raw.get("form", DocForm.ORIGINAL.value), "Hình thức giấy tờ"),
         count=_int(raw.get("count", 1), "Số lượng giấy tờ", minimum=1),
-        mandatory=bool(raw.get("mandatory", True)),
+        mandatory=_bool(raw.get("mandatory", True), "Bắt buộc"),
     )
 
 
 def procedure_from_dict(raw: dict[str, Any]) -> Procedure:
     """Build one procedure from its JSON shape; raises ValueError with a Vietnamese message."""
+    if raw.get("code") is not None and not isinstance(raw.get("code"), str):
+        raise _RowError("mã thủ tục phải là chuỗi (số như 2.000720 mất chữ số 0 cuối)")
     code = nfc(str(raw.get("code") or ""))
     name = nfc(str(raw.get("name") or ""))
     if not code:
@@ -120,8 +151,8 @@ def procedure_from_dict(raw: dict[str, Any]) -> Procedure:
             value = Decimal(str(time_raw.get("value")))
         except (InvalidOperation, AttributeError):
             raise _RowError("thời hạn giải quyết không phải số") from None
-        if value < 0:
-            raise _RowError("thời hạn giải quyết không được âm")
+        if not value.is_finite() or value < 0:
+            raise _RowError("thời hạn giải quyết phải là số không âm")
         time = ProcessingTime(value, _enum(TimeUnit, time_raw.get("unit"), "Đơn vị thời hạn"))
     fees = raw.get("fees") or [{"kind": "free"}]
     documents = raw.get("documents") or []
@@ -132,7 +163,7 @@ def procedure_from_dict(raw: dict[str, Any]) -> Procedure:
         name=name,
         field=nfc(str(raw.get("field") or "")),
         time=time,
-        same_day=bool(raw.get("same_day", False)),
+        same_day=_bool(raw.get("same_day", False), "Trả trong ngày"),
         fees=tuple(_fee(f) for f in fees),
         documents=tuple(_document(d) for d in documents),
         legal_basis=nfc(str(raw.get("legal_basis") or "")),
@@ -187,6 +218,7 @@ def _check_unique(procedures: list[tuple[int, Procedure]], problems: list[tuple[
 
 def parse_json(text: str, *, default_version: str = "") -> Catalogue:
     """Parse ``{"version": ..., "procedures": [...]}``; problems carry the line of each object."""
+    text = text.lstrip("\ufeff")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -240,7 +272,7 @@ def _csv_row_to_dict(row: dict[str, str]) -> dict[str, Any]:
         if len(parts) > 2 and parts[2]:
             doc["count"] = parts[2]
         if len(parts) > 3 and parts[3]:
-            doc["mandatory"] = parts[3].lower() not in ("0", "no", "khong", "không")
+            doc["mandatory"] = parts[3]
         documents.append(doc)
     try:
         fees = json.loads(cell("fees")) if cell("fees") else [{"kind": "free"}]
@@ -251,7 +283,7 @@ def _csv_row_to_dict(row: dict[str, str]) -> dict[str, Any]:
         "name": cell("name"),
         "field": cell("field"),
         "time": None if cell("time_value") == "" else {"value": cell("time_value"), "unit": unit},
-        "same_day": cell("same_day").lower() in ("1", "yes", "true", "co", "có"),
+        "same_day": cell("same_day"),
         "max_extension_days": cell("max_extension_days") or 0,
         "fees": fees if isinstance(fees, list) else [fees],
         "documents": documents,
@@ -271,8 +303,10 @@ def parse_csv(text: str, *, version: str) -> Catalogue:
     problems: list[tuple[int, str]] = []
     parsed: list[tuple[int, Procedure]] = []
     line = 1
+    end_of_previous = reader.line_num  # the header's last line
     for row in reader:
-        line = reader.line_num
+        # A quoted cell may span lines: report the line where the record starts.
+        line, end_of_previous = end_of_previous + 1, reader.line_num
         try:
             parsed.append((line, procedure_from_dict(_csv_row_to_dict(row))))
         except _RowError as exc:

@@ -42,7 +42,13 @@ def quote(
     if pages < 1 or copies < 1:
         raise DomainError("invalid_pages", "Số trang và số bản phải từ 1 trở lên.")
     rule = next((r for r in procedure.fees if r.applies(channel, on)), None)
-    if rule is None or rule.kind is FeeKind.FREE:
+    if rule is None:
+        # Saying "free" here would under-collect silently; the catalogue has a gap to fix.
+        raise DomainError(
+            "fee_rule_missing",
+            f"Danh mục không có mức phí của thủ tục {procedure.code} cho kênh và ngày này; hãy cập nhật danh mục.",
+        )
+    if rule.kind is FeeKind.FREE:
         return FeeQuote(0, "Không thu phí, lệ phí", rule)
     if rule.kind is FeeKind.FLAT:
         if rule.per_copy:

@@ -27,8 +27,9 @@ def parse_schedule_csv(text: str) -> dict[int, list[DayEntry]]:
     problems: list[tuple[int, str]] = []
     years: dict[int, list[DayEntry]] = {}
     seen: dict[dt.date, int] = {}
+    end_of_previous = reader.line_num
     for row in reader:
-        line = reader.line_num
+        line, end_of_previous = end_of_previous + 1, reader.line_num
         try:
             day = dt.date.fromisoformat((row.get("date") or "").strip())
         except ValueError:

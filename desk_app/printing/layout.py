@@ -37,10 +37,10 @@ from desk_app.printing import fonts
 # The layout is designed in A4 millimetres and points and scaled to the page width, so A5 is the
 # same form at 1/√2. Font sizes follow NĐ 30/2020 (12–14 pt on A4).
 _PAGES = {PaperSize.A4: A4, PaperSize.A5: A5}
-_MARGINS_MM = (12.0, 10.0, 10.0, 12.0)  # left, right, top, bottom
-_QR_MM = 28.0  # ~20 mm on A5: a version-10 code keeps modules ≥ 0.3 mm for phone cameras
-_QR_GAP_MM = 2.0
-_NATIONAL_MM = 94.0  # right header column: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" at 12 pt
+_MARGINS_MM = (12.0, 9.0, 10.0, 12.0)  # left, right, top, bottom
+_QR_MM = 26.0  # ~18 mm on A5: with a 2-module border a version-10 code keeps modules ≈ 0.3 mm
+_QR_GAP_MM = 3.0
+_NATIONAL_MM = 90.0  # right header column: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" at 12 pt
 # Font densities tried in turn until one copy fits on one page; the last resort flows instead.
 DENSITIES = (1.0, 0.93, 0.86, 0.8)
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -149,16 +149,16 @@ def in_sentence(commune: str) -> str:
 def qr_code(payload: str, geom: Geometry) -> Drawing:
     """The TT 01/2023 QR as a square drawing (quiet zone included) sized for this page."""
     side = geom.mm(_QR_MM)
-    widget = QrCodeWidget(nfc(payload), barLevel="M", barWidth=side, barHeight=side, barBorder=4)
+    widget = QrCodeWidget(nfc(payload), barLevel="M", barWidth=side, barHeight=side, barBorder=2)
     drawing = Drawing(side, side)
     drawing.add(widget)
     return drawing
 
 
 def _fitted(line: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """One header line, shrunk down to 88% so it stays on one line; wraps beyond that."""
+    """One header line, shrunk down to 85% so it stays on one line; wraps beyond that."""
     wanted = pdfmetrics.stringWidth(nfc(line), style.fontName, style.fontSize)
-    factor = max(0.88, min(1.0, width / wanted)) if wanted else 1.0
+    factor = max(0.85, min(1.0, width / wanted)) if wanted else 1.0
     if factor < 1.0:
         size = style.fontSize * factor * 0.995  # stay just under the width despite rounding
         style = ParagraphStyle(style.name + "_fit", parent=style, fontSize=size, leading=size * 1.22)
@@ -185,7 +185,7 @@ def header(
     left: list[Flowable] = [
         _fitted(profile.authority.upper(), styles.head, left_w),
         _fitted(profile.unit_name.upper(), styles.head, left_w),
-        HRFlowable(width="35%", thickness=0.6, color="black", spaceBefore=rule_gap, spaceAfter=rule_gap),
+        HRFlowable(width="35%", thickness=0.6, color="black", hAlign="CENTER", spaceBefore=rule_gap, spaceAfter=rule_gap),
     ]
     if number:
         left.append(para(f"Số: {number}", styles.center))
@@ -193,7 +193,7 @@ def header(
     right: list[Flowable] = [
         _fitted(NATIONAL_NAME, styles.head, right_w),
         para(NATIONAL_MOTTO, styles.head),
-        HRFlowable(width=motto_w, thickness=0.6, color="black", spaceBefore=rule_gap, spaceAfter=rule_gap * 2),
+        HRFlowable(width=motto_w, thickness=0.6, color="black", hAlign="CENTER", spaceBefore=rule_gap, spaceAfter=rule_gap * 2),
         para(date_line(profile.place, day), styles.italic_center),
     ]
     table = Table([[qr_code(qr_payload, geom), left, right]], colWidths=[qr_w, left_w, right_w])

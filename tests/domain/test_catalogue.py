@@ -318,10 +318,6 @@ def test_csv_line_numbers_count_quoted_newlines_before_the_row() -> None:
     assert [line for line, _ in info.value.problems] == [4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalogue_io.parse_csv reports reader.line_num, the LAST line of a multi-line record",
-)
 def test_csv_bad_multiline_row_names_the_line_where_it_starts() -> None:
     text = "\n".join([HEADER, _row("A"), _row("B", unit="weeks", notes="ghi chú\nhai dòng")])
     with pytest.raises(CatalogueError) as info:
@@ -365,3 +361,43 @@ def test_csv_nfd_input_is_stored_nfc() -> None:
     assert cat.version == "bản thử"
     for value in _strings(cat):
         assert unicodedata.is_normalized("NFC", value)
+
+
+# Hardening found in review: malformed values are reported, never crash nor mean "yes".
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"documents": ["Tờ khai"]},
+        {"fees": [{"kind": "per_page", "tiers": [5]}]},
+        {"fees": [{"kind": "flat", "amount": 1000, "channels": ["fax"]}]},
+        {"same_day": "maybe"},
+        {"documents": [{"name": "Tờ khai", "count": 2.7}]},
+        {"documents": [{"name": "Tờ khai", "mandatory": "perhaps"}]},
+        {"code": 2.00072},
+        {"time": {"value": "NaN", "unit": "working_days"}},
+    ],
+)
+def test_malformed_values_are_row_errors(patch):
+    import json as _json
+
+    from desk_app.domain.catalogue_io import CatalogueError, parse_json
+
+    proc = {"code": "X.1", "name": "Thủ tục thử", "time": {"value": 1, "unit": "working_days"},
+            "documents": [{"name": "Tờ khai"}], "fees": [{"kind": "free"}]}
+    proc.update(patch)
+    with pytest.raises(CatalogueError) as err:
+        parse_json(_json.dumps({"version": "t", "procedures": [proc]}))
+    assert err.value.problems[0][0] >= 1
+
+
+def test_single_channel_string_and_bom_are_accepted():
+    import json as _json
+
+    from desk_app.domain.catalogue_io import parse_json
+
+    proc = {"code": "X.1", "name": "Thủ tục thử", "time": None, "documents": [{"name": "Đơn", "mandatory": "false"}],
+            "fees": [{"kind": "flat", "amount": 1000, "channels": "online"}, {"kind": "free"}]}
+    cat = parse_json("\ufeff" + _json.dumps({"version": "t", "procedures": [proc]}))
+    p = cat.procedures[0]
+    assert p.fees[0].channels == ("online",)
+    assert p.documents[0].mandatory is False

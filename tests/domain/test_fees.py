@@ -230,3 +230,18 @@ def test_local_fee_rejects_negative_amount() -> None:
 def test_local_amount_is_ignored_for_national_fees(catalogue: Catalogue) -> None:
     signature = _get(catalogue, "2.000884")
     assert quote(signature, channel="direct", on=ON, local_amount=99_000).amount == 10_000
+
+
+def test_no_applicable_rule_is_an_error_not_free():
+    import datetime as _dt
+
+    from desk_app.domain.catalogue import FeeKind, FeeRule, Procedure
+    from desk_app.domain.errors import DomainError
+    from desk_app.domain.fees import quote
+
+    online_only = Procedure(code="X", name="X", field="", time=None, same_day=False,
+                            fees=(FeeRule(FeeKind.FLAT, amount=5000, channels=("online",)),), documents=())
+    assert quote(online_only, channel="online", on=_dt.date(2026, 1, 1)).amount == 5000
+    with pytest.raises(DomainError) as err:
+        quote(online_only, channel="direct", on=_dt.date(2026, 1, 1))
+    assert err.value.code == "fee_rule_missing"
