@@ -1,0 +1,25 @@
+"""Every released schema, kept as a small real file, must migrate to the current one unharmed."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desk_app.store.migrations import desk_migrations
+from desk_app.store.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("desk-*.sqlite3")))
+def test_released_schema_migrates_and_keeps_its_dossiers(tmp_path, name):
+    path = tmp_path / name
+    shutil.copy(FIXTURES / name, path)
+    store = Store.open(path)
+    assert not desk_migrations.pending(store.db)
+    assert store.count_dossiers() == 2
+    found = store.search("dang thi hoa")
+    assert [d.applicant.name for d in found] == ["Đặng Thị Hoà"]
+    assert store.dossier("000.21.33.H49-261123-0001").fee_vnd == 10_000
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
