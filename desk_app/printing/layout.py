@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,8 +39,8 @@ from desk_app.printing import fonts
 # same form at 1/√2. Font sizes follow NĐ 30/2020 (12–14 pt on A4).
 _PAGES = {PaperSize.A4: A4, PaperSize.A5: A5}
 _MARGINS_MM = (12.0, 9.0, 10.0, 12.0)  # left, right, top, bottom
-_QR_MM = 26.0  # ~18 mm on A5: with a 2-module border a version-10 code keeps modules ≈ 0.3 mm
-_QR_GAP_MM = 3.0
+_QR_MM = 30.0  # ~21 mm on A5: a version-13 code (~290 bytes, level M) keeps modules ≈ 0.29 mm
+_QR_GAP_MM = 2.0
 _NATIONAL_MM = 90.0  # right header column: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" at 12 pt
 # Font densities tried in turn until one copy fits on one page; the last resort flows instead.
 DENSITIES = (1.0, 0.93, 0.86, 0.8)
@@ -149,20 +150,32 @@ def in_sentence(commune: str) -> str:
 def qr_code(payload: str, geom: Geometry) -> Drawing:
     """The TT 01/2023 QR as a square drawing (quiet zone included) sized for this page."""
     side = geom.mm(_QR_MM)
-    widget = QrCodeWidget(nfc(payload), barLevel="M", barWidth=side, barHeight=side, barBorder=2)
+    # Level M (15 % recovery) for a paper that lives in a pocket; the payload is already NFC.
+    widget = QrCodeWidget(payload, barLevel="M", barWidth=side, barHeight=side, barBorder=2)
     drawing = Drawing(side, side)
     drawing.add(widget)
     return drawing
 
 
 def _fitted(line: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """One header line, shrunk down to 85% so it stays on one line; wraps beyond that."""
-    wanted = pdfmetrics.stringWidth(nfc(line), style.fontName, style.fontSize)
-    factor = max(0.85, min(1.0, width / wanted)) if wanted else 1.0
-    if factor < 1.0:
-        size = style.fontSize * factor * 0.995  # stay just under the width despite rounding
+    """One header line, slightly shrunk to stay on one line; if that is not enough, broken into two
+    lines of similar width ("BỘ PHẬN TIẾP NHẬN / VÀ TRẢ KẾT QUẢ"), never leaving a lone word."""
+    value = nfc(line)
+
+    def measure(part: str) -> float:
+        return pdfmetrics.stringWidth(part, style.fontName, style.fontSize)
+
+    lines = [value]
+    if measure(value) * 0.9 > width:
+        words = value.split()
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        if splits:
+            lines = list(min(splits, key=lambda pair: max(measure(pair[0]), measure(pair[1]))))
+    widest = max(measure(part) for part in lines)
+    if widest > width:
+        size = style.fontSize * width / widest * 0.995  # just under the width despite rounding
         style = ParagraphStyle(style.name + "_fit", parent=style, fontSize=size, leading=size * 1.22)
-    return para(line, style)
+    return Paragraph("<br/>".join(escape(part) for part in lines), style)
 
 
 def header(
@@ -329,7 +342,9 @@ def _build(story: list[Flowable], geom: Geometry, meta: PdfMeta, pages: _Pages) 
         invariant=1,  # fixed dates and ids: identical input gives identical bytes
         pageTemplates=[PageTemplate("form", [frame], onPageEnd=on_page_end)],
     )
-    doc.build(story)
+    # The canvas starts in a built-in font unless told otherwise; name ours so no unembedded
+    # Helvetica reference ends up in the file.
+    doc.build(story, canvasmaker=functools.partial(Canvas, initialFontName=fonts.REGULAR))
     return out.getvalue(), doc.page
 
 
