@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,8 +24,20 @@ from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.store.connection import StoreError
 from desk_app.store.store import Store
 
+EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 3
+
+log = logging.getLogger(__name__)
+
+
+class PrintFailed(Exception):
+    """The dossier is saved but its paper could not be produced."""
+
+    def __init__(self, code: str, cause: Exception) -> None:
+        super().__init__(code)
+        self.code = code
+        self.cause = cause
 
 
 class _Parser(argparse.ArgumentParser):
@@ -183,7 +196,11 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         ))
         d = reception.dossier
         # The dossier is committed; a printing failure now loses nothing and can be retried with `print`.
-        receipt, fee = write_printout(print_receipt(desk, d.code), _receipt_path(args, db_path, d.code))
+        try:
+            receipt, fee = write_printout(print_receipt(desk, d.code), _receipt_path(args, db_path, d.code))
+        except Exception as exc:
+            log.exception("receipt failed after commit")
+            raise PrintFailed(d.code, exc) from exc
         _emit(args, dossier_json(d, receipt, fee),
               f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H:%M %d/%m/%Y} ({d.due_reason}).\n"
               f"Giấy tiếp nhận: {receipt}" + (f"\nBiên lai: {fee}" if fee else ""))
@@ -263,6 +280,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                      EXIT_BAD_INPUT)
     except StoreError as exc:
         return _fail(args, exc.code, exc.message, [], EXIT_ENVIRONMENT)
+    except PrintFailed as exc:
+        return _fail(args, "print_failed",
+                     f"Hồ sơ {exc.code} ĐÃ ĐƯỢC LƯU, nhưng không tạo được giấy tiếp nhận ({exc.cause}). "
+                     f"In lại bằng: desk-app print {exc.code}", [], EXIT_ENVIRONMENT)
+    except OSError as exc:
+        return _fail(args, "os_error", f"Không ghi/đọc được tệp: {exc.strerror or exc}", [], EXIT_ENVIRONMENT)
+    except Exception as exc:  # a bug: say so plainly, keep the trace for the maintainer
+        log.exception("unexpected error")
+        return _fail(args, "bug", f"Lỗi không mong đợi của phần mềm ({type(exc).__name__}: {exc}). "
+                     "Dữ liệu đã lưu không bị ảnh hưởng; hãy báo cho người bảo trì.", [], EXIT_BUG)
     finally:
         store.close()
 

@@ -15,6 +15,7 @@ from desk_app.domain.desk import DeskProfile
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.text import format_vnd, nfc
 from desk_app.printing import layout
+from desk_app.printing.document import PdfMeta, render_copies
 from desk_app.printing.layout import Geometry, Styles, labelled, text, time_phrase
 from desk_app.printing.qr import FEE_RECEIPT_DOCUMENT_NAME, fee_receipt_qr_payload
 from desk_app.printing.words import amount_in_words
@@ -53,9 +54,7 @@ def render_fee_receipt(
         ]
         if person.address:
             story.append(labelled("Địa chỉ", person.address, body))
-        story.append(
-            labelled("Nội dung thu", f"Phí, lệ phí giải quyết thủ tục {nfc(dossier.procedure_name)}", body)
-        )
+        story.append(labelled("Nội dung thu", dossier.procedure_name, body))
         if dossier.fee_detail.strip():
             story.append(labelled("Chi tiết", dossier.fee_detail, body))
         story += [
@@ -67,9 +66,9 @@ def render_fee_receipt(
         ]
         return story
 
-    return layout.render_copies(
+    return render_copies(
         make_copy,
         paper=profile.paper,
-        meta=layout.PdfMeta(title=FEE_RECEIPT_DOCUMENT_NAME, author=profile.unit_name, subject=dossier.code),
+        meta=PdfMeta(title=FEE_RECEIPT_DOCUMENT_NAME, author=profile.unit_name, subject=dossier.code),
         continuation_labels=[f"Số biên lai: {nfc(receipt_no)} - {mark}" for mark in COPY_MARKS],
     )

@@ -1,39 +1,23 @@
-"""Shared page pieces of the desk's forms: geometry, styles, header, QR, marks, signatures, build."""
+"""Shared page pieces of the desk's forms: geometry, styles, header, marks, tables, signatures."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    HRFlowable,
-    KeepTogether,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
-from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from desk_app.domain.desk import DeskProfile, PaperSize
 from desk_app.domain.text import nfc
 from desk_app.printing import fonts
+from desk_app.printing.qr import qr_drawing
 
 # The layout is designed in A4 millimetres and points and scaled to the page width, so A5 is the
 # same form at 1/√2. Font sizes follow NĐ 30/2020 (12–14 pt on A4).
@@ -42,8 +26,7 @@ _MARGINS_MM = (12.0, 9.0, 10.0, 12.0)  # left, right, top, bottom
 _QR_MM = 30.0  # ~21 mm on A5: a version-13 code (~290 bytes, level M) keeps modules ≈ 0.29 mm
 _QR_GAP_MM = 2.0
 _NATIONAL_MM = 90.0  # right header column: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" at 12 pt
-# Font densities tried in turn until one copy fits on one page; the last resort flows instead.
-DENSITIES = (1.0, 0.93, 0.86, 0.8)
+_COLUMN_GAP_MM = 3.0  # keeps the authority line from running into the national name
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
@@ -147,35 +130,27 @@ def in_sentence(commune: str) -> str:
     return value[:1].lower() + value[1:]
 
 
-def qr_code(payload: str, geom: Geometry) -> Drawing:
-    """The TT 01/2023 QR as a square drawing (quiet zone included) sized for this page."""
-    side = geom.mm(_QR_MM)
-    # Level M (15 % recovery) for a paper that lives in a pocket; the payload is already NFC.
-    widget = QrCodeWidget(payload, barLevel="M", barWidth=side, barHeight=side, barBorder=2)
-    drawing = Drawing(side, side)
-    drawing.add(widget)
-    return drawing
-
-
-def _fitted(line: str, style: ParagraphStyle, width: float) -> Paragraph:
-    """One header line, slightly shrunk to stay on one line; if that is not enough, broken into two
-    lines of similar width ("BỘ PHẬN TIẾP NHẬN / VÀ TRẢ KẾT QUẢ"), never leaving a lone word."""
-    value = nfc(line)
+def _header_lines(lines: Sequence[str], style: ParagraphStyle, width: float) -> list[Paragraph]:
+    """Bold header lines sharing one size: a line that is too wide is broken into two of similar
+    width ("BỘ PHẬN TIẾP NHẬN / VÀ TRẢ KẾT QUẢ", never a lone word), then all shrink to fit."""
 
     def measure(part: str) -> float:
         return pdfmetrics.stringWidth(part, style.fontName, style.fontSize)
 
-    lines = [value]
-    if measure(value) * 0.9 > width:
+    broken: list[list[str]] = []
+    for line in lines:
+        value = nfc(line)
         words = value.split()
-        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-        if splits:
-            lines = list(min(splits, key=lambda pair: max(measure(pair[0]), measure(pair[1]))))
-    widest = max(measure(part) for part in lines)
+        parts = [value]
+        if measure(value) * 0.92 > width and len(words) > 1:  # up to 8 % shrink beats a break
+            splits = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+            parts = min(splits, key=lambda pair: max(measure(pair[0]), measure(pair[1])))
+        broken.append(parts)
+    widest = max(measure(part) for parts in broken for part in parts)
     if widest > width:
         size = style.fontSize * width / widest * 0.995  # just under the width despite rounding
         style = ParagraphStyle(style.name + "_fit", parent=style, fontSize=size, leading=size * 1.22)
-    return Paragraph("<br/>".join(escape(part) for part in lines), style)
+    return [Paragraph("<br/>".join(escape(part) for part in parts), style) for parts in broken]
 
 
 def header(
@@ -193,29 +168,37 @@ def header(
     """
     qr_w = geom.mm(_QR_MM + _QR_GAP_MM)
     right_w = geom.mm(_NATIONAL_MM)
-    left_w = geom.width - qr_w - right_w
-    rule_gap = geom.pt(2)
+    gap = geom.mm(_COLUMN_GAP_MM)
+    left_w = geom.width - qr_w - right_w - gap
+    space = geom.pt(2)
     left: list[Flowable] = [
-        _fitted(profile.authority.upper(), styles.head, left_w),
-        _fitted(profile.unit_name.upper(), styles.head, left_w),
-        HRFlowable(width="35%", thickness=0.6, color="black", hAlign="CENTER", spaceBefore=rule_gap, spaceAfter=rule_gap),
+        *_header_lines([profile.authority.upper(), profile.unit_name.upper()], styles.head, left_w),
+        HRFlowable(width="35%", thickness=0.6, color="black", spaceBefore=space * 2, spaceAfter=space * 2),
     ]
     if number:
         left.append(para(f"Số: {number}", styles.center))
-    motto_w = pdfmetrics.stringWidth(NATIONAL_MOTTO, styles.head.fontName, styles.head.fontSize)
+    national = _header_lines([NATIONAL_NAME, NATIONAL_MOTTO], styles.head, right_w)
+    motto = national[1]
+    motto_w = pdfmetrics.stringWidth(NATIONAL_MOTTO, motto.style.fontName, motto.style.fontSize)
     right: list[Flowable] = [
-        _fitted(NATIONAL_NAME, styles.head, right_w),
-        para(NATIONAL_MOTTO, styles.head),
-        HRFlowable(width=motto_w, thickness=0.6, color="black", hAlign="CENTER", spaceBefore=rule_gap, spaceAfter=rule_gap * 2),
+        *national,
+        HRFlowable(width=motto_w, thickness=0.6, color="black", spaceBefore=space * 2, spaceAfter=space * 3),
         para(date_line(profile.place, day), styles.italic_center),
     ]
-    table = Table([[qr_code(qr_payload, geom), left, right]], colWidths=[qr_w, left_w, right_w])
-    table.setStyle(_PLAIN)
+    table = Table(
+        [[qr_drawing(qr_payload, geom.mm(_QR_MM)), left, "", right]], colWidths=[qr_w, left_w, gap, right_w]
+    )
+    # ALIGN centres the rules: a table places each flowable in a cell by the cell's alignment.
+    table.setStyle(
+        TableStyle([*_PLAIN.getCommands(), ("ALIGN", (1, 0), (-1, 0), "CENTER"),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), geom.pt(4))])
+    )
     return table
 
 
 _PLAIN = TableStyle(
     [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -227,7 +210,7 @@ _PLAIN = TableStyle(
 
 def copy_mark(geom: Geometry, styles: Styles, mark: str, *, reprint: bool) -> Table:
     """The copy's destination at the right, under the header; a boxed "BẢN IN LẠI" at the left."""
-    left: Flowable | str = ""
+    left: Flowable = Spacer(1, 1)
     commands = list(_PLAIN.getCommands())
     if reprint:
         left = para("BẢN IN LẠI", ParagraphStyle("reprint", parent=styles.head, alignment=TA_CENTER))
@@ -254,6 +237,7 @@ def grid_table(geom: Geometry, rows: list[list[Flowable]], widths: Sequence[floa
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -280,97 +264,3 @@ def signatures(geom: Geometry, styles: Styles, left: str, right: str, right_name
     table = Table([[block(left, ""), block(right, right_name)]], colWidths=[half, half])
     table.setStyle(_PLAIN)
     return KeepTogether([Spacer(1, geom.pt(8)), table])
-
-
-@dataclass(frozen=True)
-class PdfMeta:
-    title: str
-    author: str
-    subject: str
-    creator: str = "desk_app"
-
-
-@dataclass
-class _Pages:
-    """Which copy the page being drawn belongs to, for the continuation footer."""
-
-    labels: Sequence[str]
-    copy: int = 0
-    first_page: int = 1
-
-
-class _CopyStart(Flowable):
-    """Zero-size marker at the top of each copy: records where the copy begins."""
-
-    def __init__(self, pages: _Pages, index: int) -> None:
-        super().__init__()
-        self._pages, self._index = pages, index
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self._pages.copy, self._pages.first_page = self._index, self.canv.getPageNumber()
-
-
-def _build(story: list[Flowable], geom: Geometry, meta: PdfMeta, pages: _Pages) -> tuple[bytes, int]:
-    left, right, top, bottom = geom.margins
-
-    def on_page_end(canv: Canvas, doc: BaseDocTemplate) -> None:
-        # Only continuation pages get a footer, so a loose sheet still names its dossier and copy.
-        if canv.getPageNumber() == pages.first_page or not pages.labels:
-            return
-        canv.saveState()
-        canv.setFont(fonts.ITALIC, geom.pt(10))
-        label = nfc(f"{pages.labels[pages.copy]} (tiếp theo)")
-        canv.drawRightString(geom.size[0] - right, bottom / 2, label)
-        canv.restoreState()
-
-    out = io.BytesIO()
-    frame = Frame(left, bottom, geom.width, geom.size[1] - top - bottom, 0, 0, 0, 0, id="body")
-    doc = BaseDocTemplate(
-        out,
-        pagesize=geom.size,
-        leftMargin=left,
-        rightMargin=right,
-        topMargin=top,
-        bottomMargin=bottom,
-        title=nfc(meta.title),
-        author=nfc(meta.author),
-        subject=nfc(meta.subject),
-        creator=meta.creator,
-        invariant=1,  # fixed dates and ids: identical input gives identical bytes
-        pageTemplates=[PageTemplate("form", [frame], onPageEnd=on_page_end)],
-    )
-    # The canvas starts in a built-in font unless told otherwise; name ours so no unembedded
-    # Helvetica reference ends up in the file.
-    doc.build(story, canvasmaker=functools.partial(Canvas, initialFontName=fonts.REGULAR))
-    return out.getvalue(), doc.page
-
-
-def render_copies(
-    make_copy: Callable[[Geometry, Styles, int], list[Flowable]],
-    *,
-    paper: PaperSize,
-    meta: PdfMeta,
-    continuation_labels: Sequence[str],
-) -> bytes:
-    """Build one copy per label, each starting on a new page, at the largest type that fits one
-    copy on one page; if none fits, the normal size flows onto continuation pages."""
-    chosen = Geometry.for_paper(paper)
-    for density in DENSITIES:
-        geom = Geometry.for_paper(paper, density)
-        _, page_count = _build(make_copy(geom, Styles.for_geometry(geom), 0), geom, meta, _Pages(()))
-        if page_count == 1:
-            chosen = geom
-            break
-    styles = Styles.for_geometry(chosen)
-    pages = _Pages(continuation_labels)
-    story: list[Flowable] = []
-    for index in range(len(continuation_labels)):
-        if index:
-            story.append(PageBreakIfNotEmpty())
-        story.append(_CopyStart(pages, index))
-        story += make_copy(chosen, styles, index)
-    pdf, _ = _build(story, chosen, meta, pages)
-    return pdf

@@ -19,9 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+
 from desk_app.domain.desk import DeskProfile
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.text import nfc
+from desk_app.printing import fonts
 
 RECEIPT_DOCUMENT_NAME = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 FEE_RECEIPT_DOCUMENT_NAME = "Biên lai thu phí, lệ phí"
@@ -87,3 +91,15 @@ def fee_receipt_qr_payload(dossier: Dossier, profile: DeskProfile, issued_at: dt
             with_appointment=False,
         )
     )
+
+
+def qr_drawing(payload: str, side: float) -> Drawing:
+    """The QR as a square drawing ``side`` points wide, a 2-module quiet zone included (the page
+    margin and the header gap complete it)."""
+    # Level M (15 % recovery) for a paper that lives in a pocket. The payload goes in as UTF-8
+    # bytes without an ECI header; readers (zbar, phone cameras) detect UTF-8.
+    widget = QrCodeWidget(payload, barLevel="M", barWidth=side, barHeight=side, barBorder=2)
+    # Without an initial font the renderer selects Helvetica, leaving an unembedded font reference.
+    drawing = Drawing(side, side, initialFontName=fonts.register_fonts(), initialFontSize=8)
+    drawing.add(widget)
+    return drawing

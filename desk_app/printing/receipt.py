@@ -10,6 +10,7 @@ from desk_app.domain.desk import DeskProfile
 from desk_app.domain.dossier import Dossier, ReturnMethod
 from desk_app.domain.text import format_vnd, nfc
 from desk_app.printing import layout
+from desk_app.printing.document import PdfMeta, render_copies
 from desk_app.printing.layout import Geometry, Styles, labelled, para, text, time_phrase
 from desk_app.printing.qr import RECEIPT_DOCUMENT_NAME, receipt_qr_payload
 
@@ -31,9 +32,11 @@ def ledger_entry(dossier: Dossier) -> str:
 
 
 def return_place(dossier: Dossier, profile: DeskProfile) -> str:
-    """Where the citizen registered to collect the result; the desk may name its counter."""
-    if dossier.return_method is ReturnMethod.DESK and profile.collect_at.strip():
-        return profile.collect_at
+    """How the citizen registered to collect the result: "Tại Bộ phận Một cửa", "Qua dịch vụ bưu
+    chính công ích", "Trực tuyến"; a desk that names its counter (collect_at) prints that place."""
+    place = nfc(profile.collect_at)
+    if dossier.return_method is ReturnMethod.DESK and place:
+        return place if place.casefold().startswith("tại ") else f"Tại {place}"
     return dossier.return_method.label
 
 
@@ -116,7 +119,9 @@ def render_receipt(
                 f"{text(time_phrase(dossier.due_at))}</b>",
                 body,
             ),
-            labelled("Đăng ký nhận kết quả tại", return_place(dossier, profile), body),
+            # The 2018 form reads "Đăng ký nhận kết quả tại:"; the method labels already say
+            # "Tại …"/"Qua …", so the label drops "tại" rather than print "tại: Tại".
+            labelled("Đăng ký nhận kết quả", return_place(dossier, profile), body),
             Paragraph(
                 f"Vào Sổ theo dõi hồ sơ, Quyển số: {text(ledger_book(dossier))}, "
                 f"Số thứ tự: {text(ledger_entry(dossier))}",
@@ -133,9 +138,9 @@ def render_receipt(
         )
         return story
 
-    return layout.render_copies(
+    return render_copies(
         make_copy,
         paper=profile.paper,
-        meta=layout.PdfMeta(title=RECEIPT_DOCUMENT_NAME, author=profile.unit_name, subject=dossier.code),
+        meta=PdfMeta(title=RECEIPT_DOCUMENT_NAME, author=profile.unit_name, subject=dossier.code),
         continuation_labels=[f"Mã hồ sơ: {dossier.code} - {mark}" for mark in COPY_MARKS],
     )

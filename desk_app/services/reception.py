@@ -71,6 +71,9 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     profile = desk.profile()
     now = desk.clock()
     received_at = desk.localise(request.received_at) if request.received_at else now
+    if received_at > now + dt.timedelta(minutes=5):
+        raise DomainError("received_in_future", "Thời điểm tiếp nhận không được sau thời điểm hiện tại.",
+                          field="received_at")
     applicant = clean_applicant(
         name=request.name,
         id_number=request.id_number,

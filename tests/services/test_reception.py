@@ -138,3 +138,10 @@ def test_procedure_without_time_needs_a_due_date(desk):
     with pytest.raises(DomainError) as err:
         receive(desk, simple_request(procedure_code=no_time.code, pages=1, copies=1))
     assert err.value.code == "due_required"
+
+
+def test_receipt_time_in_the_future_is_refused(desk, clock):
+    with pytest.raises(DomainError) as err:
+        receive(desk, simple_request(received_at=clock.now + dt.timedelta(hours=2)))
+    assert err.value.code == "received_in_future"
+    assert desk.store.count_dossiers() == 0

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run the whole test suite (sets up what it needs first). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/lint-imports
+exec .venv/bin/python -m pytest "$@"
