@@ -41,13 +41,13 @@ def test_receive_prints_json_and_writes_receipt(home, tmp_path):
     out = run(home, "receive", "--procedure", "2.000815", "--name", "Nguyễn Thị Thuỳ Dương",
               "--id-number", "001190012345", "--birth-date", "1990-03-04", "--sex", "nu",
               "--phone", "0912 345 678", "--pages", "3", "--copies", "2",
-              "--received-at", "2026-11-23T09:15", "--pdf", str(pdf), "--json")
+              "--received-at", "2025-11-24T09:15", "--pdf", str(pdf), "--json")
     data = json.loads(out.stdout)
-    assert data["code"] == "000.21.33.H49-261123-0001"
+    assert data["code"] == "000.21.33.H49-251124-0001"
     assert data["procedure_code"] == "2.000815"
     assert data["applicant_name"] == "Nguyễn Thị Thuỳ Dương"
-    assert data["received_at"] == "2026-11-23T09:15:00+07:00"
-    assert data["due_at"] == "2026-11-23T17:00:00+07:00"
+    assert data["received_at"] == "2025-11-24T09:15:00+07:00"
+    assert data["due_at"] == "2025-11-24T17:00:00+07:00"
     assert data["fee_vnd"] == 10_000
     assert data["receipt_pdf"] == str(pdf)
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
@@ -60,7 +60,7 @@ def test_receive_prints_json_and_writes_receipt(home, tmp_path):
 
 
 def test_search_folds_diacritics_and_nfd_input(home):
-    run(home, "receive", "--procedure", "1.001193", "--name", "Đặng Văn Đức", "--received-at", "2026-11-24T08:00")
+    run(home, "receive", "--procedure", "1.001193", "--name", "Đặng Văn Đức", "--received-at", "2025-11-25T08:00")
     found = json.loads(run(home, "search", "dang van duc", "--json").stdout)
     assert [d["applicant_name"] for d in found] == ["Đặng Văn Đức"]
     nfd = unicodedata.normalize("NFD", "Đức")
