@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from enum import Enum
 
@@ -108,7 +109,7 @@ class Procedure:
     effective_to: dt.date | None = None
     max_extension_days: int = 0  # e.g. chứng thực may add up to 2 working days
     notes: str = ""
-    search_key: str = field(default="", compare=False)
+    search_key: str = dataclass_field(default="", compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "search_key", fold(f"{self.code} {self.name} {self.field}"))

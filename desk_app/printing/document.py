@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
@@ -70,6 +71,9 @@ def _build(story: list[Flowable], geom: Geometry, meta: PdfMeta, pages: _Pages) 
         canv.drawRightString(geom.size[0] - right, bottom / 2, label)
         canv.restoreState()
 
+    # Binary streams: ASCII85 only makes the file larger, and its pure-Python encoder cost a
+    # fifth of the render time. reportlab reads this global per document; only printing uses it.
+    rl_config.useA85 = 0
     out = io.BytesIO()
     frame = Frame(left, bottom, geom.width, geom.size[1] - top - bottom, 0, 0, 0, 0, id="body")
     doc = BaseDocTemplate(

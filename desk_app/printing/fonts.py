@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-import sys
 import unicodedata
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from desk_app.paths import resources_dir
 
 FAMILY = "LiberationSerif"
 REGULAR = "LiberationSerif"
@@ -31,7 +32,7 @@ class FontError(RuntimeError):
 
 def _vietnamese_alphabet() -> str:
     """Every precomposed letter of Vietnamese, both cases: the glyphs a name or address may need."""
-    vowels = "a ă â e ê i o ô ơ u ư y".split()
+    vowels = "aăâeêioôơuưy"
     # The five tone marks as combining characters; NFC folds base+mark into one code point.
     tones = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
     letters = {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones}
@@ -43,15 +44,6 @@ def _vietnamese_alphabet() -> str:
 REQUIRED_CHARS = _vietnamese_alphabet() + "0123456789 .,:;-–()/%…“”'\"&+#@_"
 
 
-def resources_dir() -> Path:
-    """The application's ``resources/`` folder, in a source tree or in a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:  # PyInstaller unpacks data files under sys._MEIPASS, keeping their relative paths
-        return Path(bundle) / "resources"
-    # desk_app/printing/fonts.py -> the project root, which holds resources/ beside desk_app/
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
 def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
@@ -59,6 +51,8 @@ def fonts_dir() -> Path:
 def missing_glyphs(font_name: str, text: str) -> str:
     """The characters of ``text`` (NFC) that the registered font ``font_name`` has no glyph for."""
     font = pdfmetrics.getFont(font_name)
+    if not isinstance(font, TTFont):
+        raise FontError(f"{font_name} is not a TrueType font")
     cmap: dict[int, int] = font.face.charToGlyph
     wanted = unicodedata.normalize("NFC", text)
     return "".join(sorted({ch for ch in wanted if not ch.isspace() and ord(ch) not in cmap}))

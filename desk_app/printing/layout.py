@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -81,21 +82,30 @@ class Styles:
     def for_geometry(cls, geom: Geometry) -> Styles:
         family = fonts.register_fonts()
 
-        def style(name: str, size: float, **kw: object) -> ParagraphStyle:
+        def style(
+            name: str, size: float, align: Literal[0, 1, 2], font: str = family, before: float = 0, after: float = 0
+        ) -> ParagraphStyle:
             pts = geom.pt(size)
-            kw.setdefault("fontName", family)
-            return ParagraphStyle(name, fontSize=pts, leading=pts * 1.22, **kw)
+            return ParagraphStyle(
+                name,
+                fontName=font,
+                fontSize=pts,
+                leading=pts * 1.22,
+                alignment=align,
+                spaceBefore=geom.pt(before),
+                spaceAfter=geom.pt(after),
+            )
 
         return cls(
-            body=style("body", 13, alignment=TA_LEFT, spaceAfter=geom.pt(1.5)),
-            center=style("center", 13, alignment=TA_CENTER),
-            head=style("head", 12, alignment=TA_CENTER, fontName=fonts.BOLD),
-            italic_center=style("italic_center", 12, alignment=TA_CENTER, fontName=fonts.ITALIC),
-            title=style("title", 14, alignment=TA_CENTER, fontName=fonts.BOLD, spaceBefore=geom.pt(6)),
-            mark=style("mark", 11, alignment=TA_RIGHT, fontName=fonts.ITALIC),
-            cell=style("cell", 12, alignment=TA_LEFT),
-            cell_center=style("cell_center", 12, alignment=TA_CENTER),
-            cell_head=style("cell_head", 12, alignment=TA_CENTER, fontName=fonts.BOLD),
+            body=style("body", 13, TA_LEFT, after=1.5),
+            center=style("center", 13, TA_CENTER),
+            head=style("head", 12, TA_CENTER, fonts.BOLD),
+            italic_center=style("italic_center", 12, TA_CENTER, fonts.ITALIC),
+            title=style("title", 14, TA_CENTER, fonts.BOLD, before=6),
+            mark=style("mark", 11, TA_RIGHT, fonts.ITALIC),
+            cell=style("cell", 12, TA_LEFT),
+            cell_center=style("cell_center", 12, TA_CENTER),
+            cell_head=style("cell_head", 12, TA_CENTER, fonts.BOLD),
         )
 
 
@@ -153,6 +163,16 @@ def _header_lines(lines: Sequence[str], style: ParagraphStyle, width: float) -> 
     return [Paragraph("<br/>".join(escape(part) for part in parts), style) for parts in broken]
 
 
+def _shrunk(line: str, style: ParagraphStyle, width: float, floor: float = 0.85) -> Paragraph:
+    """A line shrunk (not below ``floor``) to stay on one line; a longer one wraps."""
+    wanted = pdfmetrics.stringWidth(nfc(line), style.fontName, style.fontSize)
+    factor = max(floor, width / wanted * 0.995) if wanted > width else 1.0
+    if factor < 1.0:
+        size = style.fontSize * factor
+        style = ParagraphStyle(style.name + "_fit", parent=style, fontSize=size, leading=size * 1.22)
+    return para(line, style)
+
+
 def header(
     geom: Geometry,
     styles: Styles,
@@ -183,7 +203,7 @@ def header(
     right: list[Flowable] = [
         *national,
         HRFlowable(width=motto_w, thickness=0.6, color="black", spaceBefore=space * 2, spaceAfter=space * 3),
-        para(date_line(profile.place, day), styles.italic_center),
+        _shrunk(date_line(profile.place, day), styles.italic_center, right_w),
     ]
     table = Table(
         [[qr_drawing(qr_payload, geom.mm(_QR_MM)), left, "", right]], colWidths=[qr_w, left_w, gap, right_w]

@@ -1,0 +1,204 @@
+"""Mẫu 01 receipt: content, copies, paper, fonts, NFC, QR and byte-stable output."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4, A5
+
+from desk_app.domain.desk import DeskProfile, PaperSize
+from desk_app.domain.dossier import Dossier, ReturnMethod
+from desk_app.printing import fonts
+from desk_app.printing.qr import receipt_qr_payload
+from desk_app.printing.receipt import render_receipt
+from tests.printing.conftest import ISSUED_AT, LONG_DOC, NAME, flat, font_names, make_dossier, page_texts
+
+COPY_1 = "Liên 1: Lưu tại Bộ phận Một cửa"
+COPY_2 = "Liên 2: Giao người nộp hồ sơ"
+
+
+def test_every_field_is_printed_on_both_copies(dossier: Dossier, profile: DeskProfile) -> None:
+    texts = page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT))
+    assert len(texts) == 2
+    for text, mark in zip(texts, (COPY_1, COPY_2), strict=True):
+        page = flat(text)
+        expected = [
+            "ỦY BAN NHÂN DÂN XÃ TÂN PHÚ",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Tân Phú, ngày 22 tháng 11 năm 2026",
+            "Số: 07/2026/Q1",
+            "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            "Mã hồ sơ: 000.21.33.H49-261122-0007",
+            "Bộ phận tiếp nhận và trả kết quả xã Tân Phú tiếp nhận hồ sơ của:",
+            f"Ông/Bà: {NAME}",
+            "Số định danh cá nhân: 079186012345",
+            "Địa chỉ: Số 12, ấp Mỹ Lợi, xã Tân Phú, tỉnh Đồng Tháp",
+            "Số điện thoại: 0912 345 678",
+            "Email: hang.nguyen@example.vn",
+            "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
+            "STT Tên giấy tờ Hình thức Số lượng",
+            "1 Tờ khai đăng ký khai sinh (theo mẫu ban hành kèm theo Thông tư 04/2024/TT-BTP) Bản chính 1",
+            "2 Giấy chứng sinh do cơ sở y tế nơi trẻ em sinh ra cấp Bản chính 1",
+            "3 Giấy chứng nhận kết hôn của cha, mẹ trẻ em Bản sao chứng thực 1",
+            "4 Căn cước của người đi đăng ký Xuất trình 1",
+            "Số lượng hồ sơ: 1 bộ",
+            "Thời gian giải quyết hồ sơ theo quy định: 3 ngày làm việc",
+            "Thời gian nhận hồ sơ: 09 giờ 15 phút, ngày 22/11/2026",
+            "Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 15 phút, ngày 25/11/2026",
+            "Đăng ký nhận kết quả: Tại Bộ phận Một cửa",
+            "Vào Sổ theo dõi hồ sơ, Quyển số: 2026/Q1, Số thứ tự: 07",
+            "Phí, lệ phí: 8.000 đ (Cấp bản sao trích lục: 1 bản × 8.000 đ)",
+            "NGƯỜI NỘP HỒ SƠ",
+            "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            "(Ký và ghi rõ họ tên)",
+            "Trần Văn Lực",
+            mark,
+        ]
+        missing = [item for item in expected if item not in page]
+        assert not missing, f"missing {missing} in {page!r}"
+        assert "BẢN IN LẠI" not in page
+    assert COPY_2 not in flat(texts[0]) and COPY_1 not in flat(texts[1])
+
+
+def test_reprint_marks_each_copy(dossier: Dossier, profile: DeskProfile) -> None:
+    texts = page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True))
+    assert len(texts) == 2
+    assert all(flat(text).count("BẢN IN LẠI") == 1 for text in texts)
+
+
+def test_empty_optional_fields_and_free_dossier_are_left_out(profile: DeskProfile) -> None:
+    base = make_dossier(fee=0, id_number=None)
+    bare = dataclasses.replace(base, applicant=dataclasses.replace(base.applicant, phone=None, email=None))
+    page = flat(page_texts(render_receipt(bare, profile, issued_at=ISSUED_AT))[0])
+    for label in ("Số định danh cá nhân", "Số điện thoại", "Email", "Phí, lệ phí"):
+        assert label not in page
+
+
+def test_return_method_and_collect_at(dossier: Dossier, profile: DeskProfile) -> None:
+    by_post = dataclasses.replace(dossier, return_method=ReturnMethod.POST)
+    page = flat(page_texts(render_receipt(by_post, profile, issued_at=ISSUED_AT))[0])
+    assert "Đăng ký nhận kết quả: Qua dịch vụ bưu chính công ích" in page
+    counter = dataclasses.replace(profile, collect_at="Quầy số 2, Trung tâm Phục vụ hành chính công xã")
+    page = flat(page_texts(render_receipt(dossier, counter, issued_at=ISSUED_AT))[0])
+    assert "Đăng ký nhận kết quả: Tại Quầy số 2, Trung tâm Phục vụ hành chính công xã" in page
+
+
+def test_text_is_nfc_and_fonts_are_embedded_liberation_serif(dossier: Dossier, profile: DeskProfile) -> None:
+    pdf = render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True)
+    for text in page_texts(pdf):
+        assert unicodedata.is_normalized("NFC", text)
+        assert unicodedata.normalize("NFD", NAME) not in text
+    assert font_names(pdf) <= {fonts.REGULAR, fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC}
+    assert {fonts.REGULAR, fonts.BOLD, fonts.ITALIC} <= font_names(pdf)
+
+
+def test_font_has_the_vietnamese_glyphs() -> None:
+    fonts.register_fonts()
+    for face in (fonts.REGULAR, fonts.BOLD, fonts.ITALIC, fonts.BOLD_ITALIC):
+        assert fonts.missing_glyphs(face, "ằ ẫ ự ỹ Đ đ Ơ ư Ằ Ẫ Ự Ỹ ơ Ư") == ""
+        assert fonts.missing_glyphs(face, fonts.REQUIRED_CHARS) == ""
+    assert fonts.missing_glyphs(fonts.REGULAR, "☃") == "☃"
+
+
+@pytest.mark.parametrize(("paper", "size"), [(PaperSize.A5, A5), (PaperSize.A4, A4)])
+def test_paper_size(dossier: Dossier, profile: DeskProfile, paper: PaperSize, size: tuple[float, float]) -> None:
+    pdf = render_receipt(dossier, dataclasses.replace(profile, paper=paper), issued_at=ISSUED_AT)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2
+    for page in pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size, abs=0.01)
+
+
+@pytest.mark.parametrize("paper", [PaperSize.A5, PaperSize.A4])
+def test_ten_long_documents_fit_one_page_per_copy(profile: DeskProfile, paper: PaperSize) -> None:
+    dossier = make_dossier(documents=10)
+    texts = page_texts(render_receipt(dossier, dataclasses.replace(profile, paper=paper), issued_at=ISSUED_AT))
+    assert len(texts) == 2
+    for text in texts:
+        assert LONG_DOC.format(10) in flat(text)
+        assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
+
+
+def test_long_table_flows_but_signatures_stay_whole(profile: DeskProfile) -> None:
+    dossier = make_dossier(documents=24)
+    texts = [flat(text) for text in page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT))]
+    assert len(texts) > 2
+    copy_2 = next(i for i, text in enumerate(texts) if COPY_2 in text)
+    for pages in (texts[:copy_2], texts[copy_2:]):
+        signed = [text for text in pages if "NGƯỜI NỘP HỒ SƠ" in text]
+        assert len(signed) == 1 and "NGƯỜI TIẾP NHẬN HỒ SƠ" in signed[0] and "Trần Văn Lực" in signed[0]
+        assert "(tiếp theo)" in pages[-1]  # a continuation page names its dossier and copy
+        assert all(text.count("STT Tên giấy tờ") == 1 for text in pages if LONG_DOC.format(24) in text)
+        assert LONG_DOC.format(24) in " ".join(pages)
+
+
+def test_qr_decodes_to_the_tt01_2023_fields(
+    dossier: Dossier, profile: DeskProfile, decode_qr: Callable[[bytes], dict[str, str]]
+) -> None:
+    decoded = decode_qr(render_receipt(dossier, profile, issued_at=ISSUED_AT))
+    assert decoded == {
+        "ma_hs": "000.21.33.H49-261122-0007",
+        "ma_tthc": "1.001193",
+        "ma_dinh_danh": "079186012345",
+        "ten_giay_to": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+        "he_thong": "desk_app - Một cửa cấp xã",
+        "thoi_diem_cap": "2026-11-22T09:16:30+07:00",
+        "hen_tra": "2026-11-25T09:15:00+07:00",
+    }
+
+
+def test_qr_without_id_number_names_the_applicant_in_nfc(
+    profile: DeskProfile, decode_qr: Callable[[bytes], dict[str, str]]
+) -> None:
+    dossier = make_dossier(id_number=None)
+    decoded = decode_qr(render_receipt(dossier, profile, issued_at=ISSUED_AT))
+    assert decoded["ma_dinh_danh"] == NAME
+    assert decoded == json.loads(receipt_qr_payload(dossier, profile, ISSUED_AT))
+
+
+def test_qr_payload_is_minimal_and_refuses_naive_times(dossier: Dossier, profile: DeskProfile) -> None:
+    payload = receipt_qr_payload(dossier, profile, ISSUED_AT)
+    for private in ("0912", "Mỹ Lợi", "example.vn", NAME):
+        assert private not in payload
+    with pytest.raises(ValueError):
+        receipt_qr_payload(dossier, profile, ISSUED_AT.replace(tzinfo=None))
+
+
+def test_metadata(dossier: Dossier, profile: DeskProfile) -> None:
+    meta = PdfReader(io.BytesIO(render_receipt(dossier, profile, issued_at=ISSUED_AT))).metadata
+    assert meta is not None
+    assert meta.title == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+    assert meta.author == "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
+    assert meta.subject == "000.21.33.H49-261122-0007"
+
+
+def test_same_input_same_bytes(dossier: Dossier, profile: DeskProfile) -> None:
+    first = render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True)
+    assert render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True) == first
+    assert render_receipt(dossier, profile, issued_at=ISSUED_AT) != first
+
+
+def test_same_bytes_in_a_fresh_process(dossier: Dossier, profile: DeskProfile) -> None:
+    # A new interpreter registers the fonts afresh: the file must not depend on process state.
+    script = (
+        "import sys\n"
+        "from tests.printing.conftest import make_dossier, ISSUED_AT\n"
+        "from desk_app.domain.desk import DeskProfile\n"
+        "from desk_app.printing.receipt import render_receipt\n"
+        "p = DeskProfile(commune='Xã Tân Phú', authority='ỦY BAN NHÂN DÂN XÃ TÂN PHÚ',"
+        " unit_code='000.21.33.H49', desk_no=1, place='Tân Phú')\n"
+        "sys.stdout.buffer.write(render_receipt(make_dossier(), p, issued_at=ISSUED_AT))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=root).stdout
+    assert other == render_receipt(dossier, profile, issued_at=ISSUED_AT)
