@@ -138,6 +138,10 @@ def m0001_initial(db: Database) -> None:
     )
 
 
+# executescript() would COMMIT the migration's transaction before running, so the later
+# migrations execute statement by statement: the change and its record commit together.
+
+
 @desk_migrations(name="0002_ledger_indexes")
 def m0002_ledger_indexes(db: Database) -> None:
     """Indexes for the ledger view: each sortable column, and each filter with the default sort.
@@ -145,24 +149,23 @@ def m0002_ledger_indexes(db: Database) -> None:
     Every index carries the rowid, so "ORDER BY <column>, id" walks one index without sorting,
     and paging by OFFSET skips entries of that index without reading the table (measured at
     1,000,000 dossiers in bench/ledger_bench.py). ``code`` is already indexed by its UNIQUE
-    constraint, ``received_at``, ``(status, due_at)`` and ``procedure_code`` by 0001.
+    constraint; ``received_at``, ``(status, due_at)`` and ``procedure_code`` by 0001.
     """
-    db.executescript(
-        """
-        CREATE INDEX dossiers_due_at ON dossiers(due_at);
-        CREATE INDEX dossiers_applicant ON dossiers(applicant_name);
-        CREATE INDEX dossiers_procedure_name ON dossiers(procedure_name);
-        CREATE INDEX dossiers_ledger ON dossiers(ledger_year, ledger_no);
-        CREATE INDEX dossiers_status_received ON dossiers(status, received_at);
-        CREATE INDEX dossiers_procedure_received ON dossiers(procedure_code, received_at);
-        """
-    )
+    for statement in (
+        "CREATE INDEX dossiers_due_at ON dossiers(due_at)",
+        "CREATE INDEX dossiers_applicant ON dossiers(applicant_name)",
+        "CREATE INDEX dossiers_procedure_name ON dossiers(procedure_name)",
+        "CREATE INDEX dossiers_ledger ON dossiers(ledger_year, ledger_no)",
+        "CREATE INDEX dossiers_status_received ON dossiers(status, received_at)",
+        "CREATE INDEX dossiers_procedure_received ON dossiers(procedure_code, received_at)",
+    ):
+        db.execute(statement)
 
 
 @desk_migrations(name="0003_dossier_finished_at")
 def m0003_dossier_finished_at(db: Database) -> None:
-    """When the result was ready (or returned): early / on time / late needs the finishing time.
+    """When the result became ready: early / on time / late is judged on this time.
 
-    NULL while the dossier is open or when it ended otherwise (refused, withdrawn, stopped).
+    NULL while the dossier is open, and when it ended otherwise (refused, withdrawn, stopped).
     """
-    db.executescript("ALTER TABLE dossiers ADD COLUMN finished_at TEXT;")
+    db.execute("ALTER TABLE dossiers ADD COLUMN finished_at TEXT")
