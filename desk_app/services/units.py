@@ -57,7 +57,16 @@ def search_units(units: list[Commune], query: str, *, limit: int = 20) -> list[C
     folded = fold(query)
     if not folded:
         return []
+    words = folded.split()
     found = [u for u in units if u.matches(folded)]
-    # "phu" should list "Xã Phú …" before "Xã Tân Phú …": the name's first word counts most.
-    found.sort(key=lambda u: (not fold(u.name).split(" ", 1)[-1].startswith(folded), u.search_key))
+
+    def rank(unit: Commune) -> tuple[int, int, int, str]:
+        # Whole words before parts of words ("tan phu" is Tân Phú before Tân Phú Đông and Tân Phước),
+        # then names starting with the query, then the shorter (more exact) label.
+        whole = set(unit.search_key.replace(",", " ").split())
+        partial = sum(word not in whole for word in words)
+        starts = not fold(unit.name).split(" ", 1)[-1].startswith(folded)
+        return (partial, int(starts), len(unit.search_key), unit.search_key)
+
+    found.sort(key=rank)
     return found[:limit]

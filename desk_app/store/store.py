@@ -166,11 +166,19 @@ class Store:
             list(dossier_row(dossier).values()),
         )
         dossier_id = int(cursor.lastrowid or 0)
-        self.db["dossier_documents"].insert_all(
-            {"dossier_id": dossier_id, "position": i, "name": d.name, "form": d.form.value, "count": d.count}
-            for i, d in enumerate(dossier.documents, start=1)
+        # Plain statements: sqlite-utils' insert() introspects the table on every call, which was
+        # most of the cost of a reception.
+        self.db.conn.executemany(
+            "INSERT INTO dossier_documents(dossier_id, position, name, form, count) VALUES (?, ?, ?, ?, ?)",
+            [(dossier_id, i, d.name, d.form.value, d.count) for i, d in enumerate(dossier.documents, start=1)],
         )
-        self.db["dossier_search"].insert({"rowid": dossier_id, **search_row(dossier)})
+        folded = search_row(dossier)
+        self.db.execute(
+            "INSERT INTO dossier_search(rowid, code, applicant_name, id_number, phone, procedure) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [dossier_id, folded["code"], folded["applicant_name"], folded["id_number"], folded["phone"],
+             folded["procedure"]],
+        )
         self.db.execute(
             "UPDATE procedures SET use_count = use_count + 1 WHERE code = ?", [dossier.procedure_code]
         )
@@ -208,6 +216,9 @@ class Store:
 
         Both sides are folded (NFC, no diacritics, đ→d), so "dang" finds "Đặng".
         """
+        exact = self.dossier_id(text.strip())
+        if exact is not None:  # a whole code: the unique index answers at once
+            return self._load([exact])
         tokens = search_tokens(text)
         if not tokens:
             return []
@@ -226,14 +237,9 @@ class Store:
         return int(self.db.execute("SELECT count(*) FROM dossiers").fetchone()[0])
 
     def add_fee(self, dossier_id: int, *, amount: int, detail: str, receipt_no: str | None, at: dt.datetime) -> None:
-        self.db["fees"].insert(
-            {
-                "dossier_id": dossier_id,
-                "amount_vnd": amount,
-                "detail": detail,
-                "receipt_no": receipt_no,
-                "collected_at": at.isoformat(timespec="seconds"),
-            }
+        self.db.execute(
+            "INSERT INTO fees(dossier_id, amount_vnd, detail, receipt_no, collected_at) VALUES (?, ?, ?, ?, ?)",
+            [dossier_id, amount, detail, receipt_no, at.isoformat(timespec="seconds")],
         )
 
     def fee_receipt_no(self, dossier_id: int) -> str | None:
@@ -268,15 +274,9 @@ class Store:
     def add_audit(
         self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime
     ) -> None:
-        self.db["audit"].insert(
-            {
-                "at": at.isoformat(timespec="seconds"),
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "detail": json.dumps(detail, ensure_ascii=False),
-            }
+        self.db.execute(
+            "INSERT INTO audit(at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            [at.isoformat(timespec="seconds"), actor, action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
         )
 
     def count_rows(self, table: str) -> int:
