@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_dossiers import generate  # noqa: E402
 
+from desk_app.services import ledger as services_ledger
 from desk_app.domain.dossier import Status  # noqa: E402
 from desk_app.gui.ledger_model import LedgerModel  # noqa: E402
 from desk_app.gui.tasks import TaskRunner  # noqa: E402
@@ -186,7 +187,7 @@ def timed(action: Callable[[], object], repeat: int = 5, before: Callable[[], No
 def search(path: Path) -> tuple[float, dict[str, tuple[int, float, float]]]:
     store = Store.open(path)
     try:
-        now = Desk(store).clock()
+        now = services_ledger.window(Desk(store))
         codes = [row[0] for row in store.db.execute("SELECT code FROM dossiers WHERE id % 99991 = 7 LIMIT 20")]
         lookup = "SELECT id, applicant_name FROM dossiers WHERE code = ?"
         floor = timed(lambda: [store.db.execute(lookup, [c]).fetchone() for c in codes]) / len(codes)
@@ -211,7 +212,7 @@ def search(path: Path) -> tuple[float, dict[str, tuple[int, float, float]]]:
 def deep_pages(path: Path) -> dict[str, float]:
     store = Store.open(path)
     try:
-        now = Desk(store).clock()
+        now = services_ledger.window(Desk(store))
         cases = [
             ("all, by received", ledger.LedgerFilter(), ledger.LedgerSort()),
             ("all, by name", ledger.LedgerFilter(), ledger.LedgerSort(ledger.SortColumn.APPLICANT, True)),

@@ -21,7 +21,7 @@ from shiboken6 import isValid
 from desk_app.gui.tasks import Runner
 from desk_app.services import ledger
 from desk_app.services.desk import Desk
-from desk_app.services.ledger import LedgerFilter, LedgerRow, LedgerSort, SortColumn, Timeliness
+from desk_app.services.ledger import TIMELINESS_LABELS, LedgerFilter, LedgerRow, LedgerSort, SortColumn, Timeliness
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +61,6 @@ SORT_COLUMNS = {
     Column.DUE_AT: SortColumn.DUE_AT,
     Column.STATUS: SortColumn.STATUS,
     Column.TIMELINESS: SortColumn.DUE_AT,
-}
-TIMELINESS_LABELS = {
-    Timeliness.OVERDUE: "Quá hạn",
-    Timeliness.DUE_TODAY: "Đến hạn hôm nay",
-    Timeliness.DUE_SOON: "Sắp đến hạn",
-    Timeliness.ON_TRACK: "Trong hạn",
-    Timeliness.DONE_EARLY: "Trả sớm",
-    Timeliness.DONE_ON_TIME: "Trả đúng hạn",
-    Timeliness.DONE_LATE: "Trả muộn",
 }
 
 
@@ -392,6 +383,11 @@ def _draw_icon(kind: Timeliness) -> QIcon:
         painter.drawEllipse(2, 2, 12, 12)
         painter.drawLine(8, 8, 8, 4)
         painter.drawLine(8, 8, 11, 8)
+    elif kind is Timeliness.PAUSED:  # grey pause bars: waiting for the citizen
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(grey)
+        painter.drawRect(4, 3, 3, 10)
+        painter.drawRect(9, 3, 3, 10)
     elif kind is Timeliness.ON_TRACK:  # hollow green ring
         painter.setPen(QPen(green, 2))
         painter.drawEllipse(3, 3, 10, 10)

@@ -1,31 +1,26 @@
 """The ledger (sổ theo dõi hồ sơ) use cases: count and page the filtered, sorted dossier list.
 
 Thin on purpose: filtering, sorting and paging happen in SQLite (store.ledger); this layer
-pins the desk's clock and offset, so "overdue" means the same thing everywhere. The values
-are re-exported so the GUI imports services only.
+pins the desk's clock and the work calendar, so "overdue" and "due soon" mean the same thing
+everywhere. The values are re-exported so the GUI imports services only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from desk_app.domain.timeliness import TIMELINESS_LABELS, DueWindow, Timeliness, judge
 from desk_app.services.desk import Desk
 from desk_app.store import ledger as store_ledger
-from desk_app.store.ledger import (
-    DUE_BUCKETS,
-    DueBucket,
-    LedgerFilter,
-    LedgerRow,
-    LedgerSort,
-    SortColumn,
-    Timeliness,
-    timeliness,
-)
+from desk_app.store.ledger import DUE_BUCKETS, DueBucket, LedgerFilter, LedgerRow, LedgerSort, SortColumn
 
 __all__ = [
-    "DUE_BUCKETS", "DueBucket", "LedgerFilter", "LedgerRow", "LedgerSort", "SortColumn", "Timeliness",
-    "count", "now", "page", "rows_by_id", "timeliness",
+    "DUE_BUCKETS", "DueBucket", "DueWindow", "LedgerFilter", "LedgerRow", "LedgerSort", "SortColumn",
+    "SOON_WORKING_DAYS", "TIMELINESS_LABELS", "Timeliness", "count", "judge", "now", "page", "rows_by_id", "window",
 ]
+
+# "Due soon": due by the end of the second working day after today (a setting in waiting).
+SOON_WORKING_DAYS = 2
 
 
 def now(desk: Desk) -> dt.datetime:
@@ -33,9 +28,20 @@ def now(desk: Desk) -> dt.datetime:
     return desk.localise(desk.clock())
 
 
+def window(desk: Desk, at: dt.datetime | None = None, *, soon_working_days: int = SOON_WORKING_DAYS) -> DueWindow:
+    """Judge at ``at`` (default now); "soon" ends at midnight after the Nth next working day."""
+    moment = desk.localise(at) if at else now(desk)
+    calendar = desk.calendar()
+    day = moment.date()
+    for _ in range(soon_working_days):
+        day = calendar.next_working_day(day)
+    soon_until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), moment.tzinfo)
+    return DueWindow(moment, soon_until)
+
+
 def count(desk: Desk, ledger_filter: LedgerFilter, *, at: dt.datetime | None = None) -> int:
     """How many dossiers pass ``ledger_filter`` (due buckets judged at ``at``, default now)."""
-    return store_ledger.count(desk.store, ledger_filter, desk.localise(at) if at else now(desk))
+    return store_ledger.count(desk.store, ledger_filter, window(desk, at))
 
 
 def page(
@@ -48,11 +54,9 @@ def page(
     at: dt.datetime | None = None,
 ) -> list[LedgerRow]:
     """Rows ``offset`` … ``offset + limit - 1`` of the filtered ledger in ``sort`` order."""
-    moment = desk.localise(at) if at else now(desk)
-    return store_ledger.page(desk.store, ledger_filter, sort, moment, offset, limit)
+    return store_ledger.page(desk.store, ledger_filter, sort, window(desk, at), offset, limit)
 
 
-def rows_by_id(desk: Desk, ids: list[int], *, soon_days: int = 2, at: dt.datetime | None = None) -> list[LedgerRow]:
+def rows_by_id(desk: Desk, ids: list[int], *, at: dt.datetime | None = None) -> list[LedgerRow]:
     """The ledger rows of these dossiers (e.g. one just saved), in the order given."""
-    moment = desk.localise(at) if at else now(desk)
-    return store_ledger.rows_by_id(desk.store, ids, moment, soon_days=soon_days)
+    return store_ledger.rows_by_id(desk.store, ids, window(desk, at))

@@ -3,7 +3,7 @@
 Built for a million dossiers: every sort walks one index (see migration 0002), a page first
 picks its ids from that index alone (``LIMIT … OFFSET`` skips index entries, not table rows),
 then reads only those rows. Times are compared as ISO strings, which is exact because every
-stored time carries the desk's one fixed offset; ``now`` must be in that offset too.
+stored time carries the desk's one fixed offset; the DueWindow must be in that offset too.
 The full-text table holds exactly one row per dossier (the store writes both together).
 """
 
@@ -18,52 +18,11 @@ from typing import Any, Literal
 
 from desk_app.domain.dossier import Status
 from desk_app.domain.text import search_tokens
+from desk_app.domain.timeliness import CLOCK_RUNNING, DueWindow, Timeliness, judge
 from desk_app.store.store import Store
 
 DueBucket = Literal["due_today", "due_soon", "overdue"]
 DUE_BUCKETS: tuple[DueBucket, ...] = ("overdue", "due_today", "due_soon")
-OPEN_STATUSES = tuple(s for s in Status if s.is_open)
-DONE_STATUSES = (Status.RESULT_READY, Status.RETURNED)
-
-
-class Timeliness(str, Enum):
-    """Where a dossier stands against its appointment (DOMAIN.md §5: early / on time / late)."""
-
-    OVERDUE = "overdue"
-    DUE_TODAY = "due_today"
-    DUE_SOON = "due_soon"
-    ON_TRACK = "on_track"
-    DONE_EARLY = "done_early"
-    DONE_ON_TIME = "done_on_time"
-    DONE_LATE = "done_late"
-
-
-def timeliness(
-    status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, now: dt.datetime, soon_days: int = 2
-) -> Timeliness | None:
-    """Judge one dossier; None when it ended without a result (refused, withdrawn, stopped).
-
-    Finished: early when done on a day before the appointment's day, on time when done on that
-    day by its time, late after it. Open: overdue once the appointment has passed, then due
-    today, due within ``soon_days`` calendar days, or on track. Same rules as ``LedgerFilter``.
-    """
-    zone = now.tzinfo
-    if status in DONE_STATUSES:
-        if finished_at is None:  # finished before finishing times were recorded (schema 0001)
-            return None
-        if finished_at > due_at:
-            return Timeliness.DONE_LATE
-        if finished_at.astimezone(zone).date() < due_at.astimezone(zone).date():
-            return Timeliness.DONE_EARLY
-        return Timeliness.DONE_ON_TIME
-    if not status.is_open:
-        return None
-    if due_at < now:
-        return Timeliness.OVERDUE
-    days_left = (due_at.astimezone(zone).date() - now.date()).days
-    if days_left == 0:
-        return Timeliness.DUE_TODAY
-    return Timeliness.DUE_SOON if days_left <= soon_days else Timeliness.ON_TRACK
 
 
 @dataclass(frozen=True)
@@ -74,8 +33,7 @@ class LedgerFilter:
     procedure_code: str | None = None
     received_from: dt.date | None = None  # inclusive, the desk's local date
     received_to: dt.date | None = None  # inclusive
-    due: DueBucket | None = None  # open dossiers only, judged against the query's ``now``
-    soon_days: int = 2  # "due soon" = due after today and within this many calendar days
+    due: DueBucket | None = None  # dossiers whose clock runs, judged against the query's DueWindow
     text: str = ""  # words matched as prefixes in the folded full-text index, like Store.search
 
 
@@ -184,18 +142,11 @@ def _matches(store: Store, match: str) -> int:
     return found
 
 
-def _aware(now: dt.datetime) -> dt.datetime:
-    # A naive time would compare as another offset's wall clock: refuse it rather than be wrong.
-    if now.tzinfo is None:
-        raise ValueError("ledger queries need an aware 'now' in the desk's offset")
-    return now
-
-
 def _only_text(f: LedgerFilter) -> bool:
     return not (f.statuses or f.procedure_code or f.received_from or f.received_to or f.due)
 
 
-def _where(f: LedgerFilter, now: dt.datetime, *, broad_text: bool = False) -> tuple[str, list[Any]]:
+def _where(f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if f.statuses:
@@ -211,9 +162,9 @@ def _where(f: LedgerFilter, now: dt.datetime, *, broad_text: bool = False) -> tu
         clauses.append("received_at < ?")
         params.append((f.received_to + dt.timedelta(days=1)).isoformat())
     if f.due:
-        lower, upper = _due_range(f.due, now, f.soon_days)
-        clauses.append(f"status IN ({_marks(OPEN_STATUSES)})")
-        params += [s.value for s in OPEN_STATUSES]
+        lower, upper = _due_range(f.due, window)
+        clauses.append(f"status IN ({_marks(CLOCK_RUNNING)})")
+        params += [s.value for s in CLOCK_RUNNING]
         if lower is not None:
             clauses.append("due_at >= ?")
             params.append(lower)
@@ -233,17 +184,15 @@ def _where(f: LedgerFilter, now: dt.datetime, *, broad_text: bool = False) -> tu
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _due_range(bucket: DueBucket, now: dt.datetime, soon_days: int) -> tuple[str | None, str]:
+def _due_range(bucket: DueBucket, window: DueWindow) -> tuple[str | None, str]:
     """[lower, upper) of due_at for a bucket, as stored strings; the buckets do not overlap."""
-    midnight = dt.datetime.combine(now.date(), dt.time(0), now.tzinfo)
     stamp = lambda moment: moment.isoformat(timespec="seconds")  # noqa: E731
-    tomorrow = stamp(midnight + dt.timedelta(days=1))
     if bucket == "overdue":
-        return None, stamp(now)
+        return None, stamp(window.now)
     if bucket == "due_today":
-        return stamp(now), tomorrow
+        return stamp(window.now), stamp(window.end_of_today)
     if bucket == "due_soon":
-        return tomorrow, stamp(midnight + dt.timedelta(days=1 + soon_days))
+        return stamp(window.end_of_today), stamp(window.soon_until)
     raise ValueError(f"unknown due bucket {bucket!r}")
 
 
@@ -252,48 +201,45 @@ def _order(sort: LedgerSort) -> str:
     return ", ".join(f"{column} {direction}" for column in (*_SORT_KEYS[sort.column], "id"))
 
 
-def count(store: Store, f: LedgerFilter, now: dt.datetime) -> int:
+def count(store: Store, f: LedgerFilter, window: DueWindow) -> int:
     """How many dossiers the filter lets through."""
-    _aware(now)
     match = _match(f.text)
     if match and _only_text(f):
         return _matches(store, match)  # one index row per dossier: no need to visit the table
-    where, params = _where(f, now)
+    where, params = _where(f, window)
     return int(store.db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()[0])
 
 
 def page(
-    store: Store, f: LedgerFilter, sort: LedgerSort, now: dt.datetime, offset: int, limit: int
+    store: Store, f: LedgerFilter, sort: LedgerSort, window: DueWindow, offset: int, limit: int
 ) -> list[LedgerRow]:
     """Rows ``offset`` … ``offset + limit - 1`` of the filtered, sorted ledger.
 
     Ties are broken by id, so consecutive pages neither repeat nor skip a dossier.
     """
-    _aware(now)
     if limit <= 0 or offset < 0:
         return []
     match = _match(f.text)
-    where, params = _where(f, now, broad_text=bool(match) and _matches(store, match) >= BROAD_SEARCH)
+    where, params = _where(f, window, broad_text=bool(match) and _matches(store, match) >= BROAD_SEARCH)
     ids = [
         row[0]
         for row in store.db.execute(
             f"SELECT id FROM dossiers{where} ORDER BY {_order(sort)} LIMIT ? OFFSET ?", [*params, limit, offset]
         )
     ]
-    return rows_by_id(store, ids, now, soon_days=f.soon_days)
+    return rows_by_id(store, ids, window)
 
 
-def rows_by_id(store: Store, ids: list[int], now: dt.datetime, *, soon_days: int = 2) -> list[LedgerRow]:
+def rows_by_id(store: Store, ids: list[int], window: DueWindow) -> list[LedgerRow]:
     """Ledger rows of these dossiers, in the order given (missing ids are left out)."""
-    _aware(now)
     if not ids:
         return []
     cursor = store.db.execute(f"SELECT {_ROW_COLUMNS} FROM dossiers WHERE id IN ({_marks(tuple(ids))})", ids)
-    found = {values[0]: _row(values, now, soon_days) for values in cursor}
+    found = {values[0]: _row(values, window) for values in cursor}
     return [found[i] for i in ids if i in found]
 
 
-def _row(values: tuple[Any, ...], now: dt.datetime, soon_days: int) -> LedgerRow:
+def _row(values: tuple[Any, ...], window: DueWindow) -> LedgerRow:
     (dossier_id, code, ledger_year, ledger_no, applicant_name, procedure_code, procedure_name,
      received_at, due_at, due_reason, status, fee_vnd, phone, finished_at) = values
     status = Status(status)
@@ -314,5 +260,5 @@ def _row(values: tuple[Any, ...], now: dt.datetime, soon_days: int) -> LedgerRow
         fee_vnd=fee_vnd,
         phone=phone,
         finished_at=finished,
-        timeliness=timeliness(status, due, finished, now, soon_days),
+        timeliness=judge(status, due, finished, window),
     )

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from desk_app.domain.dossier import Sex, Status
+from desk_app.domain.timeliness import DueWindow, Timeliness
 from desk_app.domain.validation import check_id_number, check_phone
 from desk_app.paths import AppPaths
 from desk_app.services.demo import DEMO_UNIT_CODE, FAMILY_NAMES, create_demo_database
@@ -57,13 +58,14 @@ def test_dossiers_cover_six_months_and_every_status(demo):
 
 
 def test_some_open_dossiers_are_overdue_and_finished_ones_are_judged(demo):
-    assert ledger.count(demo, ledger.LedgerFilter(due="overdue"), DEMO_NOW) >= 10
-    everything = ledger.page(demo, ledger.LedgerFilter(), ledger.LedgerSort(), DEMO_NOW, 0, 5000)
+    window = DueWindow(DEMO_NOW, DEMO_NOW + dt.timedelta(days=3))
+    assert ledger.count(demo, ledger.LedgerFilter(due="overdue"), window) >= 10
+    everything = ledger.page(demo, ledger.LedgerFilter(), ledger.LedgerSort(), window, 0, 5000)
     judged = Counter(r.timeliness for r in everything)
-    for kind in ledger.Timeliness:
+    for kind in Timeliness:
         assert judged[kind] > 0, kind
-    in_time = judged[ledger.Timeliness.DONE_EARLY] + judged[ledger.Timeliness.DONE_ON_TIME]
-    assert in_time > 5 * judged[ledger.Timeliness.DONE_LATE]
+    in_time = judged[Timeliness.DONE_EARLY] + judged[Timeliness.DONE_ON_TIME]
+    assert in_time > 5 * judged[Timeliness.DONE_LATE]
 
 
 def test_common_procedures_lead(demo):

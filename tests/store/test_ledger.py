@@ -9,11 +9,20 @@ import pytest
 from desk_app.domain.dossier import Status
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.store import ledger
-from desk_app.store.ledger import LedgerFilter, LedgerSort, SortColumn, Timeliness
+from desk_app.domain.timeliness import DueWindow, Timeliness, judge
+from desk_app.store.ledger import LedgerFilter, LedgerSort, SortColumn
 from desk_app.store.lifecycle import UnknownDossier, set_status
 
 VN = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 23, 9, 15, tzinfo=VN)  # a Monday
+SOON_UNTIL = dt.datetime(2026, 11, 26, 0, 0, tzinfo=VN)  # end of the 2nd working day after it (Wed 25/11)
+
+
+def win(now=NOW, soon_until=SOON_UNTIL):
+    return DueWindow(now, soon_until)
+
+
+W = win()
 
 # name, procedure, received (Nov 2026), statuses it goes through (with times), expected timeliness at NOW
 DOSSIERS = [
@@ -28,7 +37,8 @@ DOSSIERS = [
     ("Hoàng Thị Lan", "1.004194", (20, 9, 0), [], Timeliness.DUE_SOON),  # 25/11 09:00
     ("Võ Văn Tài", "1.004222", (20, 10, 0), [(Status.IN_PROCESS, (20, 11, 0))], Timeliness.ON_TRACK),  # 1/12
     ("Bùi Thị Mai", "2.000815", (19, 8, 30), [(Status.REFUSED, (19, 9, 0))], None),
-    ("Đỗ Thanh Hà", "1.004194", (19, 8, 0), [(Status.SUPPLEMENT_REQUESTED, (19, 10, 0))], Timeliness.DUE_SOON),  # 24/11
+    # Waiting for the citizen's supplement: the clock is stopped, so no due bucket holds it.
+    ("Đỗ Thanh Hà", "1.004194", (19, 8, 0), [(Status.SUPPLEMENT_REQUESTED, (19, 10, 0))], Timeliness.PAUSED),
 ]
 
 
@@ -56,12 +66,12 @@ def ids(desk, clock):
     return populate(desk, clock)
 
 
-def names(store, f=LedgerFilter(), sort=LedgerSort(), offset=0, limit=100, now=NOW):
-    return [r.applicant_name for r in ledger.page(store, f, sort, now, offset, limit)]
+def names(store, f=LedgerFilter(), sort=LedgerSort(), offset=0, limit=100, window=W):
+    return [r.applicant_name for r in ledger.page(store, f, sort, window, offset, limit)]
 
 
 def test_every_row_shows_what_the_table_needs(store, ids):
-    rows = {r.applicant_name: r for r in ledger.page(store, LedgerFilter(), LedgerSort(), NOW, 0, 100)}
+    rows = {r.applicant_name: r for r in ledger.page(store, LedgerFilter(), LedgerSort(), W, 0, 100)}
     assert {name: r.timeliness for name, r in rows.items()} == {d[0]: d[4] for d in DOSSIERS}
     dung = rows["Lê Văn Dũng"]
     assert dung.id == ids["Lê Văn Dũng"]
@@ -76,12 +86,12 @@ def test_every_row_shows_what_the_table_needs(store, ids):
 
 
 def test_count_and_status_filter(store, ids):
-    assert ledger.count(store, LedgerFilter(), NOW) == len(DOSSIERS)
+    assert ledger.count(store, LedgerFilter(), W) == len(DOSSIERS)
     open_ = LedgerFilter(statuses=(Status.RECEIVED, Status.IN_PROCESS))
-    assert ledger.count(store, open_, NOW) == 4
+    assert ledger.count(store, open_, W) == 4
     assert set(names(store, open_)) == {"Lê Văn Dũng", "Phạm Minh Quân", "Hoàng Thị Lan", "Võ Văn Tài"}
     assert names(store, LedgerFilter(statuses=(Status.REFUSED,))) == ["Bùi Thị Mai"]
-    assert ledger.count(store, LedgerFilter(statuses=(Status.STOPPED,)), NOW) == 0
+    assert ledger.count(store, LedgerFilter(statuses=(Status.STOPPED,)), W) == 0
 
 
 @pytest.mark.parametrize(
@@ -89,32 +99,35 @@ def test_count_and_status_filter(store, ids):
     [
         ("overdue", {"Phạm Minh Quân"}),
         ("due_today", {"Lê Văn Dũng"}),
-        ("due_soon", {"Hoàng Thị Lan", "Đỗ Thanh Hà"}),
+        ("due_soon", {"Hoàng Thị Lan"}),
     ],
 )
 def test_due_buckets_at_a_fixed_now(store, ids, bucket, expected):
     f = LedgerFilter(due=bucket)
     assert set(names(store, f)) == expected
-    assert ledger.count(store, f, NOW) == len(expected)
+    assert ledger.count(store, f, W) == len(expected)
 
 
 def test_due_buckets_move_with_now_and_the_soon_window(store, ids):
     afternoon = NOW.replace(hour=15)  # Dũng's 14:00 appointment has passed
-    assert set(names(store, LedgerFilter(due="overdue"), now=afternoon)) == {"Phạm Minh Quân", "Lê Văn Dũng"}
-    assert names(store, LedgerFilter(due="due_today"), now=afternoon) == []
-    assert set(names(store, LedgerFilter(due="due_soon", soon_days=1))) == {"Đỗ Thanh Hà"}
-    ten_days = LedgerFilter(due="due_soon", soon_days=10)
-    assert set(names(store, ten_days)) == {"Hoàng Thị Lan", "Đỗ Thanh Hà", "Võ Văn Tài"}
-    # A bucket and a status filter both hold.
-    assert names(store, LedgerFilter(due="due_soon", statuses=(Status.SUPPLEMENT_REQUESTED,))) == ["Đỗ Thanh Hà"]
+    later = win(afternoon)
+    assert set(names(store, LedgerFilter(due="overdue"), window=later)) == {"Phạm Minh Quân", "Lê Văn Dũng"}
+    assert names(store, LedgerFilter(due="due_today"), window=later) == []
+    one_day = win(soon_until=dt.datetime(2026, 11, 25, 0, 0, tzinfo=VN))
+    assert names(store, LedgerFilter(due="due_soon"), window=one_day) == []
+    two_weeks = win(soon_until=dt.datetime(2026, 12, 7, 0, 0, tzinfo=VN))
+    assert set(names(store, LedgerFilter(due="due_soon"), window=two_weeks)) == {"Hoàng Thị Lan", "Võ Văn Tài"}
+    # A bucket and a status filter both hold; a paused dossier is in no bucket.
+    assert names(store, LedgerFilter(due="due_soon", statuses=(Status.IN_PROCESS,)), window=two_weeks) == ["Võ Văn Tài"]
+    assert names(store, LedgerFilter(due="overdue", statuses=(Status.SUPPLEMENT_REQUESTED,))) == []
 
 
 def test_procedure_and_received_dates(store, ids):
     assert set(names(store, LedgerFilter(procedure_code="2.000815"))) == {"Nguyễn Văn An", "Bùi Thị Mai"}
     day = LedgerFilter(received_from=dt.date(2026, 11, 17), received_to=dt.date(2026, 11, 17))  # inclusive
     assert set(names(store, day)) == {"Đặng Thị Hoà", "Phạm Minh Quân"}
-    assert ledger.count(store, LedgerFilter(received_from=dt.date(2026, 11, 20)), NOW) == 2
-    assert ledger.count(store, LedgerFilter(received_to=dt.date(2026, 11, 16)), NOW) == 2
+    assert ledger.count(store, LedgerFilter(received_from=dt.date(2026, 11, 20)), W) == 2
+    assert ledger.count(store, LedgerFilter(received_to=dt.date(2026, 11, 16)), W) == 2
     both = LedgerFilter(procedure_code="1.004194", received_from=dt.date(2026, 11, 19), statuses=(Status.RECEIVED,))
     assert names(store, both) == ["Hoàng Thị Lan"]
 
@@ -137,7 +150,7 @@ def test_procedure_and_received_dates(store, ids):
 def test_text_search_folds_diacritics(store, ids, text, expected):
     f = LedgerFilter(text=text)
     assert set(names(store, f)) == expected
-    assert ledger.count(store, f, NOW) == len(expected)
+    assert ledger.count(store, f, W) == len(expected)
 
 
 def test_text_combines_with_other_filters_and_both_query_plans_agree(store, ids, monkeypatch):
@@ -154,9 +167,9 @@ def test_text_combines_with_other_filters_and_both_query_plans_agree(store, ids,
 
 def test_search_count_sees_a_new_dossier(desk, store, ids):
     f = LedgerFilter(text="nguyen")
-    assert ledger.count(store, f, NOW) == 1
+    assert ledger.count(store, f, W) == 1
     receive(desk, ReceptionRequest(procedure_code="2.000815", name="Nguyễn Thị Nga"))
-    assert ledger.count(store, f, NOW) == 2  # the remembered match count is not reused after a write
+    assert ledger.count(store, f, W) == 2  # the remembered match count is not reused after a write
 
 
 def _key(row, column):
@@ -174,7 +187,7 @@ def _key(row, column):
 @pytest.mark.parametrize("column", list(SortColumn))
 @pytest.mark.parametrize("ascending", [True, False])
 def test_sorting_is_done_by_sqlite(store, ids, column, ascending):
-    rows = ledger.page(store, LedgerFilter(), LedgerSort(column, ascending), NOW, 0, 100)
+    rows = ledger.page(store, LedgerFilter(), LedgerSort(column, ascending), W, 0, 100)
     expected = sorted(rows, key=lambda r: (_key(r, column), r.id), reverse=not ascending)
     assert [r.id for r in rows] == [r.id for r in expected]
     assert len(rows) == len(DOSSIERS)
@@ -187,19 +200,19 @@ def test_default_sort_is_newest_first(store, ids):
 @pytest.mark.parametrize("column", list(SortColumn))
 def test_pages_neither_repeat_nor_skip(store, ids, column):
     sort = LedgerSort(column, ascending=False)
-    whole = [r.id for r in ledger.page(store, LedgerFilter(), sort, NOW, 0, 100)]
+    whole = [r.id for r in ledger.page(store, LedgerFilter(), sort, W, 0, 100)]
     paged = []
     for offset in range(0, len(whole) + 4, 4):
-        paged += [r.id for r in ledger.page(store, LedgerFilter(), sort, NOW, offset, 4)]
+        paged += [r.id for r in ledger.page(store, LedgerFilter(), sort, W, offset, 4)]
     assert paged == whole
-    assert ledger.page(store, LedgerFilter(), sort, NOW, len(whole), 4) == []
-    assert ledger.page(store, LedgerFilter(), sort, NOW, 0, 0) == []
+    assert ledger.page(store, LedgerFilter(), sort, W, len(whole), 4) == []
+    assert ledger.page(store, LedgerFilter(), sort, W, 0, 0) == []
 
 
 def test_rows_by_id_keeps_the_order_given(store, ids):
     wanted = [ids["Võ Văn Tài"], 999_999, ids["Nguyễn Văn An"]]
-    assert [r.applicant_name for r in ledger.rows_by_id(store, wanted, NOW)] == ["Võ Văn Tài", "Nguyễn Văn An"]
-    assert ledger.rows_by_id(store, [], NOW) == []
+    assert [r.applicant_name for r in ledger.rows_by_id(store, wanted, W)] == ["Võ Văn Tài", "Nguyễn Văn An"]
+    assert ledger.rows_by_id(store, [], W) == []
 
 
 @pytest.mark.parametrize("column", list(SortColumn))
@@ -221,7 +234,7 @@ def test_set_status_writes_row_event_and_audit_and_keeps_first_finish(desk, stor
     assert (change.before, change.after, change.dossier_id) == (Status.IN_PROCESS, Status.RESULT_READY, dossier_id)
     set_status(store, dossier_id, Status.RETURNED, at=ready.replace(hour=11), desk_id=desk.desk_id(), actor="tester")
     assert (store.count_rows("outbox"), store.count_rows("audit")) == (outbox + 2, audit + 2)
-    row = ledger.rows_by_id(store, [dossier_id], NOW)[0]
+    row = ledger.rows_by_id(store, [dossier_id], W)[0]
     assert row.status is Status.RETURNED
     assert row.finished_at == ready  # the result was ready at 10:00; returning later does not move it
     assert row.timeliness is Timeliness.DONE_EARLY
@@ -235,20 +248,21 @@ def test_set_status_writes_row_event_and_audit_and_keeps_first_finish(desk, stor
 def test_timeliness_rules():
     due = dt.datetime(2026, 11, 23, 14, 0, tzinfo=VN)
 
-    def judge(status, finished=None, now=NOW, soon=2):
-        return ledger.timeliness(status, due, finished, now, soon)
+    def judge_at(status, finished=None, now=NOW, soon_until=SOON_UNTIL):
+        return judge(status, due, finished, DueWindow(now, soon_until))
 
-    assert judge(Status.RETURNED, due) is Timeliness.DONE_ON_TIME  # exactly at the appointment
-    assert judge(Status.RESULT_READY, due.replace(hour=8)) is Timeliness.DONE_ON_TIME  # same day, earlier
-    assert judge(Status.RETURNED, due - dt.timedelta(days=1)) is Timeliness.DONE_EARLY
-    assert judge(Status.RETURNED, due + dt.timedelta(minutes=1)) is Timeliness.DONE_LATE
-    assert judge(Status.RETURNED, None) is None  # finished before finishing times were kept
-    assert judge(Status.WITHDRAWN) is None
-    assert judge(Status.IN_PROCESS, now=due) is Timeliness.DUE_TODAY
-    assert judge(Status.IN_PROCESS, now=due + dt.timedelta(seconds=1)) is Timeliness.OVERDUE
-    assert judge(Status.RECEIVED, now=due - dt.timedelta(days=2)) is Timeliness.DUE_SOON
-    assert judge(Status.RECEIVED, now=due - dt.timedelta(days=3)) is Timeliness.ON_TRACK
-    assert judge(Status.RECEIVED, now=due - dt.timedelta(days=3), soon=3) is Timeliness.DUE_SOON
+    assert judge_at(Status.RETURNED, due) is Timeliness.DONE_ON_TIME  # exactly at the appointment
+    assert judge_at(Status.RESULT_READY, due.replace(hour=8)) is Timeliness.DONE_ON_TIME  # same day, earlier
+    assert judge_at(Status.RETURNED, due - dt.timedelta(days=1)) is Timeliness.DONE_EARLY
+    assert judge_at(Status.RETURNED, due + dt.timedelta(minutes=1)) is Timeliness.DONE_LATE
+    assert judge_at(Status.RETURNED, None) is None  # finished before finishing times were kept
+    assert judge_at(Status.WITHDRAWN) is None
+    assert judge_at(Status.IN_PROCESS, now=due) is Timeliness.DUE_TODAY
+    assert judge_at(Status.IN_PROCESS, now=due + dt.timedelta(seconds=1)) is Timeliness.OVERDUE
+    before = due - dt.timedelta(days=3)
+    assert judge_at(Status.RECEIVED, now=before, soon_until=due) is Timeliness.ON_TRACK  # window ends before it
+    assert judge_at(Status.RECEIVED, now=before, soon_until=due + dt.timedelta(hours=1)) is Timeliness.DUE_SOON
+    assert judge_at(Status.SUPPLEMENT_REQUESTED, now=due + dt.timedelta(days=5)) is Timeliness.PAUSED
 
 
 def test_sample_data_is_nfc():
@@ -256,19 +270,19 @@ def test_sample_data_is_nfc():
 
 
 def test_a_whole_code_is_looked_up_exactly(store, ids):
-    code = ledger.rows_by_id(store, [ids["Lê Văn Dũng"]], NOW)[0].code
+    code = ledger.rows_by_id(store, [ids["Lê Văn Dũng"]], W)[0].code
     for text in (code, f"  {code.lower()} "):
         f = LedgerFilter(text=text)
         assert names(store, f) == ["Lê Văn Dũng"]
-        assert ledger.count(store, f, NOW) == 1
-        where, _ = ledger._where(f, NOW)
+        assert ledger.count(store, f, W) == 1
+        where, _ = ledger._where(f, W)
         assert "dossier_search" not in where  # the unique index, not the full-text one
     assert names(store, LedgerFilter(text=code[:-1] + "9")) == []
     assert names(store, LedgerFilter(text=code.split("-", 1)[1])) == ["Lê Văn Dũng"]  # part of a code: full text
 
 
-def test_a_naive_now_is_refused(store):
+def test_a_naive_window_is_refused():
     with pytest.raises(ValueError):
-        ledger.count(store, LedgerFilter(due="overdue"), NOW.replace(tzinfo=None))
+        DueWindow(NOW.replace(tzinfo=None), SOON_UNTIL)
     with pytest.raises(ValueError):
-        ledger.page(store, LedgerFilter(), LedgerSort(), NOW.replace(tzinfo=None), 0, 10)
+        DueWindow(NOW, SOON_UNTIL.replace(tzinfo=None))
