@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_dossiers import generate  # noqa: E402
 
-from desk_app.services import ledger as services_ledger
+from desk_app.services import ledger as services_ledger  # noqa: E402
 from desk_app.domain.dossier import Status  # noqa: E402
 from desk_app.gui.ledger_model import LedgerModel  # noqa: E402
 from desk_app.gui.tasks import TaskRunner  # noqa: E402

@@ -61,12 +61,13 @@ def search_units(units: list[Commune], query: str, *, limit: int = 20) -> list[C
     found = [u for u in units if u.matches(folded)]
 
     def rank(unit: Commune) -> tuple[int, int, int, str]:
-        # Whole words before parts of words ("tan phu" is Tân Phú before Tân Phú Đông and Tân Phước),
-        # then names starting with the query, then the shorter (more exact) label.
+        # The query as a phrase in the commune's own name first ("tan phu": Xã Tân Phú before
+        # Xã Tân Lạc of Phú Thọ), then whole words before parts of words (Tân Phước), then the
+        # shorter, more exact label (Tân Phú before Tân Phú Đông).
+        phrase = f" {folded}" in f" {fold(unit.name)}"  # starts at a word of the name
         whole = set(unit.search_key.replace(",", " ").split())
         partial = sum(word not in whole for word in words)
-        starts = not fold(unit.name).split(" ", 1)[-1].startswith(folded)
-        return (partial, int(starts), len(unit.search_key), unit.search_key)
+        return (int(not phrase), partial, len(unit.search_key), unit.search_key)
 
     found.sort(key=rank)
     return found[:limit]
