@@ -1,0 +1,201 @@
+"""Start the counter window: the application, the store worker, the desk, then the main window.
+
+``desk-app`` (the real database), ``desk-app --db PATH`` or ``desk-app --demo`` (a throwaway
+demo commune in a temporary folder; the real database is never opened).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desk_app.gui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "desk-app"
+DISPLAY_NAME = "Một cửa cấp xã"
+# Sans families that carry every precomposed Vietnamese letter, Windows and Linux first.
+PREFERRED_FAMILIES = ("Segoe UI", "Noto Sans", "Arial", "DejaVu Sans", "Liberation Sans", "Tahoma")
+DEMO_DOSSIERS = 2500
+
+
+@dataclass(frozen=True)
+class Options:
+    demo: bool
+    db: Path | None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the first worker job hands back: the desk and what the window shows at once."""
+
+    desk: Any  # desk_app.services.desk.Desk, to be used only on the worker
+    database: Path
+    configured: bool
+    profile: Any
+    printer: str | None
+
+
+def parse_args(args: list[str]) -> Options:
+    parser = argparse.ArgumentParser(prog="desk-app", description="Mở cửa sổ Bộ phận Một cửa.")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--demo", action="store_true", help="mở xã mẫu với dữ liệu giả (không đụng dữ liệu thật)")
+    group.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu")
+    parsed = parser.parse_args(args)
+    return Options(demo=parsed.demo, db=parsed.db)
+
+
+def pick_font(app: QApplication) -> QFont:
+    """Sans families that cover Vietnamese, in order of preference; Qt takes the first installed.
+
+    A family list rather than a font-database query: enumerating the installed fonts would
+    cost start-up time, and Qt resolves the list when text is first drawn.
+    """
+    font = app.font()
+    font.setFamilies([*PREFERRED_FAMILIES, font.family()])
+    font.setPointSizeF(max(font.pointSizeF(), 10.0))
+    return font
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(DISPLAY_NAME)
+    app.setOrganizationName(APP_NAME)
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    app.setFont(pick_font(app))
+    return app
+
+
+def open_desk(database: Path, *, demo: bool) -> Opened:
+    """Worker job: open the store (migrating it) and read what the window needs first."""
+    from desk_app.gui.setup_dialog import PRINTER_KEY
+    from desk_app.services.desk import Desk
+    from desk_app.store.store import Store
+
+    if demo:
+        from desk_app.services.demo import create_demo_database
+
+        create_demo_database(database, dossiers=DEMO_DOSSIERS)
+    desk = Desk(Store.open(database), actor=getpass.getuser())
+    configured = desk.configured
+    profile = desk.profile() if configured else None
+    return Opened(desk, database, configured, profile, desk.store.setting(PRINTER_KEY))
+
+
+class Launcher:
+    """Start-up without waiting: the window paints first, then the worker opens the desk.
+
+    The store layer (sqlite_utils and the services) loads on the worker after the first paint,
+    so the receptionist sees the window as soon as a bare Qt window would appear; it is
+    enabled when the desk is attached. The GUI thread never waits on the worker.
+    """
+
+    def __init__(self, app: QApplication, runner: TaskRunner, options: Options,
+                 on_ready: Callable[[QWidget], None] | None = None) -> None:
+        self.app, self.runner, self.options, self.on_ready = app, runner, options, on_ready
+        self.window: QWidget | None = None
+        self.setup: QWidget | None = None
+        self.opened: Opened | None = None
+        self.temp: tempfile.TemporaryDirectory[str] | None = None
+        self.exit_code = 0
+        self._open_submitted = False
+
+    def start(self) -> None:
+        from desk_app.gui.context import DeskContext
+        from desk_app.gui.main_window import MainWindow
+
+        if self.options.demo:
+            self.temp = tempfile.TemporaryDirectory(prefix="desk-app-demo-")
+            self.database = Path(self.temp.name) / "demo.sqlite3"
+        elif self.options.db is not None:
+            self.database = self.options.db
+        else:
+            from desk_app.paths import AppPaths
+
+            self.database = AppPaths.from_environment().database
+        ctx = DeskContext(self.runner, None, None, getpass.getuser(), demo=self.options.demo, database=self.database)
+        window = MainWindow(ctx)
+        if self.options.demo:
+            window.set_loading(f"Đang tạo xã mẫu với {DEMO_DOSSIERS:,} hồ sơ…".replace(",", "."))
+        self.window = window
+        window.first_painted.connect(lambda: QTimer.singleShot(0, self._open))
+        QTimer.singleShot(500, self._open)  # should nothing ever be painted (a minimised start)
+        window.show()
+
+    def _open(self) -> None:
+        if self._open_submitted:
+            return
+        self._open_submitted = True
+        database, demo = self.database, self.options.demo
+        self.runner.submit(lambda: open_desk(database, demo=demo), self._on_opened, self._on_failed)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        from desk_app.gui.errors import describe
+
+        QMessageBox.critical(self.window, DISPLAY_NAME, "Không mở được cơ sở dữ liệu của quầy.\n\n" + describe(exc))
+        self.exit_code = 3
+        self.app.quit()
+
+    def _on_opened(self, opened: Opened) -> None:
+        self.opened = opened
+        if opened.configured:
+            self._attach(opened.profile, opened.printer)
+            return
+        from desk_app.gui.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(self.runner, opened.desk, parent=self.window)
+        dialog.configured.connect(lambda result: self._attach(result.profile, result.printer))
+        dialog.rejected.connect(self.app.quit)
+        dialog.open()
+        self.setup = dialog
+
+    def _attach(self, profile: Any, printer: str | None) -> None:
+        assert self.opened is not None and self.window is not None
+        self.window.attach(self.opened.desk, profile, printer)  # type: ignore[attr-defined]
+        if self.on_ready is not None:
+            self.on_ready(self.window)
+
+    def shutdown(self) -> None:
+        """Pending saves finish before the store closes and the worker ends."""
+        if self.opened is not None:
+            self.runner.submit(self.opened.desk.store.close)
+        self.runner.stop()
+        if self.temp is not None:
+            self.temp.cleanup()
+
+
+def run(args: list[str], *, on_ready: Callable[[QWidget], None] | None = None) -> int:
+    """Open the counter window; returns the exit code. ``on_ready`` gets the main window once shown."""
+    options = parse_args(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = make_application()
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    runner = TaskRunner()
+    launcher = Launcher(app, runner, options, on_ready)
+    app.aboutToQuit.connect(launcher.shutdown)
+    # Ctrl+C or a shutdown's SIGTERM quit through Qt, so pending saves finish and a demo's
+    # temporary folder is removed; the timer lets Python run its signal handlers.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: app.quit())
+    ticker = QTimer(interval=300, timeout=lambda: None)
+    ticker.start()
+    launcher.start()
+    code = app.exec()
+    ticker.stop()
+    return launcher.exit_code or code

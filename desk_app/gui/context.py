@@ -1,0 +1,68 @@
+"""What every window of the desk is handed once: the runner, the desk (worker-only) and printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QWidget
+
+from desk_app.gui.tasks import Runner
+
+if TYPE_CHECKING:  # printing and the store load on first use, not with the window
+    from desk_app.domain.desk import DeskProfile
+    from desk_app.gui.preview_dialog import AskPath, PreviewDialog
+    from desk_app.gui.printing import PrinterSink
+    from desk_app.services.desk import Desk
+    from desk_app.services.printouts import Printout
+
+
+@dataclass
+class DeskContext:
+    """Passed down from the entry point; no globals.
+
+    ``desk`` (and its store) may be touched only inside jobs given to ``runner``: its SQLite
+    connection belongs to the worker thread. Both are None until the database is open: the
+    window paints first and the desk is attached when the worker has opened it.
+    """
+
+    runner: Runner
+    desk: Desk | None
+    profile: DeskProfile | None
+    user: str
+    printer_name: str | None = None
+    sink: PrinterSink | None = None
+    ask_path: AskPath | None = None  # None: the system "save as" dialog
+    demo: bool = False
+    database: Path | None = None
+    sync_state: str = "Chưa cấu hình đồng bộ"
+
+    def printer_sink(self) -> PrinterSink:
+        if self.sink is None:
+            from desk_app.gui.printing import QtPrinterSink
+
+            self.sink = QtPrinterSink(self.runner, self.printer_name)
+        return self.sink
+
+    @property
+    def printer_label(self) -> str:
+        return self.printer_name or "máy in mặc định"
+
+    def preview(self, printout: Printout, parent: QWidget | None) -> PreviewDialog:
+        """Open (without blocking) the print preview of a committed dossier's paper."""
+        from desk_app.gui.preview_dialog import PreviewDialog, ask_save_path
+        from desk_app.gui.printing import Document
+
+        documents = [Document("Giấy tiếp nhận và hẹn trả kết quả", printout.receipt)]
+        if printout.fee_receipt is not None:
+            documents.append(Document("Biên lai thu phí, lệ phí", printout.fee_receipt, "-bien-lai"))
+        title = f"Xem trước khi in – hồ sơ {printout.code}" + (" (BẢN IN LẠI)" if printout.reprint else "")
+        suffix = f"-in-lan-{printout.print_count}" if printout.reprint else ""
+        dialog = PreviewDialog(
+            self.runner, self.printer_sink(), documents, title=title,
+            suggested_name=f"{printout.code}{suffix}.pdf", printer_label=self.printer_label,
+            ask_path=self.ask_path or ask_save_path, parent=parent,
+        )
+        dialog.open()
+        return dialog

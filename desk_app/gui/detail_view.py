@@ -1,0 +1,157 @@
+"""One dossier in full, with "In lại" (a reprint is marked BẢN IN LẠI and recorded)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desk_app.domain.text import format_vnd
+from desk_app.gui.context import DeskContext
+from desk_app.gui.errors import describe, show_error
+from desk_app.gui.reception_jobs import make_printout
+
+if TYPE_CHECKING:
+    from desk_app.domain.dossier import Dossier
+    from desk_app.services.printouts import Printout
+
+FIELDS = (
+    ("code", "Mã hồ sơ"),
+    ("status", "Trạng thái"),
+    ("procedure", "Thủ tục"),
+    ("received", "Tiếp nhận lúc"),
+    ("due", "Hẹn trả"),
+    ("due_reason", "Cách tính ngày hẹn"),
+    ("statutory", "Thời hạn theo quy định"),
+    ("name", "Người nộp"),
+    ("id_number", "Số định danh"),
+    ("birth", "Ngày sinh, giới tính"),
+    ("phone", "Điện thoại"),
+    ("address", "Địa chỉ"),
+    ("email", "Thư điện tử"),
+    ("channel", "Kênh nộp"),
+    ("return", "Nhận kết quả"),
+    ("counts", "Số bộ, số trang, số bản"),
+    ("fee", "Phí, lệ phí"),
+    ("ledger", "Sổ theo dõi"),
+    ("receiver", "Người tiếp nhận"),
+    ("official", "Mã hồ sơ trên hệ thống tỉnh"),
+)
+
+
+def describe_dossier(d: Dossier) -> dict[str, str]:
+    """The values shown for each field, in Vietnamese formats (dd/mm/yyyy, 24-hour, "10.000 đ")."""
+    a = d.applicant
+    birth = a.birth_date.strftime("%d/%m/%Y") if a.birth_date else "—"
+    return {
+        "code": d.code,
+        "status": d.status.label,
+        "procedure": f"{d.procedure_name} ({d.procedure_code})",
+        "received": f"{d.received_at:%H:%M %d/%m/%Y}",
+        "due": f"{d.due_at:%H:%M %d/%m/%Y}",
+        "due_reason": d.due_reason,
+        "statutory": d.statutory_time,
+        "name": a.name,
+        "id_number": a.id_number or "—",
+        "birth": f"{birth}, {a.sex.label if a.sex else '—'}",
+        "phone": a.phone or "—",
+        "address": a.address or "—",
+        "email": a.email or "—",
+        "channel": d.channel.label,
+        "return": d.return_method.label,
+        "counts": f"{d.sets} bộ, {d.pages} trang, {d.copies} bản",
+        "fee": f"{format_vnd(d.fee_vnd)}" + (f" ({d.fee_detail})" if d.fee_detail else ""),
+        "ledger": f"Năm {d.ledger_year}, quầy {d.desk_no}, số {d.ledger_no:02d}",
+        "receiver": d.receiver or "—",
+        "official": d.official_code or "chưa có (cấp khi đồng bộ)",
+    }
+
+
+class DetailView(QWidget):
+    """Loads a dossier on the worker; Ctrl+P reprints it."""
+
+    printout_ready = Signal(object)  # Printout
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dossier: Dossier | None = None
+        self.preview = None
+        self.title = QLabel("Chọn một hồ sơ trong sổ theo dõi (Enter) để xem chi tiết.")
+        self.title.setObjectName("detailTitle")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.title.setWordWrap(True)
+        self.values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for key, caption in FIELDS:
+            value = QLabel("—")
+            value.setObjectName(f"detail_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[key] = value
+            form.addRow(caption + ":", value)
+        info = QGroupBox("Thông tin hồ sơ")
+        info.setLayout(form)
+        self.documents = QLabel("—")
+        self.documents.setObjectName("detail_documents")
+        self.documents.setWordWrap(True)
+        self.documents.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        documents_box = QGroupBox("Giấy tờ đã nhận")
+        QVBoxLayout(documents_box).addWidget(self.documents)
+        self.reprint_button = QPushButton("In &lại giấy tiếp nhận  [Ctrl+P]")
+        self.reprint_button.setObjectName("reprintButton")
+        self.reprint_button.setEnabled(False)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reprint_button)
+        buttons.addWidget(self.status, 1)
+        columns = QHBoxLayout()
+        columns.addWidget(info, 3)
+        columns.addWidget(documents_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(columns, 1)
+        layout.addLayout(buttons)
+        self.reprint_action = QAction("In lại giấy tiếp nhận", self)
+        self.reprint_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.reprint_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.reprint_action.triggered.connect(self.reprint)
+        self.addAction(self.reprint_action)
+
+    def open_code(self, code: str) -> None:
+        desk = self.ctx.desk
+        self.status.setText("Đang tải…")
+        self.ctx.runner.submit(lambda: desk.dossier(code), self.show_dossier,
+                               lambda exc: self.status.setText("⚠ " + describe(exc)))
+
+    def show_dossier(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        self.title.setText(f"Hồ sơ {dossier.code} – {dossier.applicant.name}")
+        for key, text in describe_dossier(dossier).items():
+            self.values[key].setText(text)
+        items = "".join(f"<li>{html.escape(d.name)} – {d.form.label}, {d.count} bản</li>" for d in dossier.documents)
+        self.documents.setText(f"<ol>{items}</ol>" if items else "Không có giấy tờ nào được ghi.")
+        self.reprint_button.setEnabled(True)
+        self.status.setText("")
+
+    def reprint(self) -> None:
+        if self.dossier is None:
+            return
+        desk, code = self.ctx.desk, self.dossier.code
+        self.status.setText("Đang dựng bản in lại…")
+        self.ctx.runner.submit(lambda: make_printout(desk, code), self._on_printout_ready,
+                               lambda exc: show_error(self, "Không in lại được", exc))
+
+    def _on_printout_ready(self, printout: "Printout") -> None:
+        kind = "bản in lại (lần {})".format(printout.print_count) if printout.reprint else "bản in đầu tiên"
+        self.status.setText(f"Đã ghi nhận {kind}; xem trước rồi in.")
+        if self.preview is not None:
+            self.preview.deleteLater()
+        self.preview = self.ctx.preview(printout, self)
+        self.printout_ready.emit(printout)

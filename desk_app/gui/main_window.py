@@ -1,0 +1,236 @@
+"""The counter window: reception, the ledger and a dossier's details, with a status bar that tells the truth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from desk_app import __version__
+from desk_app.gui.context import DeskContext
+from desk_app.gui.reception_form import ReceptionForm
+
+if TYPE_CHECKING:
+    from desk_app.gui.detail_view import DetailView
+    from desk_app.gui.setup_dialog import SetupDialog, SetupResult
+
+RECEPTION, LEDGER, DETAIL = range(3)
+
+LedgerFactory = Callable[[DeskContext], QWidget]
+
+
+class MainWindow(QMainWindow):
+    """Tabs: Tiếp nhận (Ctrl+1), Sổ theo dõi (Ctrl+2), Chi tiết (Ctrl+3). Ctrl+F searches the ledger."""
+
+    closing = Signal()
+    first_painted = Signal()  # the window is on screen: start-up work may begin
+
+    def __init__(self, ctx: DeskContext, *, ledger_factory: LedgerFactory | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self._painted = False
+        self._ledger_factory = ledger_factory
+        self.form = ReceptionForm(ctx)
+        self.ledger: QWidget = QLabel("Đang mở sổ theo dõi…")
+        self._detail: DetailView | None = None  # built when first shown: not needed for the first paint
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(self.form, "&1 Tiếp nhận hồ sơ")
+        self.tabs.addTab(self.ledger, "&2 Sổ theo dõi hồ sơ")
+        self.tabs.addTab(QWidget(), "&3 Chi tiết hồ sơ")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.setCentralWidget(self.tabs)
+        self.form.dossier_saved.connect(self._on_form_dossier_saved)
+        self._build_status_bar()
+        self._build_menus()
+        self.resize(1366, 740)
+        if ctx.desk is not None:
+            self._attached()
+        else:
+            self.set_loading("Đang mở cơ sở dữ liệu của quầy…")
+
+    @property
+    def detail(self) -> DetailView:
+        if self._detail is None:
+            from desk_app.gui.detail_view import DetailView
+
+            self._detail = DetailView(self.ctx)
+            placeholder = self.tabs.widget(DETAIL)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(DETAIL)
+            self.tabs.insertTab(DETAIL, self._detail, "&3 Chi tiết hồ sơ")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+        return self._detail
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == DETAIL and self._detail is None:
+            self.detail  # noqa: B018 - builds the tab
+            self.tabs.setCurrentIndex(DETAIL)
+
+    # start-up -------------------------------------------------------------------------------
+
+    def set_loading(self, message: str) -> None:
+        """Painted at once, usable when the worker has opened the desk (see ``attach``)."""
+        self.tabs.setEnabled(False)
+        self.setWindowTitle(f"Một cửa – {message}")
+        self.place_label.setText(message)
+
+    def attach(self, desk: object, profile: object, printer: str | None) -> None:
+        """The worker has opened the database: fill the window and enable it."""
+        self.ctx.desk, self.ctx.profile, self.ctx.printer_name, self.ctx.sink = desk, profile, printer, None  # type: ignore[assignment]
+        self.form.start()
+        self._attached()
+
+    def _attached(self) -> None:
+        factory = self._ledger_factory
+        if factory is None:
+            from desk_app.gui.ledger_panel import LedgerPanel  # loads the store layer: after the first paint
+
+            factory = LedgerPanel
+        placeholder, self.ledger = self.ledger, factory(self.ctx)
+        self.tabs.removeTab(LEDGER)
+        self.tabs.insertTab(LEDGER, self.ledger, "&2 Sổ theo dõi hồ sơ")
+        placeholder.deleteLater()
+        opened = getattr(self.ledger, "dossier_opened", None)
+        if opened is not None:
+            opened.connect(self.open_dossier)
+        self.tabs.setCurrentIndex(RECEPTION)
+        self.tabs.setEnabled(True)
+        self.refresh_titles()
+        self.form.focus_picker()
+
+    # chrome ---------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        self.place_label = QLabel()
+        self.place_label.setObjectName("statusPlace")
+        self.user_label = QLabel(f"Người dùng: {self.ctx.user}")
+        self.sync_label = QLabel(f"Đồng bộ: {self.ctx.sync_state}")
+        self.sync_label.setObjectName("statusSync")
+        bar = self.statusBar()
+        bar.addWidget(self.place_label)
+        bar.addWidget(self.user_label)
+        bar.addPermanentWidget(self.sync_label)
+
+    def refresh_titles(self) -> None:
+        profile = self.ctx.profile
+        assert profile is not None
+        demo = " – DỮ LIỆU MẪU, không phải dữ liệu thật" if self.ctx.demo else ""
+        self.setWindowTitle(f"Một cửa – {profile.commune} – Quầy {profile.desk_no}{demo}")
+        self.place_label.setText(f"{profile.commune} · Quầy số {profile.desk_no} · Mã đơn vị {profile.unit_code}")
+
+    def _build_menus(self) -> None:
+        def add(menu, text: str, slot, keys: str | None = None, hint: str | None = None) -> QAction:  # type: ignore[no-untyped-def]
+            # Form-level shortcuts (Ctrl+S, Ctrl+N, Ctrl+P, Esc) belong to their tab; the menu only shows them.
+            action = QAction(text + (f"\t{hint}" if hint else ""), self)
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            return action
+
+        dossier = self.menuBar().addMenu("&Hồ sơ")
+        add(dossier, "Tiếp nhận hồ sơ &mới", self.new_dossier, hint="Ctrl+N")
+        add(dossier, "&Lưu hồ sơ và in", self._save_from_menu, hint="Ctrl+S")
+        add(dossier, "&In lại giấy tiếp nhận", self.reprint, hint="Ctrl+P")
+        add(dossier, "&Tìm hồ sơ", self.focus_search, keys="Ctrl+F")
+        dossier.addSeparator()
+        add(dossier, "&Thoát", self.close, keys="Ctrl+Q")
+        view = self.menuBar().addMenu("&Xem")
+        add(view, "Tiếp nhận", lambda: self.show_tab(RECEPTION), keys="Ctrl+1")
+        add(view, "Sổ theo dõi", lambda: self.show_tab(LEDGER), keys="Ctrl+2")
+        add(view, "Chi tiết hồ sơ", lambda: self.show_tab(DETAIL), keys="Ctrl+3")
+        desk = self.menuBar().addMenu("&Quầy")
+        add(desk, "&Cài đặt quầy…", self.open_setup)
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        add(help_menu, "Phím &tắt", self.show_shortcuts, keys="F1")
+        add(help_menu, "&Giới thiệu", self.show_about)
+
+    # navigation -----------------------------------------------------------------------------
+
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        if index == RECEPTION:
+            self.form.focus_picker()
+        elif index == LEDGER:
+            self.focus_search()
+        else:
+            self.detail.reprint_button.setFocus()
+
+    def new_dossier(self) -> None:
+        self.tabs.setCurrentIndex(RECEPTION)
+        self.form.new()
+
+    def _save_from_menu(self) -> None:
+        self.tabs.setCurrentIndex(RECEPTION)
+        self.form.save()
+
+    def reprint(self) -> None:
+        if self.tabs.currentIndex() == DETAIL and self._detail is not None:
+            self.detail.reprint()
+        else:
+            self.form.reprint_last()
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(LEDGER)
+        focus = getattr(self.ledger, "focus_search", None)
+        if focus is not None:
+            focus()
+
+    def open_dossier(self, code: str) -> None:
+        self.detail.open_code(code)
+        self.tabs.setCurrentIndex(DETAIL)
+        self.detail.reprint_button.setFocus()
+
+    def _on_form_dossier_saved(self, code: str) -> None:
+        refresh = getattr(self.ledger, "refresh", None)
+        if refresh is not None:
+            refresh()
+        self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000)
+
+    # dialogs --------------------------------------------------------------------------------
+
+    def open_setup(self) -> SetupDialog | None:
+        from desk_app.gui.setup_dialog import SetupDialog
+
+        if self.ctx.desk is None:
+            return None  # still opening the database
+        dialog = SetupDialog(self.ctx.runner, self.ctx.desk, parent=self)
+        dialog.configured.connect(self._on_setup_configured)
+        dialog.open()
+        return dialog
+
+    def _on_setup_configured(self, result: SetupResult) -> None:
+        self.ctx.profile = result.profile
+        self.ctx.printer_name = result.printer
+        self.ctx.sink = None  # the next print uses the newly chosen printer
+        self.refresh_titles()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Phím tắt", (
+            "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
+            "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
+            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
+            "Trong ô thủ tục: gõ không dấu, mũi tên lên/xuống để chọn, Enter để nhận."))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "Giới thiệu", f"Một cửa cấp xã – desk-app {__version__}\n"
+                          "Phần mềm tự do theo giấy phép GPL-3.0-or-later.")
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.closing.emit()
+        super().closeEvent(event)

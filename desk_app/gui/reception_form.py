@@ -1,0 +1,400 @@
+"""The reception form: pick a procedure, type the applicant, tick the papers, save, print, next citizen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.domain.catalogue import FeeKind, Procedure
+from desk_app.domain.dossier import Channel, ReturnMethod
+from desk_app.domain.errors import DomainError, ValidationErrors
+from desk_app.domain.text import format_vnd
+from desk_app.gui.applicant_fields import ApplicantFields
+from desk_app.gui.context import DeskContext
+from desk_app.gui.documents_checklist import DocumentsChecklist
+from desk_app.gui.errors import describe, show_error
+from desk_app.gui.procedure_picker import ProcedurePicker
+from desk_app.gui.reception_jobs import Estimate, estimate, make_printout, save_dossier
+
+if TYPE_CHECKING:
+    from desk_app.services.printouts import Printout
+    from desk_app.services.reception import Reception, ReceptionRequest
+
+UNITS_DELAY_MS = 800  # the commune list loads just after start-up, off the critical path
+
+ON_THE_SPOT = "Giải quyết ngay, không in giấy hẹn (trừ khi công dân yêu cầu)"
+
+
+class ReceptionForm(QWidget):
+    """Keyboard first: Enter or Ctrl+S saves, Ctrl+N starts over, Esc returns to the procedure search."""
+
+    dossier_saved = Signal(str)  # dossier code, after the commit
+    printout_ready = Signal(object)  # Printout
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.procedure: Procedure | None = None
+        self.saving = False
+        self.preview = None
+        self._estimate_serial = 0
+        self.picker = ProcedurePicker()
+        self.applicant = ApplicantFields()
+        self.documents = DocumentsChecklist()
+        self._build_reception_box()
+        self._build_layout()
+        self._build_actions()
+        self.picker.procedure_chosen.connect(self._on_picker_procedure_chosen)
+        self.timer = QTimer(self, interval=30_000, timeout=self.refresh_estimate)  # the clock moves on
+        if ctx.desk is not None:
+            self.start()
+
+    def start(self) -> None:
+        """Load what the form needs from the desk; called once the desk is open."""
+        self.timer.start()
+        self.reload_procedures()
+        QTimer.singleShot(UNITS_DELAY_MS, self._load_units)
+
+    def _load_units(self) -> None:
+        from desk_app.services.units import load_units
+
+        self.ctx.runner.submit(load_units, self.applicant.completer.set_units, lambda exc: None)
+
+    # layout ---------------------------------------------------------------------------------
+
+    def _build_reception_box(self) -> None:
+        self.channel = QComboBox()
+        for channel in Channel:
+            self.channel.addItem(channel.label, channel.value)  # Qt turns str enums into str
+        self.return_method = QComboBox()
+        for method in ReturnMethod:
+            self.return_method.addItem(method.label, method.value)
+        self.sets = QSpinBox(minimum=1, maximum=99)
+        self.pages = QSpinBox(minimum=1, maximum=10_000)
+        self.copies = QSpinBox(minimum=1, maximum=10_000)
+        self.local_fee = QSpinBox(minimum=-1, maximum=100_000_000, singleStep=1000, value=-1, suffix=" đ")
+        self.local_fee.setSpecialValueText("Chưa nhập")
+        self.extension = QSpinBox(minimum=0, maximum=0, suffix=" ngày làm việc")
+        self.due_at = QDateTimeEdit(displayFormat="HH:mm dd/MM/yyyy", calendarPopup=True)
+        self.on_the_spot = QCheckBox(ON_THE_SPOT)
+        self.on_the_spot.setObjectName("onTheSpot")
+        self.fee_label = QLabel("Phí, lệ phí: —")
+        self.fee_label.setObjectName("feeLabel")
+        self.due_label = QLabel("Hẹn trả: —")
+        self.due_label.setObjectName("dueLabel")
+        self.reason_label = QLabel("")
+        self.reason_label.setObjectName("dueReason")
+        self.reason_label.setWordWrap(True)
+        for label in (self.fee_label, self.due_label):
+            label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        # Two short columns instead of one tall one: the whole form fits a 1366×768 screen.
+        first, second = QFormLayout(), QFormLayout()
+        first.addRow("&Kênh nộp", self.channel)
+        first.addRow("Số &bộ hồ sơ", self.sets)
+        first.addRow("Số &trang", self.pages)
+        first.addRow("Số b&ản", self.copies)
+        second.addRow("Nhận &kết quả", self.return_method)
+        second.addRow("Số tiền thu", self.local_fee)
+        second.addRow("Gia hạn", self.extension)
+        second.addRow("Hẹn trả", self.due_at)
+        self.local_fee.setToolTip("Mức thu do Hội đồng nhân dân tỉnh quy định")
+        self.due_at.setToolTip("Danh mục chưa có thời hạn giải quyết: nhập ngày giờ hẹn trả")
+        self._rows = {w: first for w in (self.channel, self.sets, self.pages, self.copies)}
+        self._rows |= {w: second for w in (self.return_method, self.local_fee, self.extension, self.due_at)}
+        columns = QHBoxLayout()
+        columns.addLayout(first, 1)
+        columns.addSpacing(16)
+        columns.addLayout(second, 1)
+        box_layout = QVBoxLayout()
+        box_layout.addLayout(columns)
+        box_layout.addWidget(self.on_the_spot)
+        self.reception_box = QGroupBox("Tiếp nhận")
+        self.reception_box.setLayout(box_layout)
+        for widget in (self.channel, self.pages, self.copies, self.local_fee, self.extension):
+            signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
+            signal.connect(self.refresh_estimate)
+        self._show_rows(pages=False, local=False, extension=False, manual_due=False, spot=False)
+
+    def _show_rows(self, *, pages: bool, local: bool, extension: bool, manual_due: bool, spot: bool) -> None:
+        for widget, shown in ((self.pages, pages), (self.copies, pages), (self.local_fee, local),
+                              (self.extension, extension), (self.due_at, manual_due)):
+            self._rows[widget].setRowVisible(widget, shown)
+        self.on_the_spot.setVisible(spot)
+        if not spot:
+            self.on_the_spot.setChecked(False)
+
+    def row_shown(self, widget: QWidget) -> bool:
+        """Whether an optional field is offered for the chosen procedure (pages, fee amount, …)."""
+        return widget.isVisibleTo(self) if widget is self.on_the_spot else self._rows[widget].isRowVisible(widget)
+
+    def _build_layout(self) -> None:
+        self.save_button = QPushButton("&Lưu và in  [Enter / Ctrl+S]")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.clicked.connect(self.save)
+        self.new_button = QPushButton("Hồ sơ &mới  [Ctrl+N]")
+        self.new_button.clicked.connect(self.new)
+        self.result_label = QLabel("")
+        self.result_label.setObjectName("resultLabel")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.missing_label = QLabel("")
+        self.missing_label.setObjectName("error_documents")
+        self.missing_label.setStyleSheet("color: #b00020;")
+        self.missing_label.setWordWrap(True)
+        applicant_box = QGroupBox("Người nộp hồ sơ")
+        QVBoxLayout(applicant_box).addWidget(self.applicant)
+        documents_box = QGroupBox("Giấy tờ trong hồ sơ")
+        documents_layout = QVBoxLayout(documents_box)
+        documents_layout.addWidget(self.documents)
+        documents_layout.addWidget(self.missing_label)
+        summary = QGroupBox("Phí và ngày hẹn")
+        summary_layout = QVBoxLayout(summary)
+        for widget in (self.fee_label, self.due_label, self.reason_label):
+            summary_layout.addWidget(widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.new_button)
+        # Left: what the citizen asks for and what it costs; right: who and with which papers.
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.picker, 1)
+        left_layout.addWidget(summary)
+        left_layout.addWidget(self.result_label)
+        left_layout.addLayout(buttons)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 4, 0)
+        right_layout.addWidget(applicant_box)
+        right_layout.addWidget(documents_box)
+        right_layout.addWidget(self.reception_box)
+        right_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(right)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([430, 930])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+
+    def _build_actions(self) -> None:
+        def action(text: str, keys: QKeySequence | str, slot: Any) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.save_action = action("Lưu hồ sơ và in", "Ctrl+S", self.save)
+        self.new_action = action("Hồ sơ mới", "Ctrl+N", self.new)
+        self.print_action = action("In lại giấy của hồ sơ vừa lưu", "Ctrl+P", self.reprint_last)
+        self.escape_action = action("Về ô chọn thủ tục", "Esc", self.focus_picker)
+        self.last_code: str | None = None
+
+    def _fix_tab_order(self) -> None:
+        chain = [self.picker.search, *self.applicant.widgets.values(), *self.documents.focus_widgets(),
+                 self.channel, self.sets, self.pages, self.copies, self.local_fee, self.extension, self.due_at,
+                 self.return_method, self.on_the_spot, self.save_button, self.new_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(first, second)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # Line edits, spin boxes and combos pass Enter up to us: Enter anywhere in the form saves.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.save()
+            return
+        super().keyPressEvent(event)
+
+    # procedure ------------------------------------------------------------------------------
+
+    def reload_procedures(self) -> None:
+        desk = self.ctx.desk
+        self.ctx.runner.submit(lambda: desk.procedures(), self.picker.set_procedures,
+                               lambda exc: show_error(self, "Không tải được danh mục thủ tục", exc))
+
+    def _on_picker_procedure_chosen(self, procedure: Procedure) -> None:
+        self.procedure = procedure
+        kinds = {rule.kind for rule in procedure.fees}
+        self.extension.setMaximum(procedure.max_extension_days)
+        self.extension.setValue(0)
+        self.due_at.setDateTime(QDateTime.currentDateTime().addDays(1))
+        self._show_rows(pages=FeeKind.PER_PAGE in kinds, local=FeeKind.LOCAL in kinds,
+                        extension=procedure.max_extension_days > 0, manual_due=procedure.time is None,
+                        spot=procedure.same_day)
+        self.documents.set_documents(procedure.documents)
+        self.missing_label.setText("")
+        self._fix_tab_order()
+        self.refresh_estimate()
+        self.applicant.name.setFocus()
+
+    def refresh_estimate(self) -> None:
+        procedure = self.procedure
+        if procedure is None:
+            return
+        self._estimate_serial += 1
+        serial = self._estimate_serial
+        values = dict(channel=self.channel.currentData(), pages=self.pages.value(), copies=self.copies.value(),
+                      local_fee=self._local_fee(), extension_days=self.extension.value())
+        desk = self.ctx.desk
+        self.ctx.runner.submit(lambda: estimate(desk, procedure, **values),
+                               lambda result: self._show_estimate(serial, result),
+                               lambda exc: self.reason_label.setText(describe(exc)))
+
+    def _local_fee(self) -> int | None:
+        shown = self.row_shown(self.local_fee)
+        return self.local_fee.value() if shown and self.local_fee.value() >= 0 else None
+
+    def _show_estimate(self, serial: int, result: Estimate) -> None:
+        if serial != self._estimate_serial:
+            return  # an older answer arriving late
+        self.applicant.today = result.now.date()
+        if result.fee is not None:
+            self.fee_label.setText(f"Phí, lệ phí: {format_vnd(result.fee.amount)}")
+            self.fee_label.setToolTip(result.fee.detail)
+        else:
+            self.fee_label.setText(f"Phí, lệ phí: ⚠ {result.fee_error}")
+        if result.due is not None:
+            self.due_label.setText(f"Hẹn trả: {result.due.due_at:%H:%M} ngày {result.due.due_at:%d/%m/%Y}")
+            detail = result.fee.detail if result.fee else ""
+            self.reason_label.setText(result.due.reason + (f"\nCách tính phí: {detail}" if detail else ""))
+        else:
+            self.due_label.setText("Hẹn trả: —")
+            self.reason_label.setText(result.due_error)
+
+    # saving ---------------------------------------------------------------------------------
+
+    def request(self) -> ReceptionRequest | None:
+        """What was typed, or None after marking every problem beside its field."""
+        from desk_app.services.reception import ReceptionRequest
+        if self.procedure is None:
+            self.picker.chosen_label.setText("⚠ Hãy chọn thủ tục trước (gõ tên rồi Enter).")
+            self.picker.search.setFocus()
+            return None
+        errors = self.applicant.errors()
+        missing = self.documents.missing()
+        self.applicant.show_errors(errors)
+        self.missing_label.setText(
+            "⚠ Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
+            + ". Hồ sơ chưa đủ thì hướng dẫn bổ sung, chưa tiếp nhận." if missing else "")
+        if errors or missing:
+            first = self.applicant.first_invalid(errors)
+            (first or (self.documents.focus_widgets() or [self.save_button])[0]).setFocus()
+            self.result_label.setText("⚠ Chưa lưu: hãy sửa các ô có cảnh báo.")
+            return None
+        due_at = None
+        if self.procedure.time is None:
+            due_at = self.due_at.dateTime().toPython().replace(second=0, microsecond=0)
+        return ReceptionRequest(
+            procedure_code=self.procedure.code, **self.applicant.values(),
+            channel=Channel(self.channel.currentData()), sets=self.sets.value(), pages=self.pages.value(),
+            copies=self.copies.value(), documents=self.documents.received(), fee_vnd=self._local_fee(),
+            extension_days=self.extension.value(), due_at=due_at, return_method=ReturnMethod(self.return_method.currentData()),
+        )
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        request = self.request()
+        if request is None:
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.result_label.setText("Đang lưu…")
+        desk, procedure = self.ctx.desk, self.procedure
+        assert procedure is not None
+        self.ctx.runner.submit(lambda: save_dossier(desk, procedure, request), self._on_saved, self._on_save_failed)
+
+    def _on_saved(self, reception: Reception) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        dossier = reception.dossier
+        self.last_code = dossier.code
+        self.result_label.setText(
+            f"✔ Đã lưu hồ sơ {dossier.code} – hẹn trả {dossier.due_at:%H:%M %d/%m/%Y}.")
+        wants_slip = not self.on_the_spot.isChecked()
+        self.dossier_saved.emit(dossier.code)
+        self.clear()
+        self.reload_procedures()
+        if wants_slip:
+            self.print_code(dossier.code)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        errors = exc.errors if isinstance(exc, ValidationErrors) else [exc] if isinstance(exc, DomainError) else []
+        by_field = {e.field: e.message for e in errors if e.field in self.applicant.messages}
+        self.applicant.show_errors(by_field)
+        self.result_label.setText("⚠ Chưa lưu được hồ sơ. Thông tin đã nhập vẫn còn nguyên.")
+        show_error(self, "Không lưu được hồ sơ", exc, lead="Hồ sơ CHƯA được lưu; thông tin đã nhập vẫn giữ nguyên.")
+
+    # printing -------------------------------------------------------------------------------
+
+    def print_code(self, code: str) -> None:
+        desk = self.ctx.desk
+        self.ctx.runner.submit(lambda: make_printout(desk, code), self._on_printout_ready, self._on_print_failed)
+
+    def reprint_last(self) -> None:
+        if self.last_code:
+            self.print_code(self.last_code)
+
+    def _on_printout_ready(self, printout: "Printout") -> None:
+        if self.preview is not None:
+            self.preview.deleteLater()
+        self.preview = self.ctx.preview(printout, self)
+        self.preview.finished.connect(self.focus_picker)
+        self.printout_ready.emit(printout)
+
+    def _on_print_failed(self, exc: BaseException) -> None:
+        show_error(self, "Không in được", exc,
+                   lead="Hồ sơ ĐÃ được lưu. Có thể in lại sau (Ctrl+P, hoặc nút «In lại» ở trang chi tiết).")
+        self.focus_picker()
+
+    # next citizen ---------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.procedure = None
+        self.applicant.clear()
+        self.documents.set_documents(())
+        self.missing_label.setText("")
+        for spin in (self.sets, self.pages, self.copies, self.extension):
+            spin.setValue(spin.minimum())
+        self.local_fee.setValue(-1)
+        self.channel.setCurrentIndex(0)
+        self.return_method.setCurrentIndex(0)
+        self._show_rows(pages=False, local=False, extension=False, manual_due=False, spot=False)
+        self.fee_label.setText("Phí, lệ phí: —")
+        self.due_label.setText("Hẹn trả: —")
+        self.reason_label.setText("")
+        self.picker.reset()
+
+    def new(self) -> None:
+        self.clear()
+        self.result_label.setText("")
+
+    def focus_picker(self) -> None:
+        self.window().activateWindow()  # back from the preview dialog
+        self.picker.search.setFocus()
+        self.picker.search.selectAll()

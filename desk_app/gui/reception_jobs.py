@@ -1,0 +1,69 @@
+"""The reception form's worker jobs: live estimate, save, paper. They run on the store worker only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from desk_app.domain.catalogue import FeeKind, Procedure
+from desk_app.domain.errors import DomainError
+
+if TYPE_CHECKING:  # the store layer and reportlab load on the worker, when first needed
+    from desk_app.domain.calendar import DueResult
+    from desk_app.domain.fees import FeeQuote
+    from desk_app.services.desk import Desk
+    from desk_app.services.printouts import Printout
+    from desk_app.services.reception import Reception, ReceptionRequest
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The live fee and appointment, computed with the desk's clock."""
+
+    now: dt.datetime
+    fee: FeeQuote | None
+    fee_error: str
+    due: DueResult | None
+    due_error: str
+
+
+def estimate(desk: Desk, procedure: Procedure, *, channel: str, pages: int, copies: int,
+             local_fee: int | None, extension_days: int) -> Estimate:
+    """What the slip would say if the dossier were saved now."""
+    from desk_app.domain.fees import quote
+
+    now = desk.clock()
+    fee = due = None
+    fee_error = due_error = ""
+    try:
+        fee = quote(procedure, channel=channel, on=now.date(), pages=pages, copies=copies, local_amount=local_fee)
+    except DomainError as exc:
+        fee_error = exc.message
+    if procedure.time is None:
+        due_error = "Danh mục chưa có thời hạn: nhập ngày hẹn trả bên dưới."
+    else:
+        try:
+            due = desk.due(procedure.code, now, extension_days=extension_days)
+        except DomainError as exc:
+            due_error = exc.message
+    return Estimate(now, fee, fee_error, due, due_error)
+
+
+def save_dossier(desk: Desk, procedure: Procedure, request: ReceptionRequest) -> Reception:
+    """Receive the dossier (one transaction). A typed amount counts only where the provincial
+    council sets the fee; for a fixed fee the form's amount box is ignored."""
+    from desk_app.services.reception import receive
+
+    if request.fee_vnd is not None:
+        rule = next((r for r in procedure.fees if r.applies(request.channel.value, desk.clock().date())), None)
+        if rule is None or rule.kind is not FeeKind.LOCAL:
+            request = replace(request, fee_vnd=None)
+    return receive(desk, request)
+
+
+def make_printout(desk: Desk, code: str) -> Printout:
+    """The committed dossier's receipt (and fee receipt); a later call is recorded as a reprint."""
+    from desk_app.services.printouts import print_receipt  # reportlab loads on the first print
+
+    return print_receipt(desk, code)

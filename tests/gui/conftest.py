@@ -1,0 +1,55 @@
+"""GUI fixtures: a desk context on a synchronous runner, and a printer that records instead of printing."""
+
+from __future__ import annotations
+
+import pytest
+
+
+class FakePrinterSink:
+    """Stands in for the print dialog and the printer: no modal window, the PDFs are kept."""
+
+    def __init__(self) -> None:
+        self.jobs: list[dict] = []
+
+    def print_documents(self, parent, documents, on_done, on_error, *, ask):
+        self.jobs.append({"documents": list(documents), "ask": ask})
+        on_done("Máy in thử")
+
+
+@pytest.fixture
+def sink():
+    return FakePrinterSink()
+
+
+@pytest.fixture
+def saved_paths(tmp_path):
+    """A "save as" dialog that always answers with a file in tmp_path."""
+    answers = []
+
+    def ask(parent, suggested):
+        path = tmp_path / "saved" / suggested
+        answers.append(path)
+        return path
+
+    ask.answers = answers
+    return ask
+
+
+@pytest.fixture
+def ctx(desk, sink, saved_paths):
+    from desk_app.gui.context import DeskContext
+    from desk_app.gui.tasks import SyncRunner
+
+    return DeskContext(SyncRunner(), desk, desk.profile(), "tester", sink=sink, ask_path=saved_paths)
+
+
+# The offscreen platform cannot pass size hints on, raise a window or grab the keyboard (for a
+# completer's popup), and says so; that is the test platform's limit, not the window's, so only
+# these messages are let through.
+OFFSCREEN_NOISE = "This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/gui/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
