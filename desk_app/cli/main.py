@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fee", type=int, help="số tiền thu khi mức phí do HĐND tỉnh quy định")
     p.add_argument("--extension-days", type=int, default=0, help="số ngày làm việc gia hạn (chứng thực)")
     p.add_argument("--due-at", type=_iso_datetime, help="ngày hẹn trả khi danh mục chưa có thời hạn")
+    p.add_argument("--on-the-spot", action="store_true",
+                   help="thủ tục trong ngày đã giải quyết và trả ngay tại quầy: ghi nhận, không in giấy hẹn "
+                        "(trừ khi có --pdf)")
     p.add_argument("--pdf", type=Path, help="nơi lưu giấy tiếp nhận PDF")
     p.add_argument("--json", action="store_true")
 
@@ -193,17 +196,24 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
             address=args.address, email=args.email, channel=Channel(args.channel),
             received_at=args.received_at, sets=args.sets, pages=args.pages, copies=args.copies,
             fee_vnd=args.fee, extension_days=args.extension_days, due_at=args.due_at,
+            resolved_on_the_spot=args.on_the_spot,
         ))
         d = reception.dossier
         # The dossier is committed; a printing failure now loses nothing and can be retried with `print`.
+        # Resolved on the spot: no slip unless asked for (--pdf), but a fee still gets its receipt.
+        slip = not args.on_the_spot or args.pdf is not None
+        if not slip and d.fee_vnd == 0:
+            _emit(args, dossier_json(d), f"Đã ghi nhận hồ sơ {d.code}: giải quyết và trả kết quả ngay tại quầy.")
+            return
         try:
-            receipt, fee = write_printout(print_receipt(desk, d.code), _receipt_path(args, db_path, d.code))
+            receipt, fee = write_printout(print_receipt(desk, d.code, slip=slip), _receipt_path(args, db_path, d.code))
         except Exception as exc:
             log.exception("receipt failed after commit")
             raise PrintFailed(d.code, exc) from exc
         _emit(args, dossier_json(d, receipt, fee),
               f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H:%M %d/%m/%Y} ({d.due_reason}).\n"
-              f"Giấy tiếp nhận: {receipt}" + (f"\nBiên lai: {fee}" if fee else ""))
+              + (f"Giấy tiếp nhận: {receipt}" if receipt else "Không in giấy hẹn (trả ngay tại quầy).")
+              + (f"\nBiên lai: {fee}" if fee else ""))
     elif command == "due":
         result = desk.due(args.procedure, args.received_at, extension_days=args.extension_days)
         _emit(args, {"due_at": result.due_at.isoformat(timespec="seconds"), "reason": result.reason},

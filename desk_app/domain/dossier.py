@@ -119,3 +119,4 @@ class Dossier:
     official_code: str | None = None  # issued later by the provincial system, on sync
     uuid: str = ""
     receiver: str = ""
+    finished_at: dt.datetime | None = None  # when the result was ready or handed back, first time

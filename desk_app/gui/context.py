@@ -54,7 +54,9 @@ class DeskContext:
         from desk_app.gui.preview_dialog import PreviewDialog, ask_save_path
         from desk_app.gui.printing import Document
 
-        documents = [Document("Giấy tiếp nhận và hẹn trả kết quả", printout.receipt)]
+        documents = []
+        if printout.receipt is not None:
+            documents.append(Document("Giấy tiếp nhận và hẹn trả kết quả", printout.receipt))
         if printout.fee_receipt is not None:
             documents.append(Document("Biên lai thu phí, lệ phí", printout.fee_receipt, "-bien-lai"))
         title = f"Xem trước khi in – hồ sơ {printout.code}" + (" (BẢN IN LẠI)" if printout.reprint else "")

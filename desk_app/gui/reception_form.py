@@ -312,6 +312,7 @@ class ReceptionForm(QWidget):
             channel=Channel(self.channel.currentData()), sets=self.sets.value(), pages=self.pages.value(),
             copies=self.copies.value(), documents=self.documents.received(), fee_vnd=self._local_fee(),
             extension_days=self.extension.value(), due_at=due_at, return_method=ReturnMethod(self.return_method.currentData()),
+            resolved_on_the_spot=self.on_the_spot.isVisibleTo(self) and self.on_the_spot.isChecked(),
         )
 
     def save(self) -> None:
@@ -338,8 +339,8 @@ class ReceptionForm(QWidget):
         self.dossier_saved.emit(dossier.code)
         self.clear()
         self.reload_procedures()
-        if wants_slip:
-            self.print_code(dossier.code)
+        if wants_slip or dossier.fee_vnd > 0:  # a citizen who paid always gets the fee receipt
+            self.print_code(dossier.code, slip=wants_slip)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self.saving = False
@@ -352,9 +353,10 @@ class ReceptionForm(QWidget):
 
     # printing -------------------------------------------------------------------------------
 
-    def print_code(self, code: str) -> None:
+    def print_code(self, code: str, *, slip: bool = True) -> None:
         desk = self.ctx.desk
-        self.ctx.runner.submit(lambda: make_printout(desk, code), self._on_printout_ready, self._on_print_failed)
+        self.ctx.runner.submit(lambda: make_printout(desk, code, slip=slip), self._on_printout_ready,
+                               self._on_print_failed)
 
     def reprint_last(self) -> None:
         if self.last_code:

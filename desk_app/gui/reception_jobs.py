@@ -62,8 +62,8 @@ def save_dossier(desk: Desk, procedure: Procedure, request: ReceptionRequest) ->
     return receive(desk, request)
 
 
-def make_printout(desk: Desk, code: str) -> Printout:
+def make_printout(desk: Desk, code: str, *, slip: bool = True) -> Printout:
     """The committed dossier's receipt (and fee receipt); a later call is recorded as a reprint."""
     from desk_app.services.printouts import print_receipt  # reportlab loads on the first print
 
-    return print_receipt(desk, code)
+    return print_receipt(desk, code, slip=slip)

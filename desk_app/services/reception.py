@@ -38,6 +38,9 @@ class ReceptionRequest:
     extension_days: int = 0
     due_at: dt.datetime | None = None  # only where the catalogue has no processing time
     return_method: ReturnMethod = ReturnMethod.DESK
+    # A same-day procedure decided and handed back at the counter (NĐ 61 Art. 17(4)): recorded as
+    # returned at once; the slip is printed only if the citizen asks.
+    resolved_on_the_spot: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     )
     _check_counts(request)
     procedure = desk.procedure(request.procedure_code)
+    if request.resolved_on_the_spot and not procedure.same_day:
+        raise DomainError("not_same_day", "Chỉ thủ tục giải quyết trong ngày mới được trả kết quả ngay tại quầy.")
     if not procedure.in_force(received_at.date()):
         raise DomainError("procedure_not_in_force", f"Thủ tục {procedure.code} không còn hiệu lực vào ngày tiếp nhận.")
     if procedure.time is None:
@@ -131,7 +136,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             received_at=received_at,
             due_at=due_at,
             due_reason=due_reason,
-            status=Status.RECEIVED,
+            status=Status.RETURNED if request.resolved_on_the_spot else Status.RECEIVED,
             documents=documents,
             sets=request.sets,
             pages=request.pages,
@@ -145,6 +150,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             return_method=request.return_method,
             uuid=str(uuid.uuid4()),
             receiver=desk.actor,
+            finished_at=received_at if request.resolved_on_the_spot else None,
         )
         dossier_id = desk.store.insert_dossier(dossier)
         receipt_no = None
@@ -156,7 +162,8 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             payload=event_payload(dossier), at=now,
         )
         desk.store.add_audit(
-            actor=desk.actor, action="dossier.receive", entity="dossier", entity_id=code,
+            actor=desk.actor, entity="dossier", entity_id=code,
+            action="dossier.receive_and_return" if request.resolved_on_the_spot else "dossier.receive",
             detail={"procedure": procedure.code, "fee_vnd": fee.amount}, at=now,
         )
     return Reception(dossier, dossier_id, receipt_no)
@@ -180,6 +187,7 @@ def event_payload(dossier: Dossier) -> dict:
             "email": a.email,
         },
         "channel": dossier.channel.value,
+        "status": dossier.status.value,
         "received_at": dossier.received_at.isoformat(timespec="seconds"),
         "due_at": dossier.due_at.isoformat(timespec="seconds"),
         "fee_vnd": dossier.fee_vnd,

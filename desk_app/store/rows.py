@@ -49,6 +49,7 @@ def dossier_row(d: Dossier) -> dict[str, Any]:
         "ledger_no": d.ledger_no,
         "desk_no": d.desk_no,
         "receiver": d.receiver,
+        "finished_at": d.finished_at.isoformat(timespec="seconds") if d.finished_at else None,
     }
 
 
@@ -100,4 +101,5 @@ def dossier_from_row(row: dict[str, Any], documents: list[dict[str, Any]]) -> Do
         official_code=row["official_code"],
         uuid=row["uuid"],
         receiver=row["receiver"],
+        finished_at=dt.datetime.fromisoformat(row["finished_at"]) if row.get("finished_at") else None,
     )

@@ -157,3 +157,11 @@ def test_reprint_is_marked(home, tmp_path):
     assert out["reprint"] is True
     text = "".join(p.extract_text() for p in PdfReader(tmp_path / "again.pdf").pages)
     assert "BẢN IN LẠI" in text
+
+
+def test_on_the_spot_records_without_slip_but_keeps_fee_receipt(home):
+    out = json.loads(run(home, "receive", "--procedure", "2.000884", "--name", "Vũ Thị Lan",
+                         "--received-at", "2025-11-26T10:00", "--on-the-spot", "--json").stdout)
+    assert out["status"] == "returned"
+    assert out["receipt_pdf"] is None
+    assert out["fee_vnd"] == 10_000 and Path(out["fee_receipt_pdf"]).exists()

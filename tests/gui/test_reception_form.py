@@ -98,6 +98,23 @@ def test_resolved_on_the_spot_is_recorded_without_a_slip(form, desk, sink, qtbot
     assert form.on_the_spot.isChecked()
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert desk.store.count_dossiers() == 1
+    (dossier,) = desk.search("Nguyễn Văn An")
+    assert dossier.status.value == "returned" and dossier.finished_at is not None
+    # 10.000 đ was collected: the preview offers the fee receipt, and no appointment slip.
+    qtbot.waitUntil(lambda: form.preview is not None)
+    assert [d.title for d in form.preview.documents] == ["Biên lai thu phí, lệ phí"]
+
+
+def test_free_procedure_resolved_on_the_spot_prints_nothing(form, desk, sink, qtbot):
+    type_keys("cap ban sao tu so goc")
+    press(Qt.Key.Key_Return)
+    assert form.procedure.code == "2.000908"
+    fill_applicant()
+    qtbot.waitUntil(form.on_the_spot.isVisible)
+    form.on_the_spot.setFocus()
+    press(Qt.Key.Key_Space)
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert desk.store.count_dossiers() == 1
     assert form.preview is None and sink.jobs == []
 
 

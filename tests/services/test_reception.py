@@ -145,3 +145,27 @@ def test_receipt_time_in_the_future_is_refused(desk, clock):
         receive(desk, simple_request(received_at=clock.now + dt.timedelta(hours=2)))
     assert err.value.code == "received_in_future"
     assert desk.store.count_dossiers() == 0
+
+
+def test_resolved_on_the_spot_is_recorded_as_returned(desk, clock):
+    from desk_app.services.printouts import print_receipt
+
+    reception = receive(desk, simple_request(resolved_on_the_spot=True))
+    d = desk.dossier(reception.dossier.code)
+    assert d.status is Status.RETURNED
+    assert d.finished_at == d.received_at
+    action = desk.store.db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert action == "dossier.receive_and_return"
+    # No slip, but the fee (10.000 đ) still gets its receipt, and the slip is not counted as printed.
+    printout = print_receipt(desk, d.code, slip=False)
+    assert printout.receipt is None and printout.fee_receipt.startswith(b"%PDF")
+    assert desk.store.receipt_print_count(reception.dossier_id) == 0
+    # The citizen asks for the slip after all: it is the first print, not a reprint.
+    assert print_receipt(desk, d.code).reprint is False
+
+
+def test_only_same_day_procedures_can_be_resolved_on_the_spot(desk):
+    with pytest.raises(DomainError) as err:
+        receive(desk, simple_request(procedure_code="1.004222", resolved_on_the_spot=True, pages=1, copies=1))
+    assert err.value.code == "not_same_day"
+    assert desk.store.count_dossiers() == 0
