@@ -92,6 +92,17 @@ class Desk:
             paper=paper_size,
             **({"unit_name": nfc(unit_name).upper()} if unit_name else {}),
         )
+        if self.configured and self.store.count_dossiers():
+            current = self.profile()
+            if (current.unit_code, current.desk_no) != (profile.unit_code, profile.desk_no):
+                # Codes already issued carry the old unit code and desk range; a new one could
+                # collide with another desk's codes, so identity is fixed once dossiers exist.
+                raise DomainError(
+                    "identity_locked",
+                    "Quầy đã có hồ sơ: không đổi được mã đơn vị và số quầy "
+                    f"({current.unit_code}, quầy {current.desk_no}). Các thông tin khác vẫn sửa được.",
+                    field="unit_code" if current.unit_code != profile.unit_code else "desk_no",
+                )
         now = self.clock()
         with self.store.transaction():
             self.store.put_settings(

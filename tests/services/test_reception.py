@@ -169,3 +169,14 @@ def test_only_same_day_procedures_can_be_resolved_on_the_spot(desk):
         receive(desk, simple_request(procedure_code="1.004222", resolved_on_the_spot=True, pages=1, copies=1))
     assert err.value.code == "not_same_day"
     assert desk.store.count_dossiers() == 0
+
+
+def test_unit_code_and_desk_number_are_fixed_once_dossiers_exist(desk):
+    desk.initialise(commune="Xã Tân Phú", authority="UBND xã Tân Phú", unit_code="000.21.33.H49", desk_no=2)
+    assert desk.profile().desk_no == 2  # no dossier yet: still free to change
+    receive(desk, simple_request())
+    with pytest.raises(DomainError) as err:
+        desk.initialise(commune="Xã Tân Phú", authority="UBND xã Tân Phú", unit_code="000.21.33.H49", desk_no=3)
+    assert err.value.code == "identity_locked"
+    desk.initialise(commune="Phường Tân Phú", authority="UBND phường Tân Phú", unit_code="000.21.33.H49", desk_no=2)
+    assert desk.profile().commune == "Phường Tân Phú"
