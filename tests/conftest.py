@@ -22,6 +22,12 @@ class FakeClock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory, monkeypatch):
+    """No test may touch the real user data directory (database, logs, receipts)."""
+    monkeypatch.setenv("DESK_APP_HOME", str(tmp_path_factory.mktemp("desk-home")))
+
+
 @pytest.fixture
 def clock():
     return FakeClock(dt.datetime(2026, 11, 23, 9, 15, tzinfo=VN))

@@ -21,7 +21,9 @@ from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desk_app.gui.crash import configure_logging, install_excepthook
 from desk_app.gui.tasks import TaskRunner
+from desk_app.paths import AppPaths
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +186,13 @@ def run(args: list[str], *, on_ready: Callable[[QWidget], None] | None = None) -
     """Open the counter window; returns the exit code. ``on_ready`` gets the main window once shown."""
     options = parse_args(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_path = None
+    try:
+        log_path = configure_logging(AppPaths.from_environment().home / "logs")
+    except OSError as exc:  # a read-only profile must not stop the counter
+        log.warning("no log file: %s", exc)
     app = make_application()
+    install_excepthook(log_path)
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     runner = TaskRunner()
     launcher = Launcher(app, runner, options, on_ready)
