@@ -18,6 +18,7 @@ from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.schedule_io import ScheduleError
 from desk_app.paths import AppPaths
+from desk_app.services.backup import backup_to
 from desk_app.services.desk import Desk
 from desk_app.services.printouts import print_receipt, write_printout
 from desk_app.services.reception import ReceptionRequest, receive
@@ -175,8 +176,9 @@ def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
 
 
 def _receipt_path(args: argparse.Namespace, db_path: Path, code: str, suffix: str = "") -> Path:
-    if args.pdf:
-        return args.pdf
+    pdf: Path | None = args.pdf
+    if pdf:
+        return pdf
     return db_path.parent / "receipts" / f"{code}{suffix}.pdf"
 
 
@@ -250,8 +252,9 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         _emit(args, {"version": catalogue.version, "procedures": len(catalogue.procedures)},
               f"Đã nhập danh mục {catalogue.version}: {len(catalogue.procedures)} thủ tục.")
     elif command == "backup":
-        desk.store.backup(args.destination)
-        _emit(args, {"backup": str(args.destination)}, f"Đã sao lưu vào {args.destination}.")
+        made = backup_to(desk, args.destination)
+        _emit(args, {"backup": str(made.path), "dossiers": made.dossiers},
+              f"Đã sao lưu {made.dossiers} hồ sơ vào {made.path} (đã kiểm tra bản sao).")
 
 
 def _fail(args: argparse.Namespace, code: str, message: str, problems: list[dict[str, Any]], exit_code: int) -> int:

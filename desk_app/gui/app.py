@@ -170,6 +170,8 @@ class Launcher:
     def _attach(self, profile: Any, printer: str | None) -> None:
         assert self.opened is not None and self.window is not None
         self.window.attach(self.opened.desk, profile, printer)  # type: ignore[attr-defined]
+        if not self.options.demo:
+            self._daily_backup()
         if self.on_ready is not None:
             self.on_ready(self.window)
 
@@ -180,6 +182,30 @@ class Launcher:
         self.runner.stop()
         if self.temp is not None:
             self.temp.cleanup()
+
+
+    def _daily_backup(self) -> None:
+        """Once a day, a verified copy beside the database (backups/), on the worker."""
+        assert self.opened is not None
+        desk, folder = self.opened.desk, self.opened.database.parent / "backups"
+
+        def job() -> Any:
+            from desk_app.services.backup import daily_backup
+
+            return daily_backup(desk, folder)
+
+        def done(made: Any) -> None:
+            if made is not None and self.window is not None:
+                self.window.statusBar().showMessage(  # type: ignore[attr-defined]
+                    f"Đã sao lưu tự động {made.dossiers} hồ sơ vào {made.path}", 8000)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("daily backup failed: %r", exc)
+            if self.window is not None:
+                self.window.statusBar().showMessage(  # type: ignore[attr-defined]
+                    "⚠ Sao lưu tự động hằng ngày không thành công; hãy sao lưu bằng menu Quầy.", 15000)
+
+        self.runner.submit(job, done, failed)
 
 
 def run(args: list[str], *, on_ready: Callable[[QWidget], None] | None = None) -> int:

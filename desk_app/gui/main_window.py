@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         add(view, "Chi tiết hồ sơ", lambda: self.show_tab(DETAIL), keys="Ctrl+3")
         desk = self.menuBar().addMenu("&Quầy")
         add(desk, "&Cài đặt quầy…", self.open_setup)
+        add(desk, "&Sao lưu dữ liệu…", self.ask_backup)
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         add(help_menu, "Phím &tắt", self.show_shortcuts, keys="F1")
         add(help_menu, "&Giới thiệu", self.show_about)
@@ -207,6 +209,36 @@ class MainWindow(QMainWindow):
         dialog.configured.connect(self._on_setup_configured)
         dialog.open()
         return dialog
+
+    def ask_backup(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        if self.ctx.desk is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Sao lưu dữ liệu", f"sao-luu-{self.ctx.profile.unit_code if self.ctx.profile else 'desk'}.sqlite3",
+            "Cơ sở dữ liệu SQLite (*.sqlite3)")
+        if name:
+            self.backup_to_path(Path(name))
+
+    def backup_to_path(self, path: Path) -> None:
+        """Back up on the worker (SQLite backup API, then verified); the result goes to the status bar."""
+        from desk_app.gui.errors import show_error
+
+        desk = self.ctx.desk
+
+        def job() -> Any:
+            from desk_app.services.backup import backup_to
+
+            return backup_to(desk, path)
+
+        self.statusBar().showMessage("Đang sao lưu…")
+        self.ctx.runner.submit(
+            job,
+            lambda made: self.statusBar().showMessage(
+                f"Đã sao lưu {made.dossiers} hồ sơ vào {made.path} (đã kiểm tra bản sao).", 15000),
+            lambda exc: show_error(self, "Không sao lưu được", exc, lead="Dữ liệu của quầy không bị ảnh hưởng."),
+        )
 
     def _on_setup_configured(self, result: SetupResult) -> None:
         self.ctx.profile = result.profile

@@ -58,3 +58,6 @@ def test_an_unconfigured_database_opens_the_setup_dialog_first(launch, qtbot, tm
     dialog.submit()
     qtbot.waitUntil(launcher.window.tabs.isEnabled, timeout=30_000)
     assert launcher.window.place_label.text().startswith("Phường Ba Đình · Quầy số 1")
+    # A real database gets its verified daily backup beside it, on the worker.
+    backups = tmp_path / "new" / "backups"
+    qtbot.waitUntil(lambda: len(list(backups.glob("desk-*.sqlite3"))) == 1, timeout=30_000)
