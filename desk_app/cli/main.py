@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from desk_app import __version__
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
@@ -42,7 +42,7 @@ class PrintFailed(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         print(f"Lỗi: tham số không hợp lệ: {message}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)

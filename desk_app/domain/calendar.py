@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -74,7 +74,7 @@ class WorkCalendar:
     def __init__(
         self,
         settings: CalendarSettings,
-        schedules: dict[int, Iterable[DayEntry]] | None = None,
+        schedules: Mapping[int, Iterable[DayEntry]] | None = None,
         derive: Callable[[int], list[DayEntry]] = derive_statutory,
     ) -> None:
         self.settings = settings

@@ -7,7 +7,8 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from desk_app.domain.catalogue import (
     Catalogue,
@@ -21,6 +22,8 @@ from desk_app.domain.catalogue import (
     TimeUnit,
 )
 from desk_app.domain.text import nfc
+
+_E = TypeVar("_E", bound=Enum)
 
 CSV_COLUMNS = (
     "code", "name", "field", "time_value", "time_unit", "same_day", "max_extension_days",
@@ -77,7 +80,7 @@ def _int(value: Any, what: str, *, minimum: int = 0) -> int:
     return number
 
 
-def _enum(kind: type, value: Any, what: str) -> Any:
+def _enum(kind: type[_E], value: Any, what: str) -> _E:
     try:
         return kind(value)
     except ValueError:

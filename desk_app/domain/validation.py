@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from desk_app.domain.dossier import Applicant, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
@@ -21,6 +23,9 @@ ID_PROVINCE_CODES = frozenset(
 
 # Century-and-sex digit: even = male, odd = female; pairs step through centuries from 1900.
 _CENTURY_START = {0: 1900, 2: 2000, 4: 2100, 6: 2200, 8: 1800}
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 MAX_NAME = 100
 MAX_ADDRESS = 250
@@ -128,7 +133,7 @@ def clean_applicant(
     """
     errors: list[DomainError] = []
 
-    def attempt(check, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def attempt(check: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
         try:
             return check(*args, **kwargs)
         except DomainError as exc:

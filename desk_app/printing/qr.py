@@ -133,7 +133,7 @@ class QrFlowable(Flowable):
                 c += count
         self.canv.saveState()
         self.canv.setFillColorRGB(0, 0, 0)
-        self.canv._code.append("\n".join(ops) + "\nf")  # fill all modules as one path
+        self.canv.addLiteral("\n".join(ops) + "\nf")  # fill all modules as one path
         self.canv.restoreState()
 
 

@@ -15,6 +15,7 @@ import logging
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from desk_app.domain.catalogue import FeeKind
 from desk_app.domain.dossier import Channel, ReturnMethod, Sex, Status
@@ -163,6 +164,14 @@ def create_demo_database(
     return path
 
 
+class _StatusChange(NamedTuple):
+    """A later status change of a demo dossier, waiting in the replay's event queue."""
+
+    dossier_id: int
+    status: Status
+    note: str
+
+
 class _Replay:
     """Receptions and later status changes of the demo commune, replayed in time order."""
 
@@ -173,30 +182,29 @@ class _Replay:
         self.codes = [c for c in PROCEDURE_WEIGHTS if c in self.procedures]
         self.weights = [PROCEDURE_WEIGHTS[c] for c in self.codes]
         self.desk_id = desk.desk_id()
-        self.events: list[tuple[dt.datetime, int, str, object]] = []
+        self.events: list[tuple[dt.datetime, int, _StatusChange | None]] = []  # None: a reception
         self.counter = itertools.count()
 
     def run(self, start_day: dt.date, count: int) -> None:
         for moment in self._receipt_moments(start_day, count):
-            self._push(moment, "receive", None)
+            self._push(moment, None)
         while self.events:
             day = self.events[0][0].date()
             # One transaction per simulated day: a commit (an fsync under synchronous=FULL) per
             # dossier would make the demo slow to start.
             with self.desk.store.transaction():
                 while self.events and self.events[0][0].date() == day:
-                    at, _, kind, data = heapq.heappop(self.events)
+                    at, _, change = heapq.heappop(self.events)
                     self.clock.now = at
-                    if kind == "receive":
+                    if change is None:
                         self._receive(at)
                     else:
-                        dossier_id, status, note = data  # type: ignore[misc]
-                        set_status(self.desk.store, dossier_id, status, at=at, desk_id=self.desk_id,
-                                   actor="demo", note=note)
+                        set_status(self.desk.store, change.dossier_id, change.status, at=at, desk_id=self.desk_id,
+                                   actor="demo", note=change.note)
 
-    def _push(self, at: dt.datetime, kind: str, data: object) -> None:
+    def _push(self, at: dt.datetime, change: _StatusChange | None) -> None:
         if at <= self.now:  # what would happen after "now" has not happened yet
-            heapq.heappush(self.events, (at, next(self.counter), kind, data))
+            heapq.heappush(self.events, (at, next(self.counter), change))
 
     def _receipt_moments(self, start_day: dt.date, count: int) -> list[dt.datetime]:
         days = [start_day + dt.timedelta(days=i) for i in range((self.now.date() - start_day).days + 1)]
@@ -263,7 +271,10 @@ class _Replay:
     def _plan(self, dossier_id: int, received: dt.datetime, due: dt.datetime, same_day: bool) -> None:
         """Schedule what happens to a dossier after reception; only the past gets replayed."""
         rng = self.rng
-        step = lambda at, status, note="": self._push(at, "status", (dossier_id, status, note))  # noqa: E731
+
+        def step(at: dt.datetime, status: Status, note: str = "") -> None:
+            self._push(at, _StatusChange(dossier_id, status, note))
+
         # Paper dossiers go to the deciding officer the same working day; after 15:00, the next.
         if received.hour >= 15 or not self.calendar.is_working_day(received.date()):
             forward = self._office_moment(self._working_day(received.date(), 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
 from desk_app.domain.catalogue import Catalogue, Procedure
@@ -129,7 +130,7 @@ class Desk:
             self._calendar = WorkCalendar(self.calendar_settings(), self.store.calendar_schedules())
         return self._calendar
 
-    def _audit(self, action: str, entity: str, entity_id: str, detail: dict, at: dt.datetime) -> None:
+    def _audit(self, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime) -> None:
         self.store.add_audit(actor=self.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at)
 
     # calendar -------------------------------------------------------------------------------

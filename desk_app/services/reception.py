@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
+from typing import Any
 
 from desk_app.domain import codes
 from desk_app.domain.catalogue import FeeKind
@@ -169,7 +170,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     return Reception(dossier, dossier_id, receipt_no)
 
 
-def event_payload(dossier: Dossier) -> dict:
+def event_payload(dossier: Dossier) -> dict[str, Any]:
     """The outbox payload of a received dossier: what the hub needs to follow it."""
     a = dossier.applicant
     return {

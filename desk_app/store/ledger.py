@@ -186,14 +186,18 @@ def _where(f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> t
 
 def _due_range(bucket: DueBucket, window: DueWindow) -> tuple[str | None, str]:
     """[lower, upper) of due_at for a bucket, as stored strings; the buckets do not overlap."""
-    stamp = lambda moment: moment.isoformat(timespec="seconds")  # noqa: E731
     if bucket == "overdue":
-        return None, stamp(window.now)
+        return None, _stamp(window.now)
     if bucket == "due_today":
-        return stamp(window.now), stamp(window.end_of_today)
+        return _stamp(window.now), _stamp(window.end_of_today)
     if bucket == "due_soon":
-        return stamp(window.end_of_today), stamp(window.soon_until)
+        return _stamp(window.end_of_today), _stamp(window.soon_until)
     raise ValueError(f"unknown due bucket {bucket!r}")
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """A moment as due_at stores it."""
+    return moment.isoformat(timespec="seconds")
 
 
 def _order(sort: LedgerSort) -> str:
@@ -220,7 +224,7 @@ def page(
     if limit <= 0 or offset < 0:
         return []
     match = _match(f.text)
-    where, params = _where(f, window, broad_text=bool(match) and _matches(store, match) >= BROAD_SEARCH)
+    where, params = _where(f, window, broad_text=match is not None and _matches(store, match) >= BROAD_SEARCH)
     ids = [
         row[0]
         for row in store.db.execute(

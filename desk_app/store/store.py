@@ -67,7 +67,7 @@ class Store:
     def replace_calendar_year(self, year: int, entries: Iterable[DayEntry], source: str) -> None:
         """An imported schedule replaces whatever the year held (derived or older import)."""
         self.db.execute("DELETE FROM calendar_days WHERE year = ?", [year])
-        self.db["calendar_days"].insert_all(
+        self.db.table("calendar_days").insert_all(
             {
                 "date": e.date.isoformat(),
                 "year": year,
@@ -92,7 +92,7 @@ class Store:
     def import_catalogue(self, catalogue: Catalogue, *, at: dt.datetime) -> None:
         """Replace the procedure list by this catalogue version; use counts survive."""
         counts = dict(self.db.execute("SELECT code, use_count FROM procedures").fetchall())
-        self.db["catalogue_versions"].upsert(
+        self.db.table("catalogue_versions").upsert(
             {
                 "version": catalogue.version,
                 "imported_at": at.isoformat(timespec="seconds"),
@@ -102,7 +102,7 @@ class Store:
             pk="version",
         )
         self.db.execute("DELETE FROM procedures")
-        self.db["procedures"].insert_all(
+        self.db.table("procedures").insert_all(
             {
                 "code": p.code,
                 "name": p.name,
