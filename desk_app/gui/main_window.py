@@ -6,16 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from desk_app import __version__
 from desk_app.gui.context import DeskContext
-from desk_app.gui.reception_form import ReceptionForm
 
 if TYPE_CHECKING:
     from desk_app.gui.detail_view import DetailView
+    from desk_app.gui.reception_form import ReceptionForm
     from desk_app.gui.setup_dialog import SetupDialog, SetupResult
 
 RECEPTION, LEDGER, DETAIL = range(3)
@@ -36,17 +36,18 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._painted = False
         self._ledger_factory = ledger_factory
-        self.form = ReceptionForm(ctx)
+        # The reception form is built right after the first paint, while the worker opens the
+        # database: the window appears sooner and the two start-up costs overlap.
+        self._form: ReceptionForm | None = None
         self.ledger: QWidget = QLabel("Đang mở sổ theo dõi…")
         self._detail: DetailView | None = None  # built when first shown: not needed for the first paint
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
-        self.tabs.addTab(self.form, "&1 Tiếp nhận hồ sơ")
+        self.tabs.addTab(QLabel("Đang mở…"), "&1 Tiếp nhận hồ sơ")
         self.tabs.addTab(self.ledger, "&2 Sổ theo dõi hồ sơ")
         self.tabs.addTab(QWidget(), "&3 Chi tiết hồ sơ")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
-        self.form.dossier_saved.connect(self._on_form_dossier_saved)
         self._build_status_bar()
         self._build_menus()
         self.resize(1366, 740)
@@ -56,19 +57,34 @@ class MainWindow(QMainWindow):
             self.set_loading("Đang mở cơ sở dữ liệu của quầy…")
 
     @property
+    def form(self) -> ReceptionForm:
+        if self._form is None:
+            from desk_app.gui.reception_form import ReceptionForm
+
+            self._form = ReceptionForm(self.ctx)
+            self._form.dossier_saved.connect(self._on_form_dossier_saved)
+            self._replace_tab(RECEPTION, self._form, "&1 Tiếp nhận hồ sơ")
+            if self.ctx.desk is not None:
+                self._form.start()
+        return self._form
+
+    def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
+        placeholder = self.tabs.widget(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+
+    @property
     def detail(self) -> DetailView:
         if self._detail is None:
             from desk_app.gui.detail_view import DetailView
 
             self._detail = DetailView(self.ctx)
-            placeholder = self.tabs.widget(DETAIL)
-            current = self.tabs.currentIndex()
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(DETAIL)
-            self.tabs.insertTab(DETAIL, self._detail, "&3 Chi tiết hồ sơ")
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            placeholder.deleteLater()
+            self._replace_tab(DETAIL, self._detail, "&3 Chi tiết hồ sơ")
         return self._detail
 
     def _on_tabs_current_changed(self, index: int) -> None:
@@ -87,7 +103,8 @@ class MainWindow(QMainWindow):
     def attach(self, desk: object, profile: object, printer: str | None) -> None:
         """The worker has opened the database: fill the window and enable it."""
         self.ctx.desk, self.ctx.profile, self.ctx.printer_name, self.ctx.sink = desk, profile, printer, None  # type: ignore[assignment]
-        self.form.start()
+        if self._form is not None:
+            self._form.start()
         self._attached()
 
     def _attached(self) -> None:
@@ -262,6 +279,7 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
+            QTimer.singleShot(0, lambda: self.form)  # after the worker got its first job
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.closing.emit()
