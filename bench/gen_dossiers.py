@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from desk_app.domain.dossier import Status
-from desk_app.domain.text import fold
+from desk_app.domain.text import fold, sort_key
 from desk_app.services import demo
 from desk_app.services.desk import Desk
 from desk_app.store.store import Store
@@ -82,6 +82,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
                     person.birth_date.isoformat(), person.sex.value, person.phone, person.address,
                     "direct", "desk", received.isoformat(), due.isoformat(), reason, status.value,
                     1, 1, 1, 0, "", day.year, _ledger_no(day.year), 1, "bench", finished,
+                    sort_key(person.name),
                 ), (
                     dossier_id, fold(dossier_code), _fold(person.name), person.id_number, person.phone,
                     _fold(f"{code} {procedure.name}"),
@@ -108,8 +109,9 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     insert_d = (
         "INSERT INTO dossiers (id, uuid, code, procedure_code, procedure_name, statutory_time, applicant_name, "
         "id_number, birth_date, sex, phone, address, channel, return_method, received_at, due_at, due_reason, "
-        "status, sets, pages, copies, fee_vnd, fee_detail, ledger_year, ledger_no, desk_no, receiver, finished_at) "
-        f"VALUES ({', '.join('?' * 28)})"
+        "status, sets, pages, copies, fee_vnd, fee_detail, ledger_year, ledger_no, desk_no, receiver, finished_at, "
+        "applicant_sort) "
+        f"VALUES ({', '.join('?' * 29)})"
     )
     insert_s = (
         "INSERT INTO dossier_search (rowid, code, applicant_name, id_number, phone, procedure) "

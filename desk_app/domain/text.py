@@ -42,3 +42,36 @@ def search_tokens(text: str) -> list[str]:
 def format_vnd(amount: int) -> str:
     """Vietnamese money: 1000000 → "1.000.000 đ"."""
     return f"{amount:,}".replace(",", ".") + " đ"
+
+
+# Vietnamese alphabetical order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), with
+# the Latin letters Vietnamese lacks (f j w z) in their usual places.
+_ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+             "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
+_LETTER_RANK = {letter: chr(0x100 + i) for i, letter in enumerate(_ALPHABET)}
+# Tone marks sort after the bare letter: ngang, huyền, sắc, hỏi, ngã, nặng.
+_TONE_RANK = {"\u0300": "1", "\u0301": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+_TONES = frozenset(_TONE_RANK)
+
+
+def sort_key(text: str) -> str:
+    """A string whose plain (binary) order is Vietnamese dictionary order of ``text``.
+
+    Letters decide first (đ after d, ơ after ô …), then the tone of each word: "Đặng" sorts
+    after "Dương" and before "Hà", instead of after "Z" as in code-point order. A syllable
+    carries one tone wherever it is placed, so "hoà" and "hòa" get the same key.
+    """
+    letters: list[str] = []
+    tones: list[str] = []
+    for word in nfc(text).casefold().split(" "):
+        tone = "0"
+        for char in word:
+            parts = unicodedata.normalize("NFD", char)
+            mark = next((m for m in parts if m in _TONES), "")
+            if mark:
+                tone = _TONE_RANK[mark]
+            base = unicodedata.normalize("NFC", "".join(m for m in parts if m not in _TONES))
+            letters.append(_LETTER_RANK.get(base, base))
+        letters.append(" ")
+        tones.append(tone)
+    return "".join(letters).rstrip(" ") + "\x00" + "".join(tones)

@@ -48,12 +48,12 @@ class SortColumn(str, Enum):
 
 
 # Each sort is the leading columns of one index, then id (every index ends with the rowid),
-# so SQLite reads the index in order instead of sorting. Names sort by code point: a proper
-# Vietnamese collation would need a folded key column.
+# so SQLite reads the index in order instead of sorting. Names sort by their Vietnamese
+# collation key (domain.text.sort_key), so "Đặng" comes after "Dương", not after "Z".
 _SORT_KEYS: dict[SortColumn, tuple[str, ...]] = {
     SortColumn.LEDGER_NO: ("ledger_year", "ledger_no"),
     SortColumn.CODE: ("code",),
-    SortColumn.APPLICANT: ("applicant_name",),
+    SortColumn.APPLICANT: ("applicant_sort",),  # Vietnamese order (migration 0004)
     SortColumn.PROCEDURE: ("procedure_name",),
     SortColumn.RECEIVED_AT: ("received_at",),
     SortColumn.DUE_AT: ("due_at",),

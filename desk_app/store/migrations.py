@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from desk_app.domain.text import sort_key
 
 desk_migrations = Migrations("desk_app")
 
 
+def _run_script(db: Database, script: str) -> None:
+    """Run a multi-statement script inside the migration's transaction.
+
+    sqlite3's executescript() would COMMIT first, so a crash midway would leave half a schema
+    without its migration record; statements are split and executed one by one instead.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip() and not all(part.strip().startswith("--") for part in pending.strip().splitlines()):
+        raise ValueError("incomplete SQL statement at the end of a migration script")
+
+
 @desk_migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
-    db.executescript(
+    _run_script(
+        db,
         """
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
@@ -138,8 +159,8 @@ def m0001_initial(db: Database) -> None:
     )
 
 
-# executescript() would COMMIT the migration's transaction before running, so the later
-# migrations execute statement by statement: the change and its record commit together.
+# Each migration executes statement by statement (never executescript(), which commits):
+# the change and its record commit together.
 
 
 @desk_migrations(name="0002_ledger_indexes")
@@ -169,3 +190,20 @@ def m0003_dossier_finished_at(db: Database) -> None:
     NULL while the dossier is open, and when it ended otherwise (refused, withdrawn, stopped).
     """
     db.execute("ALTER TABLE dossiers ADD COLUMN finished_at TEXT")
+
+
+@desk_migrations(name="0004_applicant_sort_key")
+def m0004_applicant_sort_key(db: Database) -> None:
+    """A Vietnamese collation key for sorting by name: a ă â b c d đ e ê …, tones after letters.
+
+    Code-point order would put every name starting with Đ, Â or Ư after Z. The key is
+    computed by the store on insert; here existing rows are filled through a temporary SQL
+    function (not kept: other SQLite tools must still open the file).
+    """
+    db.execute("ALTER TABLE dossiers ADD COLUMN applicant_sort TEXT NOT NULL DEFAULT ''")
+    db.conn.create_function("desk_sort_key", 1, sort_key, deterministic=True)
+    try:
+        db.execute("UPDATE dossiers SET applicant_sort = desk_sort_key(applicant_name)")
+    finally:
+        db.conn.create_function("desk_sort_key", 1, None)
+    db.execute("CREATE INDEX dossiers_applicant_sort ON dossiers(applicant_sort)")

@@ -15,7 +15,7 @@ from desk_app.domain.dossier import (
     Sex,
     Status,
 )
-from desk_app.domain.text import fold
+from desk_app.domain.text import fold, sort_key
 
 
 def dossier_row(d: Dossier) -> dict[str, Any]:
@@ -28,6 +28,7 @@ def dossier_row(d: Dossier) -> dict[str, Any]:
         "procedure_name": d.procedure_name,
         "statutory_time": d.statutory_time,
         "applicant_name": a.name,
+        "applicant_sort": sort_key(a.name),
         "id_number": a.id_number,
         "birth_date": a.birth_date.isoformat() if a.birth_date else None,
         "sex": a.sex.value if a.sex else None,

@@ -31,3 +31,13 @@ def test_search_tokens_split_codes():
 def test_money_format():
     assert format_vnd(1_000_000) == "1.000.000 đ"
     assert format_vnd(0) == "0 đ"
+
+
+def test_sort_key_is_vietnamese_dictionary_order():
+    from desk_app.domain.text import sort_key
+
+    names = ["Zoãn", "Đặng", "Dương", "Ưng", "Uyên", "Âu", "An", "Ánh", "Anh", "Bùi", "Hà", "Ơn", "Ông"]
+    assert sorted(names, key=sort_key) == [
+        "An", "Anh", "Ánh", "Âu", "Bùi", "Dương", "Đặng", "Hà", "Ông", "Ơn", "Uyên", "Ưng", "Zoãn"]
+    assert sort_key(unicodedata.normalize("NFD", "Đặng")) == sort_key("Đặng")
+    assert sort_key("hoà") == sort_key("hòa")

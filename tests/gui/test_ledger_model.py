@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QTableView
 
 from desk_app.domain.dossier import Status
+from desk_app.domain.text import sort_key
 from desk_app.gui.ledger_model import (
     HEADERS,
     PLACEHOLDER,
@@ -211,7 +212,8 @@ def test_sort_is_asked_of_sqlite(ledger_desk):
     model = LedgerModel(source, SyncRunner())
     model.sort(Column.APPLICANT, Qt.SortOrder.AscendingOrder)
     ascending = names(model)
-    assert ascending == sorted(d[0] for d in DOSSIERS)  # code point order, as SQLite's BINARY
+    assert ascending == sorted((d[0] for d in DOSSIERS), key=sort_key)  # Vietnamese order: Đ after D
+    assert ascending.index("Đặng Thị Hoà") < ascending.index("Hoàng Thị Lan")
     model.sort(Column.APPLICANT, Qt.SortOrder.DescendingOrder)
     assert names(model) == ascending[::-1]
     assert source.counts == 3  # each sort is a new query

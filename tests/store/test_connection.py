@@ -89,3 +89,26 @@ def test_backup_uses_backup_api_and_is_complete(tmp_path, desk):
     copy = Store.open(target)
     assert copy.count_dossiers() == 1
     copy.close()
+
+
+def test_a_failing_migration_leaves_no_half_schema(tmp_path, monkeypatch):
+    """Migrations run statement by statement inside one transaction (never executescript)."""
+    from desk_app.store import migrations
+
+    real = migrations.m0001_initial
+
+    def broken(db):
+        real(db)
+        raise RuntimeError("power cut during the first migration")
+
+    monkeypatch.setattr(desk_migrations._migrations[0], "fn", broken)
+    with pytest.raises(RuntimeError):
+        connect(tmp_path / "half.sqlite3")
+    monkeypatch.undo()
+    raw = sqlite3.connect(tmp_path / "half.sqlite3")
+    tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    raw.close()
+    assert "dossiers" not in tables
+    db = connect(tmp_path / "half.sqlite3")  # and the next start simply migrates
+    assert "dossiers" in db.table_names()
+    db.close()

@@ -9,6 +9,7 @@ import pytest
 from desk_app.domain.dossier import Status
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.store import ledger
+from desk_app.domain.text import sort_key
 from desk_app.domain.timeliness import DueWindow, Timeliness, judge
 from desk_app.store.ledger import LedgerFilter, LedgerSort, SortColumn
 from desk_app.store.lifecycle import UnknownDossier, set_status
@@ -176,7 +177,7 @@ def _key(row, column):
     return {
         SortColumn.LEDGER_NO: (row.ledger_year, row.ledger_no),
         SortColumn.CODE: row.code,
-        SortColumn.APPLICANT: row.applicant_name,
+        SortColumn.APPLICANT: sort_key(row.applicant_name),  # Vietnamese order
         SortColumn.PROCEDURE: row.procedure_name,
         SortColumn.RECEIVED_AT: row.received_at,
         SortColumn.DUE_AT: row.due_at,

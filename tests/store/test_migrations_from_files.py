@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from desk_app.domain.text import sort_key
 from desk_app.store.migrations import desk_migrations
 from desk_app.store.store import Store
 
@@ -22,4 +23,7 @@ def test_released_schema_migrates_and_keeps_its_dossiers(tmp_path, name):
     assert [d.applicant.name for d in found] == ["Đặng Thị Hoà"]
     assert store.dossier("000.21.33.H49-261123-0001").fee_vnd == 10_000
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # Columns added later are filled for the old rows (0004: the Vietnamese name sort key).
+    keys = dict(store.db.execute("SELECT applicant_name, applicant_sort FROM dossiers").fetchall())
+    assert keys["Đặng Thị Hoà"] == sort_key("Đặng Thị Hoà") and keys["Nguyễn Văn An"] == sort_key("Nguyễn Văn An")
     store.close()
