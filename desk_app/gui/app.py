@@ -86,7 +86,6 @@ def make_application() -> QApplication:
 
 def open_desk(database: Path, *, demo: bool) -> Opened:
     """Worker job: open the store (migrating it) and read what the window needs first."""
-    from desk_app.gui.setup_dialog import PRINTER_KEY
     from desk_app.services.desk import Desk
     from desk_app.store.store import Store
 
@@ -97,7 +96,7 @@ def open_desk(database: Path, *, demo: bool) -> Opened:
     desk = Desk(Store.open(database), actor=getpass.getuser())
     configured = desk.configured
     profile = desk.profile() if configured else None
-    return Opened(desk, database, configured, profile, desk.store.setting(PRINTER_KEY))
+    return Opened(desk, database, configured, profile, desk.printer())
 
 
 class Launcher:

@@ -32,7 +32,6 @@ from desk_app.gui.tasks import Runner
 if TYPE_CHECKING:
     from desk_app.services.desk import Desk
 
-PRINTER_KEY = "printer"
 DEFAULT_PRINTER = "(Máy in mặc định của hệ thống)"
 ERROR_STYLE = "color: #b00020;"
 
@@ -52,15 +51,14 @@ def available_printers() -> list[str]:
 def apply_setup(desk: Desk, values: dict[str, Any], printer: str | None) -> SetupResult:
     """Worker job: configure the desk, then remember the printer, each in a transaction."""
     profile = desk.initialise(**values)
-    with desk.store.transaction():
-        desk.store.put_settings({PRINTER_KEY: printer})
+    desk.set_printer(printer)
     return SetupResult(profile, printer)
 
 
 def current_setup(desk: Desk) -> tuple[DeskProfile | None, CalendarSettings, str | None]:
     """Worker job: what is configured now, to prefill the dialog."""
     profile = desk.profile() if desk.configured else None
-    return profile, desk.calendar_settings(), desk.store.setting(PRINTER_KEY)
+    return profile, desk.calendar_settings(), desk.printer()
 
 
 def _time(edit: QTimeEdit) -> dt.time:

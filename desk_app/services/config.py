@@ -10,6 +10,7 @@ from desk_app.domain.calendar import CalendarSettings, DueTime, Session
 from desk_app.domain.desk import DeskProfile, PaperSize
 
 PROFILE_KEY = "profile"
+PRINTER_KEY = "printer"
 CALENDAR_KEY = "calendar"
 UTC_OFFSET_KEY = "utc_offset_minutes"
 DEFAULT_UTC_OFFSET = 7 * 60  # Vietnam, no daylight saving

@@ -122,6 +122,17 @@ class Desk:
         self._calendar = None
         return profile
 
+    def printer(self) -> str | None:
+        """The printer receipts go to without a dialog (None: the system default)."""
+        value = self.store.setting(config.PRINTER_KEY)
+        return value if isinstance(value, str) and value else None
+
+    def set_printer(self, name: str | None) -> None:
+        now = self.clock()
+        with self.store.transaction():
+            self.store.put_settings({config.PRINTER_KEY: name})
+            self._audit("desk.set_printer", "desk", "printer", {"printer": name}, now)
+
     def calendar_settings(self) -> CalendarSettings:
         return config.calendar_from_dict(self.store.setting(config.CALENDAR_KEY))
 

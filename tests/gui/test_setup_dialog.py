@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt, QTime
 
-from desk_app.gui.setup_dialog import PRINTER_KEY, SetupDialog
+from desk_app.gui.setup_dialog import SetupDialog
 from desk_app.gui.tasks import SyncRunner
 from tests.gui.keys import focused, press, type_keys
 
@@ -57,7 +57,7 @@ def test_setup_dialog_initialises_a_desk(dialog, fresh_desk, qtbot):
     assert calendar.saturday_morning is True
     assert [(s.start, s.end) for s in calendar.sessions] == [
         (dt.time(7, 0), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0))]
-    assert fresh_desk.store.setting(PRINTER_KEY) == "Quay1-HP"
+    assert fresh_desk.printer() == "Quay1-HP"
     assert configured.args[0].printer == "Quay1-HP"
     assert fresh_desk.procedures()  # the catalogue was seeded
     assert not dialog.isVisible()
@@ -88,7 +88,7 @@ def test_a_bad_unit_code_is_refused_by_the_domain_rule(dialog, fresh_desk):
 
 
 def test_reopening_prefills_what_is_configured(qtbot, desk):
-    desk.store.put_settings({PRINTER_KEY: "Máy đã gỡ"})
+    desk.set_printer("Máy đã gỡ")
     widget = SetupDialog(SyncRunner(), desk, printers=lambda: ["PDF"])
     qtbot.addWidget(widget)
     assert widget.commune.text() == "Xã Tân Phú"
