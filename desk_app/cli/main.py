@@ -16,9 +16,11 @@ from desk_app import __version__
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
 from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
+from desk_app.domain.lifecycle import Action
 from desk_app.domain.schedule_io import ScheduleError
 from desk_app.paths import AppPaths
 from desk_app.services.backup import backup_to
+from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk
 from desk_app.services.printouts import print_receipt, write_printout
 from desk_app.services.reception import ReceptionRequest, receive
@@ -30,6 +32,14 @@ EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 3
 
 log = logging.getLogger(__name__)
+
+# Lifecycle commands: name → (action, help). Each takes a dossier code, --at and --json.
+LIFECYCLE_COMMANDS = {
+    "forward": (Action.FORWARD, "chuyển hồ sơ cho người/cơ quan giải quyết"),
+    "result": (Action.RECORD_RESULT, "ghi nhận hồ sơ đã có kết quả"),
+    "return": (Action.RETURN_RESULT, "ghi nhận đã trả kết quả cho người nộp"),
+    "withdraw": (Action.WITHDRAW, "người nộp rút hồ sơ (cần --reason)"),
+}
 
 
 class PrintFailed(Exception):
@@ -111,6 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="xem một hồ sơ")
     p.add_argument("code")
     p.add_argument("--json", action="store_true")
+
+    for name, (action, help_text) in LIFECYCLE_COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("code")
+        if action is Action.WITHDRAW:
+            # Not required by argparse: the domain refuses a missing reason in Vietnamese, with exit 2.
+            p.add_argument("--reason", default="", help="lý do rút hồ sơ")
+        p.add_argument("--at", type=_iso_datetime, help="thời điểm ghi nhận (mặc định: bây giờ)")
+        p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("print", help="in lại giấy tiếp nhận của một hồ sơ (ghi BẢN IN LẠI)")
     p.add_argument("code")
@@ -224,6 +243,15 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         d = desk.dossier(args.code)
         _emit(args, dossier_json(d), f"{d.code}  {d.applicant.name}  {d.procedure_name}  "
               f"nhận {d.received_at:%H:%M %d/%m/%Y}  hẹn {d.due_at:%H:%M %d/%m/%Y}  {d.status.label}")
+    elif command in LIFECYCLE_COMMANDS:
+        change = lifecycle.apply(desk, args.code, LIFECYCLE_COMMANDS[command][0], note=getattr(args, "reason", ""),
+                                 at=args.at)
+        d = desk.dossier(change.code)
+        timeliness = ledger.judge(d.status, d.due_at, d.finished_at, ledger.window(desk))
+        _emit(args, {**dossier_json(d), "timeliness": timeliness.value if timeliness else None,
+                     "finished_at": d.finished_at.isoformat(timespec="seconds") if d.finished_at else None},
+              f"Hồ sơ {d.code}: {change.before.label} → {change.after.label} lúc {change.at:%H:%M %d/%m/%Y}"
+              + (f" ({ledger.TIMELINESS_LABELS[timeliness]})." if timeliness else "."))
     elif command == "print":
         printout = print_receipt(desk, args.code)
         receipt, fee = write_printout(printout, _receipt_path(args, db_path, printout.code, f"-in-lan-{printout.print_count}"))

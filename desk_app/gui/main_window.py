@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from desk_app.gui.detail_view import DetailView
     from desk_app.gui.reception_form import ReceptionForm
     from desk_app.gui.setup_dialog import SetupDialog, SetupResult
+    from desk_app.store.lifecycle import StatusChange
 
 RECEPTION, LEDGER, DETAIL = range(3)
 
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             from desk_app.gui.detail_view import DetailView
 
             self._detail = DetailView(self.ctx)
+            self._detail.status_changed.connect(self._on_detail_status_changed)
             self._replace_tab(DETAIL, self._detail, "&3 Chi tiết hồ sơ")
         return self._detail
 
@@ -215,6 +217,12 @@ class MainWindow(QMainWindow):
             refresh()
         self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000)
 
+    def _on_detail_status_changed(self, change: StatusChange) -> None:
+        refresh = getattr(self.ledger, "refresh", None)
+        if refresh is not None:
+            refresh()
+        self.statusBar().showMessage(f"Hồ sơ {change.code}: {change.after.label}", 8000)
+
     # dialogs --------------------------------------------------------------------------------
 
     def open_setup(self) -> SetupDialog | None:
@@ -268,6 +276,7 @@ class MainWindow(QMainWindow):
             "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
             "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
+            "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+R rút hồ sơ\n"
             "Trong ô thủ tục: gõ không dấu, mũi tên lên/xuống để chọn, Enter để nhận."))
 
     def show_about(self) -> None:
