@@ -43,6 +43,14 @@ def apply(desk: Desk, code: str, action: Action, *, note: str = "", at: dt.datet
                 f"Thời điểm ghi nhận phải từ lúc tiếp nhận hồ sơ ({dossier.received_at:%H:%M %d/%m/%Y}) trở đi.",
                 field="at",
             )
+        previous = desk.store.last_status_change_time(dossier.uuid)
+        if previous is not None and moment < previous:
+            # Steps are recorded in order: a result cannot predate the hand-over it follows.
+            raise DomainError(
+                "time_before_previous_step",
+                f"Thời điểm ghi nhận phải sau bước trước đó ({desk.localise(previous):%H:%M %d/%m/%Y}).",
+                field="at",
+            )
         dossier_id = desk.store.dossier_id(dossier.code)
         assert dossier_id is not None  # just loaded, inside the same transaction
         return set_status(desk.store, dossier_id, target, at=moment, desk_id=desk_id, actor=desk.actor, note=note)

@@ -279,6 +279,15 @@ class Store:
             [at.isoformat(timespec="seconds"), actor, action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
         )
 
+    def last_status_change_time(self, dossier_uuid: str) -> dt.datetime | None:
+        """When the dossier's latest status change happened (business time, not the device clock)."""
+        row = self.db.execute(
+            "SELECT json_extract(payload, '$.at') FROM outbox "
+            "WHERE entity_id = ? AND kind = 'dossier.status_changed' ORDER BY seq DESC LIMIT 1",
+            [dossier_uuid],
+        ).fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def count_rows(self, table: str) -> int:
         if table not in {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search"}:
             raise ValueError(table)

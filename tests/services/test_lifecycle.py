@@ -178,3 +178,15 @@ def test_an_unknown_dossier_is_a_clear_error(desk):
     with pytest.raises(DomainError) as caught:
         apply(desk, "000.21.33.H49-261123-9999", Action.FORWARD)
     assert caught.value.code == "unknown_dossier"
+
+
+def test_a_step_cannot_predate_the_previous_one(desk, clock, code):
+    clock.now = at(25, 10)
+    apply(desk, code, Action.FORWARD, at=at(24, 14))
+    before = snapshot(desk, code)
+    with pytest.raises(DomainError) as caught:
+        apply(desk, code, Action.RECORD_RESULT, at=at(24, 9))  # a result before the hand-over
+    assert (caught.value.code, caught.value.field) == ("time_before_previous_step", "at")
+    assert "14:00 24/11/2026" in caught.value.message
+    assert snapshot(desk, code) == before
+    assert apply(desk, code, Action.RECORD_RESULT, at=at(24, 16)).after is Status.RESULT_READY
