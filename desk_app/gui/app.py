@@ -11,11 +11,10 @@ import getpass
 import logging
 import signal
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QFont
@@ -23,7 +22,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desk_app.gui.crash import configure_logging, install_excepthook
 from desk_app.gui.tasks import TaskRunner
-from desk_app.paths import AppPaths
+
+if TYPE_CHECKING:
+    from tempfile import TemporaryDirectory
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class Launcher:
         self.window: QWidget | None = None
         self.setup: QWidget | None = None
         self.opened: Opened | None = None
-        self.temp: tempfile.TemporaryDirectory[str] | None = None
+        self.temp: TemporaryDirectory[str] | None = None
         self.exit_code = 0
         self._open_submitted = False
 
@@ -122,6 +123,8 @@ class Launcher:
         from desk_app.gui.main_window import MainWindow
 
         if self.options.demo:
+            import tempfile  # only the demo needs it: kept off the start-up path
+
             self.temp = tempfile.TemporaryDirectory(prefix="desk-app-demo-")
             self.database = Path(self.temp.name) / "demo.sqlite3"
         elif self.options.db is not None:
@@ -207,17 +210,22 @@ class Launcher:
         self.runner.submit(job, done, failed)
 
 
+def start_file_logging() -> None:
+    from desk_app.paths import AppPaths
+
+    try:
+        configure_logging(AppPaths.from_environment().home / "logs")
+    except OSError as exc:  # a read-only profile must not stop the counter
+        log.warning("no log file: %s", exc)
+
+
 def run(args: list[str], *, on_ready: Callable[[QWidget], None] | None = None) -> int:
     """Open the counter window; returns the exit code. ``on_ready`` gets the main window once shown."""
     options = parse_args(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    log_path = None
-    try:
-        log_path = configure_logging(AppPaths.from_environment().home / "logs")
-    except OSError as exc:  # a read-only profile must not stop the counter
-        log.warning("no log file: %s", exc)
     app = make_application()
-    install_excepthook(log_path)
+    install_excepthook()
+    QTimer.singleShot(0, start_file_logging)  # after the first paint: not on the start-up path
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     runner = TaskRunner()
     launcher = Launcher(app, runner, options, on_ready)

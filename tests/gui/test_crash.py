@@ -14,7 +14,7 @@ def test_unhandled_error_is_logged_and_shown_not_fatal(qtbot, tmp_path, monkeypa
     before = list(root.handlers)
     log_path = configure_logging(tmp_path / "logs")
     try:
-        install_excepthook(log_path)
+        install_excepthook()
         try:
             raise ZeroDivisionError("division by zero")
         except ZeroDivisionError:
