@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         _emit(args, {"due_at": result.due_at.isoformat(timespec="seconds"), "reason": result.reason},
               f"Hẹn trả: {result.due_at:%H:%M %d/%m/%Y} ({result.reason})")
     elif command == "show":
-        d = desk.dossier(args.code)
+        d = desk.view_dossier(args.code, purpose="cli.show")
         _emit(args, dossier_json(d), f"{d.code}  {d.applicant.name}  {d.procedure_name}  "
               f"nhận {d.received_at:%H:%M %d/%m/%Y}  hẹn {d.due_at:%H:%M %d/%m/%Y}  {d.status.label}")
     elif command in LIFECYCLE_COMMANDS:

@@ -196,7 +196,7 @@ class DetailView(QWidget):
     def open_code(self, code: str) -> None:
         desk = self.ctx.desk
         self.status.setText("Đang tải…")
-        self.ctx.runner.submit(lambda: desk.dossier(code), self.show_dossier,
+        self.ctx.runner.submit(lambda: desk.view_dossier(code, purpose="detail"), self.show_dossier,
                                lambda exc: self.status.setText("⚠ " + describe(exc)))
 
     def show_dossier(self, dossier: Dossier) -> None:

@@ -220,6 +220,14 @@ class Desk:
             raise DomainError("unknown_dossier", f"Không tìm thấy hồ sơ mã '{code}'.")
         return dossier
 
+    def view_dossier(self, code: str, *, purpose: str = "view") -> Dossier:
+        """A dossier shown to a person: personal data, so the view is audited (Luật 91/2025)."""
+        dossier = self.dossier(code)
+        now = self.clock()
+        with self.store.transaction():
+            self._audit("dossier.view", "dossier", dossier.code, {"purpose": purpose}, now)
+        return dossier
+
     def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
         return self.store.search(nfc(text), limit=limit)
 

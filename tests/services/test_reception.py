@@ -180,3 +180,10 @@ def test_unit_code_and_desk_number_are_fixed_once_dossiers_exist(desk):
     assert err.value.code == "identity_locked"
     desk.initialise(commune="Phường Tân Phú", authority="UBND phường Tân Phú", unit_code="000.21.33.H49", desk_no=2)
     assert desk.profile().commune == "Phường Tân Phú"
+
+
+def test_viewing_a_dossier_is_audited(desk):
+    code = receive(desk, simple_request()).dossier.code
+    assert desk.view_dossier(code, purpose="detail").code == code
+    row = desk.store.db.execute("SELECT action, entity_id, detail FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert row == ("dossier.view", code, '{"purpose": "detail"}')
