@@ -29,7 +29,10 @@ class DocumentsChecklist(QWidget):
             label = QLabel(f"<b>{header}</b>")
             self.grid.addWidget(label, 1, column)
         for row, document in enumerate(documents, start=2):
-            box = QCheckBox(document.name + ("" if document.mandatory else " (nếu có)"))
+            # Optional papers are marked once: the catalogue's name often states its own condition.
+            optional = not document.mandatory and "nếu" not in document.name.lower()
+            box = QCheckBox(document.name + (" (nếu có)" if optional else ""))
+            box.setToolTip("Bắt buộc" if document.mandatory else "Không bắt buộc")
             box.setChecked(document.mandatory)
             box.setObjectName(f"document_{row - 2}")
             form = QComboBox()
