@@ -8,25 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTime, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QTimeEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTimeEdit, QWidget
 
 from desk_app.domain.calendar import CalendarSettings, Session
 from desk_app.domain.desk import DeskProfile, PaperSize
 from desk_app.domain.errors import DomainError
 from desk_app.gui.errors import describe
+from desk_app.gui.forms.ui_setup_dialog import Ui_SetupDialog
 from desk_app.gui.tasks import Runner
 
 if TYPE_CHECKING:
@@ -34,6 +22,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PRINTER = "(Máy in mặc định của hệ thống)"
 ERROR_STYLE = "color: #b00020;"
+# The fields that have a message label beside them (error_<key> in ui/setup_dialog.ui).
+MESSAGE_KEYS = ("commune", "authority", "unit_name", "unit_code", "desk_no", "place", "sessions", "saturday",
+                "paper", "printer")
 
 
 @dataclass(frozen=True)
@@ -74,78 +65,27 @@ class SetupDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.desk = runner, desk
-        self.setWindowTitle("Cài đặt quầy Một cửa")
-        self.setObjectName("setupDialog")
-        self.commune = QLineEdit(placeholderText="Xã Tân Phú")
-        self.authority = QLineEdit(placeholderText="Ủy ban nhân dân xã Tân Phú")
-        self.unit_name = QLineEdit(placeholderText="BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ")
-        self.unit_code = QLineEdit(placeholderText="000.21.33.H49")
-        self.desk_no = QSpinBox(minimum=1, maximum=10)
-        self.place = QLineEdit(placeholderText="(mặc định: tên xã)")
-        self.morning = (QTimeEdit(QTime(7, 0), displayFormat="HH:mm"), QTimeEdit(QTime(11, 30), displayFormat="HH:mm"))
-        self.afternoon = (QTimeEdit(QTime(13, 30), displayFormat="HH:mm"), QTimeEdit(QTime(17, 0), displayFormat="HH:mm"))
-        self.saturday = QCheckBox("Làm việc sáng thứ Bảy (tiếp nhận và trả kết quả)")
-        self.paper = QComboBox()
+        self.ui = Ui_SetupDialog()  # layout, captions, buddies and tab order: ui/setup_dialog.ui
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.commune, self.authority, self.unit_name, self.unit_code = ui.commune, ui.authority, ui.unit_name, ui.unit_code
+        self.desk_no, self.place, self.saturday = ui.desk_no, ui.place, ui.saturday
+        self.morning = (ui.morning_start, ui.morning_end)
+        self.afternoon = (ui.afternoon_start, ui.afternoon_end)
+        self.paper, self.printer, self.status, self.buttons = ui.paper, ui.printer, ui.status, ui.buttons
         self.paper.addItems([PaperSize.A5.value, PaperSize.A4.value])
-        self.printer = QComboBox()
         self.printer.addItem(DEFAULT_PRINTER, None)
         for name in printers():
             self.printer.addItem(name, name)
-        self.messages: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        rows: list[tuple[str, str, QWidget]] = [
-            ("commune", "&Tên xã, phường *", self.commune),
-            ("authority", "&Cơ quan chủ quản *", self.authority),
-            ("unit_name", "Tên &bộ phận", self.unit_name),
-            ("unit_code", "&Mã đơn vị *", self.unit_code),
-            ("desk_no", "Số &quầy (1–10) *", self.desk_no),
-            ("place", "Đị&a danh trên giấy tờ", self.place),
-            ("sessions", "&Giờ làm việc", self._sessions_row()),
-            ("saturday", "", self.saturday),
-            ("paper", "&Khổ giấy", self.paper),
-            ("printer", "Máy &in", self.printer),
-        ]
-        for row, (key, caption, widget) in enumerate(rows):
-            label = QLabel(caption)
-            label.setBuddy(self.morning[0] if key == "sessions" else widget)
-            message = QLabel("")
-            message.setObjectName(f"error_{key}")
+        self.messages: dict[str, QLabel] = {key: getattr(ui, f"error_{key}") for key in MESSAGE_KEYS}
+        for message in self.messages.values():
             message.setStyleSheet(ERROR_STYLE)
-            message.setWordWrap(True)
-            message.setMinimumWidth(240)
-            self.messages[key] = message
-            grid.addWidget(label, row, 0)
-            grid.addWidget(widget, row, 1)
-            grid.addWidget(message, row, 2)
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu cài đặt")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        intro = QLabel("Nhập thông tin của đơn vị. Các thông tin này được in trên giấy tiếp nhận và dùng để "
-                       "cấp mã hồ sơ. Mục có dấu * là bắt buộc.")
-        intro.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(grid)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.resize(860, 520)
         self.commune.setFocus()
         runner.submit(lambda: current_setup(desk), self._prefill, lambda exc: None)
-
-    def _sessions_row(self) -> QWidget:
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for text, widget in (("Sáng", self.morning[0]), ("đến", self.morning[1]), ("  Chiều", self.afternoon[0]),
-                             ("đến", self.afternoon[1])):
-            layout.addWidget(QLabel(text))
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        return row
 
     def _prefill(self, current: tuple[DeskProfile | None, CalendarSettings, str | None]) -> None:
         profile, calendar, printer = current
