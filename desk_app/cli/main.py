@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desk_app import __version__
+from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
 from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
@@ -22,6 +23,7 @@ from desk_app.paths import AppPaths
 from desk_app.services.backup import backup_to
 from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk
+from desk_app.services.guidance import issue_supplement_guidance, missing_documents, render_guidance
 from desk_app.services.printouts import print_receipt, write_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.store.connection import StoreError
@@ -51,6 +53,10 @@ class PrintFailed(Exception):
         self.cause = cause
 
 
+class GuidancePrintFailed(PrintFailed):
+    """The guidance slip is recorded but its PDF could not be produced."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -70,6 +76,20 @@ def _iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
+
+
+def _missing(text: str) -> tuple[str, str | None, int | None]:
+    """"Tên giấy tờ|form|count", form and count optional."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > 3 or not parts[0]:
+        raise argparse.ArgumentTypeError(f"'{text}' phải có dạng \"Tên giấy tờ|hình thức|số lượng\"")
+    form = parts[1] if len(parts) > 1 and parts[1] else None
+    count = None
+    if len(parts) > 2 and parts[2]:
+        if not parts[2].isdigit():
+            raise argparse.ArgumentTypeError(f"số lượng '{parts[2]}' phải là số nguyên dương")
+        count = int(parts[2])
+    return parts[0], form, count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="thủ tục trong ngày đã giải quyết và trả ngay tại quầy: ghi nhận, không in giấy hẹn "
                         "(trừ khi có --pdf)")
     p.add_argument("--pdf", type=Path, help="nơi lưu giấy tiếp nhận PDF")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("guide", help="hồ sơ chưa đủ: in phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02), "
+                       "không tiếp nhận")
+    p.add_argument("--procedure", required=True, help="mã thủ tục")
+    p.add_argument("--name", required=True, help="họ tên người nộp")
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--missing", type=_missing, action="append", required=True,
+                   help='giấy tờ cần bổ sung "Tên giấy tờ|hình thức|số lượng" (lặp lại được; hình thức: '
+                        + ", ".join(f.value for f in DocForm) + "; mặc định theo danh mục)")
+    p.add_argument("--reason", help="lý do (mặc định: hồ sơ chưa đầy đủ theo quy định)")
+    p.add_argument("--pdf", type=Path, help="nơi lưu phiếu PDF")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("due", help="tính ngày hẹn trả")
@@ -235,6 +268,23 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
               f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H:%M %d/%m/%Y} ({d.due_reason}).\n"
               + (f"Giấy tiếp nhận: {receipt}" if receipt else "Không in giấy hẹn (trả ngay tại quầy).")
               + (f"\nBiên lai: {fee}" if fee else ""))
+    elif command == "guide":
+        guidance = issue_supplement_guidance(
+            desk, procedure_code=args.procedure, name=args.name, phone=args.phone, address=args.address,
+            missing=missing_documents(desk, args.procedure, args.missing), reason=args.reason,
+        )
+        # The slip is recorded; a printing failure now loses nothing.
+        path = args.pdf or db_path.parent / "guidance" / f"{guidance.number}.pdf"
+        try:
+            pdf = render_guidance(desk, guidance)
+        except Exception as exc:
+            log.exception("guidance slip failed after commit")
+            raise GuidancePrintFailed(guidance.number, exc) from exc
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+        _emit(args, {"number": guidance.number, "procedure_code": guidance.procedure_code,
+                     "applicant_name": guidance.applicant_name, "pdf": str(path)},
+              f"Hồ sơ chưa đủ, KHÔNG tiếp nhận. Đã lập phiếu hướng dẫn bổ sung {guidance.number}: {path}")
     elif command == "due":
         result = desk.due(args.procedure, args.received_at, extension_days=args.extension_days)
         _emit(args, {"due_at": result.due_at.isoformat(timespec="seconds"), "reason": result.reason},
@@ -321,6 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                      EXIT_BAD_INPUT)
     except StoreError as exc:
         return _fail(args, exc.code, exc.message, [], EXIT_ENVIRONMENT)
+    except GuidancePrintFailed as exc:
+        return _fail(args, "print_failed",
+                     f"Phiếu {exc.code} ĐÃ ĐƯỢC GHI NHẬN, nhưng không tạo được tệp PDF ({exc.cause}).", [],
+                     EXIT_ENVIRONMENT)
     except PrintFailed as exc:
         return _fail(args, "print_failed",
                      f"Hồ sơ {exc.code} ĐÃ ĐƯỢC LƯU, nhưng không tạo được giấy tiếp nhận ({exc.cause}). "

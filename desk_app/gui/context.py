@@ -13,9 +13,11 @@ from desk_app.gui.tasks import Runner
 if TYPE_CHECKING:  # printing and the store load on first use, not with the window
     from desk_app.domain.desk import DeskProfile
     from desk_app.gui.preview_dialog import AskPath, PreviewDialog
-    from desk_app.gui.printing import PrinterSink
+    from desk_app.gui.printing import Document, PrinterSink
     from desk_app.services.desk import Desk
     from desk_app.services.printouts import Printout
+
+GUIDANCE_TITLE = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"
 
 
 @dataclass
@@ -51,7 +53,6 @@ class DeskContext:
 
     def preview(self, printout: Printout, parent: QWidget | None) -> PreviewDialog:
         """Open (without blocking) the print preview of a committed dossier's paper."""
-        from desk_app.gui.preview_dialog import PreviewDialog, ask_save_path
         from desk_app.gui.printing import Document
 
         documents = []
@@ -61,9 +62,26 @@ class DeskContext:
             documents.append(Document("Biên lai thu phí, lệ phí", printout.fee_receipt, "-bien-lai"))
         title = f"Xem trước khi in – hồ sơ {printout.code}" + (" (BẢN IN LẠI)" if printout.reprint else "")
         suffix = f"-in-lan-{printout.print_count}" if printout.reprint else ""
+        return self.preview_documents(documents, title=title, suggested_name=f"{printout.code}{suffix}.pdf",
+                                      parent=parent)
+
+    def preview_guidance(self, number: str, pdf: bytes, parent: QWidget | None) -> PreviewDialog:
+        """Open the preview of a recorded supplement request (Mẫu 02)."""
+        from desk_app.gui.printing import Document
+
+        return self.preview_documents(
+            [Document(GUIDANCE_TITLE, pdf)], title=f"Xem trước khi in – phiếu hướng dẫn bổ sung {number}",
+            suggested_name=f"{number}.pdf", parent=parent,
+        )
+
+    def preview_documents(
+        self, documents: list[Document], *, title: str, suggested_name: str, parent: QWidget | None
+    ) -> PreviewDialog:
+        from desk_app.gui.preview_dialog import PreviewDialog, ask_save_path
+
         dialog = PreviewDialog(
             self.runner, self.printer_sink(), documents, title=title,
-            suggested_name=f"{printout.code}{suffix}.pdf", printer_label=self.printer_label,
+            suggested_name=suggested_name, printer_label=self.printer_label,
             ask_path=self.ask_path or ask_save_path, parent=parent,
         )
         dialog.open()

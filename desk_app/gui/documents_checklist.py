@@ -70,3 +70,11 @@ class DocumentsChecklist(QWidget):
     def missing(self) -> list[str]:
         """Mandatory documents not ticked: such a dossier is not complete and may not be received."""
         return [document.name for document, box, _, _ in self.rows if document.mandatory and not box.isChecked()]
+
+    def missing_documents(self) -> tuple[ReceivedDocument, ...]:
+        """The unticked mandatory papers with the form and count shown: what the citizen must add."""
+        return tuple(
+            ReceivedDocument(document.name, DocForm(form.currentData()), count.value())
+            for document, box, form, count in self.rows
+            if document.mandatory and not box.isChecked()
+        )

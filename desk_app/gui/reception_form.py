@@ -31,28 +31,35 @@ from desk_app.gui.context import DeskContext
 from desk_app.gui.documents_checklist import DocumentsChecklist
 from desk_app.gui.errors import describe, show_error
 from desk_app.gui.procedure_picker import ProcedurePicker
-from desk_app.gui.reception_jobs import Estimate, estimate, make_printout, save_dossier
+from desk_app.gui.reception_jobs import Estimate, estimate, issue_guidance, make_printout, save_dossier
 
 if TYPE_CHECKING:
+    from desk_app.domain.guidance import SupplementGuidance
     from desk_app.services.printouts import Printout
     from desk_app.services.reception import Reception, ReceptionRequest
 
 UNITS_DELAY_MS = 800  # the commune list loads just after start-up, off the critical path
 
+GUIDE_BUTTON = "In phiếu hướng dẫn bổ sung (Mẫu 02)  [Ctrl+G]"
 ON_THE_SPOT = "Giải quyết ngay, không in giấy hẹn (trừ khi công dân yêu cầu)"
 
 
 class ReceptionForm(QWidget):
-    """Keyboard first: Enter or Ctrl+S saves, Ctrl+N starts over, Esc returns to the procedure search."""
+    """Keyboard first: Enter or Ctrl+S saves, Ctrl+N starts over, Esc returns to the procedure search.
+
+    Ctrl+G prints the supplement request (Mẫu 02) for the unticked mandatory papers instead.
+    """
 
     dossier_saved = Signal(str)  # dossier code, after the commit
     printout_ready = Signal(object)  # Printout
+    guidance_issued = Signal(str)  # guidance slip number, after the commit
 
     def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.procedure: Procedure | None = None
         self.saving = False
+        self.guiding = False
         self.preview = None
         self._estimate_serial = 0
         self.picker = ProcedurePicker()
@@ -158,12 +165,17 @@ class ReceptionForm(QWidget):
         self.missing_label.setObjectName("error_documents")
         self.missing_label.setStyleSheet("color: #b00020;")
         self.missing_label.setWordWrap(True)
+        self.guide_button = QPushButton(GUIDE_BUTTON)
+        self.guide_button.setObjectName("guideButton")
+        self.guide_button.clicked.connect(self.guide)
+        self.guide_button.setVisible(False)  # offered once a save is refused for missing papers
         applicant_box = QGroupBox("Người nộp hồ sơ")
         QVBoxLayout(applicant_box).addWidget(self.applicant)
         documents_box = QGroupBox("Giấy tờ trong hồ sơ")
         documents_layout = QVBoxLayout(documents_box)
         documents_layout.addWidget(self.documents)
         documents_layout.addWidget(self.missing_label)
+        documents_layout.addWidget(self.guide_button)
         summary = QGroupBox("Phí và ngày hẹn")
         summary_layout = QVBoxLayout(summary)
         for widget in (self.fee_label, self.due_label, self.reason_label):
@@ -212,12 +224,13 @@ class ReceptionForm(QWidget):
         self.new_action = action("Hồ sơ mới", "Ctrl+N", self.new)
         self.print_action = action("In lại giấy của hồ sơ vừa lưu", "Ctrl+P", self.reprint_last)
         self.escape_action = action("Về ô chọn thủ tục", "Esc", self.focus_picker)
+        self.guide_action = action("In phiếu hướng dẫn bổ sung hồ sơ (Mẫu 02)", "Ctrl+G", self.guide)
         self.last_code: str | None = None
 
     def _fix_tab_order(self) -> None:
         chain = [self.picker.search, *self.applicant.widgets.values(), *self.documents.focus_widgets(),
                  self.channel, self.sets, self.pages, self.copies, self.local_fee, self.extension, self.due_at,
-                 self.return_method, self.on_the_spot, self.save_button, self.new_button]
+                 self.return_method, self.on_the_spot, self.guide_button, self.save_button, self.new_button]
         for first, second in zip(chain, chain[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -246,6 +259,7 @@ class ReceptionForm(QWidget):
                         spot=procedure.same_day)
         self.documents.set_documents(procedure.documents)
         self.missing_label.setText("")
+        self.guide_button.setVisible(False)
         self._fix_tab_order()
         self.refresh_estimate()
         self.applicant.name.setFocus()
@@ -299,10 +313,12 @@ class ReceptionForm(QWidget):
         self.missing_label.setText(
             "⚠ Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
             + ". Hồ sơ chưa đủ thì hướng dẫn bổ sung, chưa tiếp nhận." if missing else "")
+        self.guide_button.setVisible(bool(missing))
         if errors or missing:
             first = self.applicant.first_invalid(errors)
             (first or (self.documents.focus_widgets() or [self.save_button])[0]).setFocus()
-            self.result_label.setText("⚠ Chưa lưu: hãy sửa các ô có cảnh báo.")
+            self.result_label.setText("⚠ Chưa lưu: hãy sửa các ô có cảnh báo."
+                                      + (" Hoặc in phiếu hướng dẫn bổ sung (Ctrl+G)." if missing else ""))
             return None
         due_at = None
         if self.procedure.time is None:
@@ -351,6 +367,62 @@ class ReceptionForm(QWidget):
         self.result_label.setText("⚠ Chưa lưu được hồ sơ. Thông tin đã nhập vẫn còn nguyên.")
         show_error(self, "Không lưu được hồ sơ", exc, lead="Hồ sơ CHƯA được lưu; thông tin đã nhập vẫn giữ nguyên.")
 
+    # incomplete dossier: guide, do not receive ------------------------------------------------
+
+    def guide(self) -> None:
+        """Record and preview Mẫu 02 for the unticked mandatory papers; nothing is registered as a
+        dossier and the form keeps what was typed, for when the citizen comes back."""
+        if self.guiding or self.saving:
+            return
+        procedure = self.procedure
+        if procedure is None:
+            self.picker.chosen_label.setText("⚠ Hãy chọn thủ tục trước (gõ tên rồi Enter).")
+            self.picker.search.setFocus()
+            return
+        missing = self.documents.missing_documents()
+        if not missing:
+            self.result_label.setText("Đã đủ giấy tờ bắt buộc: không cần phiếu hướng dẫn bổ sung.")
+            return
+        # Only who the slip is addressed to matters here; ID, birth date and e-mail are not asked.
+        errors = {f: m for f, m in self.applicant.errors().items() if f in ("name", "phone", "address")}
+        self.applicant.show_errors(errors)
+        if errors:
+            first = self.applicant.first_invalid(errors)
+            if first is not None:
+                first.setFocus()
+            self.result_label.setText("⚠ Chưa in phiếu: hãy nhập họ tên người nộp (và sửa các ô có cảnh báo).")
+            return
+        name = self.applicant.name.text()
+        phone, address = self.applicant.phone.text() or None, self.applicant.address.text() or None
+        self.guiding = True
+        self.guide_button.setEnabled(False)
+        self.result_label.setText("Đang lập phiếu hướng dẫn bổ sung…")
+        desk = self.ctx.desk
+        self.ctx.runner.submit(
+            lambda: issue_guidance(desk, procedure.code, name=name, phone=phone, address=address, missing=missing),
+            self._on_guidance_issued, self._on_guidance_failed,
+        )
+
+    def _on_guidance_issued(self, issued: tuple[SupplementGuidance, bytes]) -> None:
+        self.guiding = False
+        self.guide_button.setEnabled(True)
+        guidance, pdf = issued
+        self.result_label.setText(
+            f"✔ Đã lập phiếu hướng dẫn bổ sung {guidance.number}. Hồ sơ CHƯA được tiếp nhận; "
+            "thông tin đã nhập vẫn giữ để tiếp nhận khi công dân bổ sung đủ.")
+        self.guidance_issued.emit(guidance.number)
+        if self.preview is not None:
+            self.preview.deleteLater()
+        self.preview = self.ctx.preview_guidance(guidance.number, pdf, self)
+
+    def _on_guidance_failed(self, exc: BaseException) -> None:
+        self.guiding = False
+        self.guide_button.setEnabled(True)
+        errors = exc.errors if isinstance(exc, ValidationErrors) else [exc] if isinstance(exc, DomainError) else []
+        self.applicant.show_errors({e.field: e.message for e in errors if e.field in self.applicant.messages})
+        self.result_label.setText("⚠ Chưa lập được phiếu hướng dẫn bổ sung.")
+        show_error(self, "Không lập được phiếu hướng dẫn bổ sung", exc)
+
     # printing -------------------------------------------------------------------------------
 
     def print_code(self, code: str, *, slip: bool = True) -> None:
@@ -381,6 +453,7 @@ class ReceptionForm(QWidget):
         self.applicant.clear()
         self.documents.set_documents(())
         self.missing_label.setText("")
+        self.guide_button.setVisible(False)
         for spin in (self.sets, self.pages, self.copies, self.extension):
             spin.setValue(spin.minimum())
         self.local_fee.setValue(-1)

@@ -11,7 +11,9 @@ from desk_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # the store layer and reportlab load on the worker, when first needed
     from desk_app.domain.calendar import DueResult
+    from desk_app.domain.dossier import ReceivedDocument
     from desk_app.domain.fees import FeeQuote
+    from desk_app.domain.guidance import SupplementGuidance
     from desk_app.services.desk import Desk
     from desk_app.services.printouts import Printout
     from desk_app.services.reception import Reception, ReceptionRequest
@@ -67,3 +69,13 @@ def make_printout(desk: Desk, code: str, *, slip: bool = True) -> Printout:
     from desk_app.services.printouts import print_receipt  # reportlab loads on the first print
 
     return print_receipt(desk, code, slip=slip)
+
+
+def issue_guidance(desk: Desk, procedure_code: str, *, name: str, phone: str | None, address: str | None,
+                   missing: tuple[ReceivedDocument, ...]) -> tuple[SupplementGuidance, bytes]:
+    """Record the supplement request (Mẫu 02), then render it: the slip is on disk before it prints."""
+    from desk_app.services.guidance import issue_supplement_guidance, render_guidance
+
+    guidance = issue_supplement_guidance(desk, procedure_code=procedure_code, name=name, phone=phone,
+                                         address=address, missing=missing)
+    return guidance, render_guidance(desk, guidance)

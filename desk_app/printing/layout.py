@@ -269,18 +269,27 @@ def grid_table(geom: Geometry, rows: list[list[Flowable]], widths: Sequence[floa
     return table
 
 
+def _signature_block(geom: Geometry, styles: Styles, title: str, name: str) -> list[Flowable]:
+    return [
+        para(title.upper(), styles.head),
+        para("(Ký và ghi rõ họ tên)", styles.italic_center),
+        Spacer(1, geom.mm(22)),
+        para(name, styles.head) if name else Spacer(1, 1),
+    ]
+
+
 def signatures(geom: Geometry, styles: Styles, left: str, right: str, right_name: str) -> KeepTogether:
     """Two side-by-side signature blocks, kept together so a page break never cuts them."""
-
-    def block(title: str, name: str) -> list[Flowable]:
-        return [
-            para(title.upper(), styles.head),
-            para("(Ký và ghi rõ họ tên)", styles.italic_center),
-            Spacer(1, geom.mm(22)),
-            para(name, styles.head) if name else Spacer(1, 1),
-        ]
-
     half = geom.width / 2
-    table = Table([[block(left, ""), block(right, right_name)]], colWidths=[half, half])
+    table = Table([[_signature_block(geom, styles, left, ""), _signature_block(geom, styles, right, right_name)]],
+                  colWidths=[half, half])
+    table.setStyle(_PLAIN)
+    return KeepTogether([Spacer(1, geom.pt(8)), table])
+
+
+def signature(geom: Geometry, styles: Styles, title: str, name: str) -> KeepTogether:
+    """One signature block in the right half (a form signed by the officer alone)."""
+    half = geom.width / 2
+    table = Table([["", _signature_block(geom, styles, title, name)]], colWidths=[half, half])
     table.setStyle(_PLAIN)
     return KeepTogether([Spacer(1, geom.pt(8)), table])

@@ -10,6 +10,9 @@ Format: one compact JSON object, UTF-8 (non-ASCII kept as is), keys short ASCII,
     thoi_diem_cap  time of issue, ISO 8601 with offset ("2026-11-22T09:15:00+07:00")
     hen_tra        appointment for the result, same format (receipt only)
 
+Mẫu 02 (supplement request) is issued before any dossier exists, so it carries ``so_phieu``, the
+slip's own number ("HD-2025-Q1-0001"), in place of ``ma_hs``, and no appointment.
+
 The paper goes home with the citizen, so the payload carries only what the circular requires
 (DOMAIN.md §9): no phone, address, e-mail, birth date or fee.
 """
@@ -26,11 +29,13 @@ from reportlab.platypus import Flowable
 
 from desk_app.domain.desk import DeskProfile
 from desk_app.domain.dossier import Dossier
+from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.text import nfc
 from desk_app.printing import fonts
 
 RECEIPT_DOCUMENT_NAME = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 FEE_RECEIPT_DOCUMENT_NAME = "Biên lai thu phí, lệ phí"
+SUPPLEMENT_REQUEST_DOCUMENT_NAME = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
 
 
 def iso_time(moment: dt.datetime) -> str:
@@ -93,6 +98,23 @@ def fee_receipt_qr_payload(dossier: Dossier, profile: DeskProfile, issued_at: dt
             with_appointment=False,
         )
     )
+
+
+def guidance_qr_fields(guidance: SupplementGuidance, profile: DeskProfile) -> dict[str, str]:
+    """Mẫu 02 payload fields in print order; the applicant is identified by name (no ID is taken)."""
+    fields = {
+        "so_phieu": guidance.number,
+        "ma_tthc": guidance.procedure_code,
+        "ma_dinh_danh": guidance.applicant_name,
+        "ten_giay_to": SUPPLEMENT_REQUEST_DOCUMENT_NAME,
+        "he_thong": profile.system_name,
+        "thoi_diem_cap": iso_time(guidance.issued_at),
+    }
+    return {key: nfc(value) for key, value in fields.items()}
+
+
+def guidance_qr_payload(guidance: SupplementGuidance, profile: DeskProfile) -> str:
+    return encode(guidance_qr_fields(guidance, profile))
 
 
 @functools.lru_cache(maxsize=32)

@@ -207,3 +207,29 @@ def m0004_applicant_sort_key(db: Database) -> None:
     finally:
         db.conn.create_function("desk_sort_key", 1, None)
     db.execute("CREATE INDEX dossiers_applicant_sort ON dossiers(applicant_sort)")
+
+
+@desk_migrations(name="0005_guidance_slips")
+def m0005_guidance_slips(db: Database) -> None:
+    """Supplement requests (Mẫu 02) issued at the counter: no dossier is registered for them,
+    but the statistics count them. Numbered per desk and year ("HD-2025-Q1-0001")."""
+    for statement in (
+        """CREATE TABLE guidance_slips (
+            id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL UNIQUE,
+            year INTEGER NOT NULL,
+            desk_no INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,
+            applicant_name TEXT NOT NULL,
+            phone TEXT,
+            documents TEXT NOT NULL,       -- JSON list of {name, form, count}
+            reason TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            UNIQUE (year, desk_no, seq)
+        )""",
+        "CREATE INDEX guidance_slips_issued_at ON guidance_slips(issued_at)",
+    ):
+        db.execute(statement)

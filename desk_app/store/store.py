@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from desk_app.domain.catalogue import Catalogue, Procedure
 from desk_app.domain.catalogue_io import procedure_from_dict, procedure_to_dict
 from desk_app.domain.dossier import Dossier
+from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry, DayKind
 from desk_app.domain.text import search_tokens
 from desk_app.store.connection import classify, connect
@@ -254,6 +255,29 @@ class Store:
         self.db.execute("UPDATE dossiers SET receipt_prints = receipt_prints + 1 WHERE id = ?", [dossier_id])
         return int(self.db.execute("SELECT receipt_prints FROM dossiers WHERE id = ?", [dossier_id]).fetchone()[0])
 
+    # guidance slips (Mẫu 02) ------------------------------------------------------------------
+
+    def take_guidance_seq(self, year: int, desk_no: int) -> int:
+        """The next guidance slip number of this desk in ``year``, from 1; call inside the
+        transaction that inserts the slip (the UNIQUE constraint guards the rest)."""
+        row = self.db.execute(
+            "SELECT max(seq) FROM guidance_slips WHERE year = ? AND desk_no = ?", [year, desk_no]
+        ).fetchone()
+        return int(row[0] or 0) + 1
+
+    def insert_guidance(self, guidance: SupplementGuidance, *, year: int, desk_no: int, seq: int, actor: str) -> int:
+        documents = [{"name": d.name, "form": d.form.value, "count": d.count} for d in guidance.documents]
+        cursor = self.db.execute(
+            "INSERT INTO guidance_slips(number, year, desk_no, seq, procedure_code, procedure_name, "
+            "applicant_name, phone, documents, reason, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                guidance.number, year, desk_no, seq, guidance.procedure_code, guidance.procedure_name,
+                guidance.applicant_name, guidance.phone, json.dumps(documents, ensure_ascii=False),
+                guidance.reason, guidance.issued_at.isoformat(timespec="seconds"), actor,
+            ],
+        )
+        return int(cursor.lastrowid or 0)
+
     # events ---------------------------------------------------------------------------------
 
     def add_event(
@@ -289,7 +313,7 @@ class Store:
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def count_rows(self, table: str) -> int:
-        if table not in {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search"}:
+        if table not in {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search", "guidance_slips"}:
             raise ValueError(table)
         return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

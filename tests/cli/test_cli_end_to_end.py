@@ -165,3 +165,29 @@ def test_on_the_spot_records_without_slip_but_keeps_fee_receipt(home):
     assert out["status"] == "returned"
     assert out["receipt_pdf"] is None
     assert out["fee_vnd"] == 10_000 and Path(out["fee_receipt_pdf"]).exists()
+
+
+def test_guide_prints_the_supplement_request_and_registers_nothing(home, tmp_path):
+    pdf = tmp_path / "guide.pdf"
+    before = json.loads(run(home, "search", "Lê Thị Mai", "--json").stdout)
+    out = run(home, "guide", "--procedure", "1.001193", "--name", "Lê Thị Mai", "--phone", "0912345678",
+              "--missing", "Giấy chứng nhận kết hôn của cha mẹ|ban_sao_chung_thuc|2",
+              "--missing", "Tờ khai đăng ký khai sinh (mẫu)", "--pdf", str(pdf), "--json")
+    data = json.loads(out.stdout)
+    assert data["number"].startswith("HD-") and data["number"].endswith("-Q1-0001")
+    assert {k: data[k] for k in ("procedure_code", "applicant_name", "pdf")} == {
+        "procedure_code": "1.001193", "applicant_name": "Lê Thị Mai", "pdf": str(pdf)}
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and data["number"] in text
+    assert "Giấy chứng nhận kết hôn của cha mẹ Bản sao chứng thực 2" in text
+    assert "Tờ khai đăng ký khai sinh (mẫu) Bản chính 1" in text  # form and count from the catalogue
+    assert json.loads(run(home, "search", "Lê Thị Mai", "--json").stdout) == before == []
+
+
+def test_guide_bad_input_exits_2(home):
+    proc = run(home, "guide", "--procedure", "1.001193", "--name", "Lê Thị Mai", "--missing", "Tờ khai|nhap",
+               "--json", check=False)
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)["error"] == "invalid_form"
+    proc = run(home, "guide", "--procedure", "1.001193", "--name", "   ", "--missing", "Tờ khai", check=False)
+    assert proc.returncode == 2 and "họ tên" in proc.stderr

@@ -161,6 +161,61 @@ def test_missing_mandatory_document_refuses_the_dossier(form, desk, qtbot):
     assert form.missing_label.text().startswith("⚠ Thiếu giấy tờ bắt buộc")
 
 
+def untick_first_paper(form, qtbot, **applicant):
+    type_keys("khai sinh")
+    press(Qt.Key.Key_Return)
+    first_document = form.documents.focus_widgets()[0]
+    qtbot.waitUntil(first_document.isVisible)
+    fill_applicant(**applicant)
+    press(Qt.Key.Key_Tab, times=2)  # past the e-mail, onto the first paper
+    assert focused() is first_document
+    press(Qt.Key.Key_Space)  # untick it
+    return form.procedure.documents[0]
+
+
+def test_missing_paper_offers_the_supplement_request_by_ctrl_g(form, desk, sink, qtbot):
+    paper = untick_first_paper(form, qtbot)
+    assert not form.guide_button.isVisible()
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # refused: a paper is missing
+    assert form.guide_button.isVisible() and "Ctrl+G" in form.guide_button.text()
+    press(Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+
+    preview = form.preview
+    assert preview is not None and preview.isVisible()
+    assert [d.title for d in preview.documents] == ["Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"]
+    assert "HD-2026-Q1-0001" in preview.windowTitle()
+    pdf = preview.documents[0].pdf
+    from tests.printing.conftest import flat, page_texts
+
+    text = flat(page_texts(pdf)[0])
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Kính gửi: Ông/Bà Nguyễn Văn An" in text
+    assert paper.name in text and "Địa chỉ: Thôn Đông" in text
+    # Not received: no dossier; the slip, its event and its audit are recorded.
+    assert desk.store.count_dossiers() == 0
+    assert desk.store.count_rows("guidance_slips") == 1
+    assert desk.store.db.execute("SELECT kind FROM outbox").fetchall() == [("guidance.supplement_requested",)]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
+    press(Qt.Key.Key_Return)
+    assert [d.title for d in sink.jobs[-1]["documents"]] == ["Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"]
+    # The form keeps what was typed: the citizen will come back with the paper.
+    assert form.applicant.name.text() == "Nguyễn Văn An"
+    assert form.procedure is not None and form.procedure.code == "1.001193"
+    assert form.documents.missing() == [paper.name]
+    assert "HD-2026-Q1-0001" in form.result_label.text()
+
+
+def test_supplement_request_needs_the_name(form, desk, qtbot):
+    untick_first_paper(form, qtbot)
+    form.applicant.name.setFocus()
+    form.applicant.name.selectAll()
+    press(Qt.Key.Key_Delete)
+    press(Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert form.applicant.messages["name"].text().startswith("⚠ Chưa nhập họ tên")
+    assert focused() is form.applicant.name
+    assert form.preview is None
+    assert desk.store.count_rows("guidance_slips") == 0 and desk.store.count_dossiers() == 0
+
+
 def test_a_failure_during_save_shows_the_error_and_keeps_the_typed_text(form, desk, monkeypatch, qtbot):
     def disk_pulled_out(**kwargs):
         from desk_app.store.connection import StoreError
