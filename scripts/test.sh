@@ -6,4 +6,5 @@ bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/lint-imports
 .venv/bin/mypy
+.venv/bin/ruff check desk_app tests bench scripts
 exec .venv/bin/python -m pytest "$@"

@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from desk_app.domain.desk import DeskProfile, PaperSize
+from desk_app.domain.dossier import ReceivedDocument
 from desk_app.domain.text import nfc
 from desk_app.printing import fonts
 from desk_app.printing.qr import qr_drawing
@@ -267,6 +268,24 @@ def grid_table(geom: Geometry, rows: list[list[Flowable]], widths: Sequence[floa
         )
     )
     return table
+
+
+_DOCUMENT_COLUMNS = (0.08, 0.55, 0.25, 0.12)
+
+
+def documents_table(caption: str, documents: Sequence[ReceivedDocument], geom: Geometry, styles: Styles) -> list[Flowable]:
+    """The papers table shared by the forms: STT, Tên giấy tờ, Hình thức, Số lượng (empty: nothing)."""
+    if not documents:
+        return []
+    rows: list[list[Flowable]] = [[para(h, styles.cell_head) for h in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]]
+    for number, doc in enumerate(documents, start=1):
+        rows.append([
+            para(str(number), styles.cell_center),
+            para(doc.name, styles.cell),
+            para(doc.form.label, styles.cell_center),
+            para(str(doc.count), styles.cell_center),
+        ])
+    return [para(caption, styles.body), grid_table(geom, rows, _DOCUMENT_COLUMNS), Spacer(1, geom.pt(4))]
 
 
 def _signature_block(geom: Geometry, styles: Styles, title: str, name: str) -> list[Flowable]:

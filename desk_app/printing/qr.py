@@ -31,7 +31,6 @@ from desk_app.domain.desk import DeskProfile
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.text import nfc
-from desk_app.printing import fonts
 
 RECEIPT_DOCUMENT_NAME = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 FEE_RECEIPT_DOCUMENT_NAME = "Biên lai thu phí, lệ phí"

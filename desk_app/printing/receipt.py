@@ -18,7 +18,6 @@ TITLE = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 COPY_MARKS = ("Liên 1: Lưu tại Bộ phận Một cửa", "Liên 2: Giao người nộp hồ sơ")
 REPRINT_MARK = "BẢN IN LẠI"
 # Column shares of the documents table: STT, Tên giấy tờ, Hình thức, Số lượng.
-_COLUMNS = (0.08, 0.55, 0.25, 0.12)
 
 
 def ledger_book(dossier: Dossier) -> str:
@@ -62,25 +61,7 @@ def _applicant(dossier: Dossier, styles: Styles) -> list[Flowable]:
 
 
 def _documents(dossier: Dossier, geom: Geometry, styles: Styles) -> list[Flowable]:
-    if not dossier.documents:
-        return []
-    rows: list[list[Flowable]] = [
-        [para(h, styles.cell_head) for h in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]
-    ]
-    for number, doc in enumerate(dossier.documents, start=1):
-        rows.append(
-            [
-                para(str(number), styles.cell_center),
-                para(doc.name, styles.cell),
-                para(doc.form.label, styles.cell_center),
-                para(str(doc.count), styles.cell_center),
-            ]
-        )
-    return [
-        para("Thành phần hồ sơ:", styles.body),
-        layout.grid_table(geom, rows, _COLUMNS),
-        Spacer(1, geom.pt(4)),
-    ]
+    return layout.documents_table("Thành phần hồ sơ:", dossier.documents, geom, styles)
 
 
 def render_receipt(

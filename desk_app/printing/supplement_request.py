@@ -20,7 +20,6 @@ from desk_app.printing.qr import SUPPLEMENT_REQUEST_DOCUMENT_NAME, guidance_qr_p
 TITLE = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
 SIGNER = "Người hướng dẫn"
 # Column shares of the table: STT, Tên giấy tờ, Hình thức, Số lượng (as on the receipt).
-_COLUMNS = (0.08, 0.55, 0.25, 0.12)
 
 
 def unit_in_sentence(profile: DeskProfile) -> str:
@@ -29,23 +28,7 @@ def unit_in_sentence(profile: DeskProfile) -> str:
 
 
 def _documents(guidance: SupplementGuidance, geom: Geometry, styles: Styles) -> list[Flowable]:
-    rows: list[list[Flowable]] = [
-        [para(h, styles.cell_head) for h in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]
-    ]
-    for number, doc in enumerate(guidance.documents, start=1):
-        rows.append(
-            [
-                para(str(number), styles.cell_center),
-                para(doc.name, styles.cell),
-                para(doc.form.label, styles.cell_center),
-                para(str(doc.count), styles.cell_center),
-            ]
-        )
-    return [
-        para("Giấy tờ cần bổ sung, hoàn thiện:", styles.body),
-        layout.grid_table(geom, rows, _COLUMNS),
-        Spacer(1, geom.pt(4)),
-    ]
+    return layout.documents_table("Giấy tờ cần bổ sung, hoàn thiện:", guidance.documents, geom, styles)
 
 
 def render_supplement_request(guidance: SupplementGuidance, profile: DeskProfile) -> bytes:
