@@ -26,8 +26,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "Installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # A mirror hiccup should not fail a fresh machine's first run: retry a few times.
+  for attempt in 1 2 3; do
+    if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+      break
+    fi
+    [ "$attempt" -eq 3 ] && { echo "apt-get failed three times" >&2; exit 1; }
+    sleep $((attempt * 10))
+  done
 fi
 
 PYTHON=${PYTHON:-python3}
@@ -37,7 +43,7 @@ fi
 stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+  .venv/bin/python -m pip install -q --retries 5 -c constraints.txt -e ".[test]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
