@@ -1,0 +1,218 @@
+"""``desk-app --self-check``: prove an installation (source or frozen bundle) works.
+
+It needs no display and never touches the user's data: everything happens in a temporary
+folder that is deleted afterwards (DESK_APP_HOME and the user data directory are not read).
+The checks follow one dossier through the desk: a new database (migrations), a desk
+initialised for a test commune, a dossier received under a Vietnamese name, its receipt and
+fee receipt rendered (fonts embedded, dossier code in the PDF), a verified backup, and the
+shipped list of administrative units. Then Qt: QtWidgets, QtPrintSupport and QtPdf load on
+the offscreen platform and pdfium reads the receipt back.
+
+PySide6 is imported only inside ``_check_qt`` (lazily), never at module level: the
+import-linter contract "Only gui imports PySide6" does not cover this module, but its spirit
+holds, and nothing here imports ``desk_app.gui``.
+
+One line per check, in English for maintainers ("ok …" or "FAILED …"); the exit code is 0 only
+when every check passed. CI runs it against the frozen bundle (scripts/build_bundle.sh).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import traceback
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+TEST_NAME = "Nguyễn Thị Ánh Tuyết"
+VN = dt.timezone(dt.timedelta(hours=7))
+# A fixed Monday morning so the result never depends on today's date or the hour of the run.
+FIXED_NOW = dt.datetime(2026, 11, 23, 9, 15, tzinfo=VN)
+RECEIPT_PAGES = 2
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def _check_pdf(pdf: bytes | None, code: str, what: str) -> str:
+    _require(pdf is not None, f"no {what} was rendered")
+    assert pdf is not None
+    _require(pdf.startswith(b"%PDF-"), f"{what} does not start with %PDF-")
+    _require(code.encode("ascii") in pdf, f"{what} does not name the dossier {code}")
+    # reportlab embeds TrueType subsets as /BaseFont /ABCDEF+LiberationSerif…: the bundled fonts
+    # were found and used, not a standard PDF font without Vietnamese letters.
+    _require(b"+LiberationSerif" in pdf, f"{what} has no embedded Liberation Serif font")
+    return f"{what}: {len(pdf):,} bytes, fonts embedded"
+
+
+def _check_resources(state: dict[str, Any]) -> str:
+    from desk_app.paths import resources_dir
+
+    root = resources_dir()
+    wanted = [
+        "fonts/LiberationSerif-Regular.ttf",
+        "fonts/LICENSE-LiberationSerif.txt",
+        "catalogue/catalogue.json",
+        "calendar/holidays.csv",
+        "units/units-2025.csv",
+    ]
+    missing = [name for name in wanted if not (root / name).is_file()]
+    _require(not missing, f"missing in {root}: {', '.join(missing)}")
+    frozen = "frozen bundle" if getattr(sys, "frozen", False) else "source"
+    return f"resources ({frozen}): {root}"
+
+
+def _check_database(state: dict[str, Any]) -> str:
+    from desk_app.store.store import Store
+
+    path = state["folder"] / "desk.sqlite3"
+    state["store"] = store = Store.open(path)
+    version = store.db.execute("PRAGMA user_version").fetchone()[0]
+    return f"database: new desk database opened (schema {version})"
+
+
+def _check_desk(state: dict[str, Any]) -> str:
+    from desk_app.services.desk import Desk
+
+    desk = Desk(state["store"], clock=lambda: FIXED_NOW, actor="self-check")
+    desk.initialise(
+        commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.21.33.H49", desk_no=1
+    )
+    state["desk"] = desk
+    procedures = len(desk.store.procedures())
+    _require(procedures > 0, "the shipped catalogue imported no procedure")
+    return f"desk: initialised for {desk.profile().commune} ({procedures} procedures)"
+
+
+def _check_receive(state: dict[str, Any]) -> str:
+    from desk_app.services.reception import ReceptionRequest, receive
+
+    # Chứng thực bản sao: a per-page fee, so the dossier gets a fee receipt too.
+    request = ReceptionRequest(procedure_code="2.000815", name=TEST_NAME, pages=3, copies=2)
+    reception = receive(state["desk"], request)
+    dossier = reception.dossier
+    stored = state["desk"].dossier(dossier.code).applicant.name
+    _require(stored.casefold() == unicodedata.normalize("NFC", TEST_NAME).casefold(),
+             f"the applicant's name came back as {stored!r}")
+    _require(reception.fee_receipt_no is not None, "no fee receipt number was issued")
+    state["code"] = dossier.code
+    return f"receive: dossier {dossier.code} for {TEST_NAME}, fee {dossier.fee_vnd:,} VND"
+
+
+def _check_receipt(state: dict[str, Any]) -> str:
+    from desk_app.services.printouts import print_receipt
+
+    printout = print_receipt(state["desk"], state["code"])
+    state["receipt"] = printout.receipt
+    return _check_pdf(printout.receipt, state["code"], "receipt")
+
+
+def _check_fee_receipt(state: dict[str, Any]) -> str:
+    from desk_app.services.printouts import print_receipt
+
+    printout = print_receipt(state["desk"], state["code"], slip=False)
+    return _check_pdf(printout.fee_receipt, state["code"], "fee receipt")
+
+
+def _check_backup(state: dict[str, Any]) -> str:
+    from desk_app.services.backup import backup_to
+
+    backup = backup_to(state["desk"], state["folder"] / "backup.sqlite3")
+    _require(backup.dossiers == 1, f"backup holds {backup.dossiers} dossiers, expected 1")
+    return f"backup: verified copy with {backup.dossiers} dossier"
+
+
+def _check_units(state: dict[str, Any]) -> str:
+    from desk_app.services.units import load_units, search_units
+
+    units = load_units()
+    _require(len(units) > 3000, f"only {len(units)} communes in the units list")
+    found = search_units(units, "tan phu dong nai", limit=1)
+    _require(bool(found), "searching the units for 'tan phu dong nai' found nothing")
+    return f"units: {len(units)} communes, first match {found[0].label}"
+
+
+def _check_qt(state: dict[str, Any]) -> str:
+    """Load QtWidgets, QtPrintSupport and QtPdf offscreen; pdfium must read the receipt back."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the self-check needs no display
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        state["qt_app"] = QApplication([sys.argv[0], "-platform", "offscreen"])  # kept alive until the end
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    _require(printer.resolution() > 0, "QPrinter has no resolution")
+    receipt: bytes | None = state.get("receipt")
+    _require(receipt is not None, "no receipt to load (an earlier check failed)")
+    assert receipt is not None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(receipt))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    _require(document.status() == QPdfDocument.Status.Ready, f"QPdfDocument status {document.status()}")
+    pages = document.pageCount()
+    _require(pages == RECEIPT_PAGES, f"the receipt has {pages} pages, expected {RECEIPT_PAGES}")
+    image = document.render(0, QSize(420, 595))
+    _require(not image.isNull(), "pdfium rendered an empty page")
+    document.close()
+    return f"qt: {QApplication.platformName()} platform, QtPdf read the receipt ({pages} pages), QPrinter ready"
+
+
+CHECKS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    ("resources", _check_resources),
+    ("database", _check_database),
+    ("desk", _check_desk),
+    ("receive", _check_receive),
+    ("receipt", _check_receipt),
+    ("fee receipt", _check_fee_receipt),
+    ("backup", _check_backup),
+    ("units", _check_units),
+    ("qt", _check_qt),
+]
+# Checks that still make sense when an earlier one failed.
+INDEPENDENT = {"resources", "units", "qt"}
+
+
+def run_self_check(out: Callable[[str], None] = print) -> int:
+    """Run every check, print one line each, return 0 only if all passed."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:  # Vietnamese names on a Windows console piped to a cp1252 file
+        reconfigure(errors="backslashreplace")
+    failed = 0
+    chain_broken = False
+    with tempfile.TemporaryDirectory(prefix="desk-app-selfcheck-") as folder:
+        state: dict[str, Any] = {"folder": Path(folder)}
+        try:
+            for name, check in CHECKS:
+                if chain_broken and name not in INDEPENDENT:
+                    out(f"FAILED {name}: skipped, an earlier check failed")
+                    failed += 1
+                    continue
+                try:
+                    out(f"ok {check(state)}")
+                except Exception as exc:  # noqa: BLE001 - every failure is reported, none stops the run
+                    failed += 1
+                    if name not in INDEPENDENT:
+                        chain_broken = True
+                    detail = str(exc) if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: {exc}"
+                    out(f"FAILED {name}: {detail}")
+                    if os.environ.get("DESK_APP_SELF_CHECK_TRACE"):
+                        traceback.print_exc()
+        finally:
+            store = state.get("store")
+            if store is not None:
+                store.close()  # Windows cannot delete an open database file
+    return 1 if failed else 0
