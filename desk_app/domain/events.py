@@ -1,0 +1,211 @@
+"""The sync contract: typed change events, their canonical JSON and hashes, shared by desk and hub.
+
+Every state change on a desk becomes one ``Event`` in the outbox, written in the same
+transaction as the change (ARCHITECTURE §4). The hub stores the same envelope. Nothing here
+touches a database or the network: the desk's recorder and the hub both build and check events
+through these functions, so the two sides cannot drift apart.
+
+Canonical JSON (sorted keys, no spaces, UTF-8, NFC text already) is what gets hashed and signed;
+a golden-file test pins it, so changing the encoding is a protocol change (bump SCHEMA_VERSION).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+from desk_app.domain.dossier import Dossier, Status
+
+# Version of the event envelope and payload shapes. The hub refuses versions it does not know
+# with a machine-readable answer instead of guessing.
+SCHEMA_VERSION = 1
+
+
+class Entity(str, Enum):
+    DOSSIER = "dossier"
+    GUIDANCE = "guidance"  # Mẫu 02 given at the counter, no dossier registered
+    CATALOGUE = "catalogue"
+    CALENDAR = "calendar"
+    SETTINGS = "settings"
+
+
+class Kind(str, Enum):
+    """What happened. Upstream kinds (hub → desk) travel in the hub's change log, not the outbox."""
+
+    # desk → hub
+    DOSSIER_RECEIVED = "dossier.received"
+    DOSSIER_STATUS_CHANGED = "dossier.status_changed"
+    GUIDANCE_ISSUED = "guidance.issued"
+    CATALOGUE_IMPORTED = "catalogue.imported"
+    CALENDAR_IMPORTED = "calendar.imported"
+    SETTINGS_CHANGED = "settings.changed"
+    # hub → desk
+    DOSSIER_DECIDED = "dossier.decided"
+    CATALOGUE_UPDATED = "catalogue.updated"
+    CALENDAR_UPDATED = "calendar.updated"
+
+
+KIND_ENTITY: dict[Kind, Entity] = {
+    Kind.DOSSIER_RECEIVED: Entity.DOSSIER,
+    Kind.DOSSIER_STATUS_CHANGED: Entity.DOSSIER,
+    Kind.GUIDANCE_ISSUED: Entity.GUIDANCE,
+    Kind.CATALOGUE_IMPORTED: Entity.CATALOGUE,
+    Kind.CALENDAR_IMPORTED: Entity.CALENDAR,
+    Kind.SETTINGS_CHANGED: Entity.SETTINGS,
+    Kind.DOSSIER_DECIDED: Entity.DOSSIER,
+    Kind.CATALOGUE_UPDATED: Entity.CATALOGUE,
+    Kind.CALENDAR_UPDATED: Entity.CALENDAR,
+}
+
+# Decisions the deciding agency may send down for a forwarded dossier.
+DECISION_STATUSES = frozenset({Status.RESULT_READY, Status.REFUSED})
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form that is hashed and signed: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def iso(moment: dt.datetime) -> str:
+    """Event times are aware ISO 8601 at whole seconds; a naive time is a programming error."""
+    if moment.tzinfo is None:
+        raise ValueError("event times must carry their UTC offset")
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change as it leaves the desk. ``seq`` is the desk's outbox sequence within ``epoch``.
+
+    ``business_time`` is when the thing happened as the officer recorded it (may be back-dated,
+    e.g. ``--at``); ``device_time`` is the desk clock when the event was written. Cursors never
+    use either: they use sequences.
+    """
+
+    event_uuid: str
+    desk_uuid: str
+    epoch: str
+    seq: int
+    schema: int
+    unit_code: str
+    entity: str
+    entity_id: str
+    kind: str
+    business_time: str
+    device_time: str
+    payload: dict[str, Any]
+    payload_hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        missing = [name for name in cls.__dataclass_fields__ if name not in data]
+        if missing:
+            raise ValueError(f"event lacks {', '.join(missing)}")
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+    def hash_ok(self) -> bool:
+        return self.payload_hash == payload_hash(self.payload)
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return sha256_hex(canonical_json(payload))
+
+
+def make_event(
+    *,
+    event_uuid: str,
+    desk_uuid: str,
+    epoch: str,
+    seq: int,
+    unit_code: str,
+    kind: Kind,
+    entity_id: str,
+    business_time: dt.datetime,
+    device_time: dt.datetime,
+    payload: dict[str, Any],
+) -> Event:
+    # Round-trip through JSON so the stored payload is exactly what was hashed (tuples become
+    # lists, and so on) and a later reload hashes the same.
+    clean = json.loads(canonical_json(payload))
+    return Event(
+        event_uuid=event_uuid,
+        desk_uuid=desk_uuid,
+        epoch=epoch,
+        seq=seq,
+        schema=SCHEMA_VERSION,
+        unit_code=unit_code,
+        entity=KIND_ENTITY[kind].value,
+        entity_id=entity_id,
+        kind=kind.value,
+        business_time=iso(business_time),
+        device_time=iso(device_time),
+        payload=clean,
+        payload_hash=payload_hash(clean),
+    )
+
+
+# Payload builders ---------------------------------------------------------------------------
+# One function per kind; the hub reads payloads only through the same field names.
+
+
+def dossier_received(dossier: Dossier) -> dict[str, Any]:
+    """Everything the hub needs to follow a received dossier (personal data included: the hub is
+    the upstream register of the same authority; it travels signed, over the desk's link)."""
+    a = dossier.applicant
+    return {
+        "uuid": dossier.uuid,
+        "code": dossier.code,
+        "procedure_code": dossier.procedure_code,
+        "procedure_name": dossier.procedure_name,
+        "applicant": {
+            "name": a.name,
+            "id_number": a.id_number,
+            "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+            "sex": a.sex.value if a.sex else None,
+            "phone": a.phone,
+            "address": a.address,
+            "email": a.email,
+        },
+        "channel": dossier.channel.value,
+        "status": dossier.status.value,
+        "received_at": iso(dossier.received_at),
+        "due_at": iso(dossier.due_at),
+        "finished_at": iso(dossier.finished_at) if dossier.finished_at else None,
+        "fee_vnd": dossier.fee_vnd,
+        "documents": [{"name": d.name, "form": d.form.value, "count": d.count} for d in dossier.documents],
+        "ledger": {"year": dossier.ledger_year, "desk": dossier.desk_no, "no": dossier.ledger_no},
+        "receiver": dossier.receiver,
+    }
+
+
+def dossier_status_changed(
+    *, uuid: str, code: str, before: Status, after: Status, at: dt.datetime, note: str = "",
+    due_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {"uuid": uuid, "code": code, "from": before.value, "to": after.value, "at": iso(at)}
+    if note:
+        payload["note"] = note
+    if due_at is not None:  # a step that moves the appointment (supplement received, extension)
+        payload["due_at"] = iso(due_at)
+    return payload
+
+
+def dossier_decided(
+    *, uuid: str, code: str, status: Status, decided_at: dt.datetime, by: str, note: str = ""
+) -> dict[str, Any]:
+    """A decision taken upstream on a forwarded dossier (hub → desk)."""
+    if status not in DECISION_STATUSES:
+        raise ValueError(f"not a decision status: {status.value}")
+    return {"uuid": uuid, "code": code, "status": status.value, "decided_at": iso(decided_at), "by": by,
+            "note": note}
