@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"Người dùng: {self.ctx.user}")
         self.sync_label = QLabel(f"Đồng bộ: {self.ctx.sync_state}")
         self.sync_label.setObjectName("statusSync")
+        self.sync_label.setContentsMargins(0, 0, 8, 0)  # a maximised window has no size grip to keep it off the edge
         bar = self.statusBar()
         bar.addWidget(self.place_label)
         bar.addWidget(self.user_label)
