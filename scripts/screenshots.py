@@ -1,7 +1,9 @@
 """Take the README's screenshots: start the demo window and drive it by keyboard, grabbing the screen.
 
 Run under an X display (scripts/screenshots.sh starts Xvfb): the whole screen is grabbed, so
-dialogs and popups are in the picture. Writes docs/screenshots/*.png.
+dialogs and popups are in the picture. Writes docs/screenshots/*.png. With the argument ``fit``
+it takes only fit-<width>x<height>.png: the reception tab, on whatever screen size the display
+has, with the catalogue's longest procedure name chosen and its warnings showing.
 """
 
 from __future__ import annotations
@@ -125,14 +127,48 @@ class Tour:
         self.window.close()
 
 
+class FitTour(Tour):
+    """The counter screen with a long-named procedure, a wrong phone number and a paper missing."""
+
+    def __init__(self, window: QWidget) -> None:
+        self.window = window
+        screen = QApplication.primaryScreen().size()
+        name = f"fit-{screen.width()}x{screen.height()}"
+        self.steps = [self.fill_long, self.refuse, self.wait, lambda: shoot(name), self.finish_fit]
+
+    def fill_long(self) -> None:
+        w = self.window
+        w.activateWindow()
+        w.show_tab(0)
+        type_text("cong nhan ho ngheo")  # 1.011607, the longest name in the catalogue
+        key(Qt.Key.Key_Return)
+        type_text("Trần Thị Mỹ Duyên")
+        key(Qt.Key.Key_Tab)
+        type_text("087190012345")
+        key(Qt.Key.Key_Tab)
+        type_text("12/08/1990")
+        key(Qt.Key.Key_Tab, times=2)
+        type_text("091234")  # too short: the message appears beside the field
+
+    def refuse(self) -> None:
+        """(A step of its own: the papers' rows are shown by the event loop after the choice.)"""
+        self.window.form.documents.focus_widgets()[0].setFocus()
+        key(Qt.Key.Key_Space)  # the first paper has not been brought
+        key(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # refused: both warnings show
+
+    def finish_fit(self) -> None:
+        self.window.close()
+
+
 def main() -> int:
     from desk_app.gui.app import run
 
     OUT.mkdir(parents=True, exist_ok=True)
     tours: list[Tour] = []
+    kind = FitTour if sys.argv[1:] == ["fit"] else Tour
 
     def ready(window: QWidget) -> None:
-        tour = Tour(window)
+        tour = kind(window)
         tours.append(tour)
         tour.start()
 

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # Screenshots for the README: the demo window under a virtual X display (Xvfb), driven by
 # keyboard from inside the app (scripts/screenshots.py); PNGs land in docs/screenshots/.
+# The tour runs on a 1366×768 screen; then the reception tab is shot on each counter screen
+# size (fit-1366x768.png, fit-1280x720.png), the window fitting itself to the screen.
+# Usage: scripts/screenshots.sh [fit]   (fit: only the fit-*.png)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DISPLAY_NO=${SCREENSHOT_DISPLAY:-:99}
-Xvfb "$DISPLAY_NO" -screen 0 1366x768x24 -nolisten tcp >/tmp/screenshots-xvfb.log 2>&1 &
-xvfb_pid=$!
-trap 'kill "$xvfb_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  xdpyinfo -display "$DISPLAY_NO" >/dev/null 2>&1 && break || sleep 0.1
-done
-DISPLAY="$DISPLAY_NO" QT_QPA_PLATFORM=xcb timeout 300 .venv/bin/python scripts/screenshots.py
+xvfb_pid=
+trap '[ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true' EXIT
+
+shoot() {  # shoot WIDTHxHEIGHT [screenshots.py arguments]
+  local size=$1; shift
+  Xvfb "$DISPLAY_NO" -screen 0 "${size}x24" -nolisten tcp >/tmp/screenshots-xvfb.log 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 50); do
+    xdpyinfo -display "$DISPLAY_NO" >/dev/null 2>&1 && break || sleep 0.1
+  done
+  DISPLAY="$DISPLAY_NO" QT_QPA_PLATFORM=xcb timeout 300 .venv/bin/python scripts/screenshots.py "$@"
+  kill "$xvfb_pid"
+  wait "$xvfb_pid" 2>/dev/null || true
+  xvfb_pid=
+}
+
+[ "${1:-}" = fit ] || shoot 1366x768
+shoot 1366x768 fit
+shoot 1280x720 fit
 ls -l docs/screenshots/

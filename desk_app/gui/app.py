@@ -1,7 +1,8 @@
 """Start the counter window: the application, the store worker, the desk, then the main window.
 
 ``desk-app`` (the real database), ``desk-app --db PATH`` or ``desk-app --demo`` (a throwaway
-demo commune in a temporary folder; the real database is never opened).
+demo commune in a temporary folder; the real database is never opened). A database that is not
+configured yet opens the first-run set-up, which also offers the demo (Alt+D).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ DISPLAY_NAME = "Một cửa cấp xã"
 # Sans families that carry every precomposed Vietnamese letter, Windows and Linux first.
 PREFERRED_FAMILIES = ("Segoe UI", "Noto Sans", "Arial", "DejaVu Sans", "Liberation Sans", "Tahoma")
 DEMO_DOSSIERS = 2500
+DEMO_LOADING = f"Đang tạo xã mẫu với {DEMO_DOSSIERS:,} hồ sơ…".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Launcher:
         self.opened: Opened | None = None
         self.temp: TemporaryDirectory[str] | None = None
         self.exit_code = 0
+        self.demo = options.demo  # also set when the first-run dialog's demo is chosen
         self._open_submitted = False
 
     def start(self) -> None:
@@ -123,10 +126,7 @@ class Launcher:
         from desk_app.gui.main_window import MainWindow
 
         if self.options.demo:
-            import tempfile  # only the demo needs it: kept off the start-up path
-
-            self.temp = tempfile.TemporaryDirectory(prefix="desk-app-demo-")
-            self.database = Path(self.temp.name) / "demo.sqlite3"
+            self.database = self._demo_database()
         elif self.options.db is not None:
             self.database = self.options.db
         else:
@@ -136,18 +136,39 @@ class Launcher:
         ctx = DeskContext(self.runner, None, None, getpass.getuser(), demo=self.options.demo, database=self.database)
         window = MainWindow(ctx)
         if self.options.demo:
-            window.set_loading(f"Đang tạo xã mẫu với {DEMO_DOSSIERS:,} hồ sơ…".replace(",", "."))
+            window.set_loading(DEMO_LOADING)
         self.window = window
         window.first_painted.connect(lambda: QTimer.singleShot(0, self._open))
         QTimer.singleShot(500, self._open)  # should nothing ever be painted (a minimised start)
+        window.fit_to(window.screen().availableGeometry())
         window.show()
+
+    def _demo_database(self) -> Path:
+        import tempfile  # only the demo needs it: kept off the start-up path
+
+        self.temp = tempfile.TemporaryDirectory(prefix="desk-app-demo-")
+        return Path(self.temp.name) / "demo.sqlite3"
 
     def _open(self) -> None:
         if self._open_submitted:
             return
         self._open_submitted = True
-        database, demo = self.database, self.options.demo
+        database, demo = self.database, self.demo
         self.runner.submit(lambda: open_desk(database, demo=demo), self._on_opened, self._on_failed)
+
+    def _on_setup_demo_requested(self) -> None:
+        """First run, "Dùng thử với dữ liệu mẫu": the real database (just created, not configured)
+        is closed untouched and the window opens the throwaway demo commune, as ``--demo`` does."""
+        assert self.window is not None and self.opened is not None
+        self.runner.submit(self.opened.desk.store.close)
+        self.opened, self.setup = None, None
+        self.demo = True
+        self.database = self._demo_database()
+        ctx = self.window.ctx  # type: ignore[attr-defined]
+        ctx.demo, ctx.database = True, self.database
+        self.window.set_loading(DEMO_LOADING)  # type: ignore[attr-defined]
+        self._open_submitted = False
+        self._open()
 
     def _on_failed(self, exc: BaseException) -> None:
         from desk_app.gui.errors import describe
@@ -163,8 +184,9 @@ class Launcher:
             return
         from desk_app.gui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(self.runner, opened.desk, parent=self.window)
+        dialog = SetupDialog(self.runner, opened.desk, offer_demo=not self.demo, parent=self.window)
         dialog.configured.connect(lambda result: self._attach(result.profile, result.printer))
+        dialog.demo_requested.connect(self._on_setup_demo_requested)
         dialog.rejected.connect(self.app.quit)
         dialog.open()
         self.setup = dialog
@@ -172,7 +194,7 @@ class Launcher:
     def _attach(self, profile: Any, printer: str | None) -> None:
         assert self.opened is not None and self.window is not None
         self.window.attach(self.opened.desk, profile, printer)  # type: ignore[attr-defined]
-        if not self.options.demo:
+        if not self.demo:
             self._daily_backup()
         if self.on_ready is not None:
             self.on_ready(self.window)

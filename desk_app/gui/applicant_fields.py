@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desk_app.domain.dossier import Sex
 from desk_app.domain.errors import ValidationErrors
@@ -20,6 +20,8 @@ FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "address", "email")
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$|^(\d{2})(\d{2})(\d{4})$")
 BAD_DATE = "Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 01/05/1990."
 ERROR_STYLE = "color: #b00020;"  # the text carries a "⚠" too: never colour alone
+MESSAGE_WIDTH = 220
+BESIDE_PREVIOUS = frozenset({"sex"})  # fields laid out on the row of the field before them
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -121,9 +123,15 @@ class ApplicantFields(QWidget):
         self.today = dt.date.today()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(2, 2)
-        for row, field in enumerate(FIELDS):
+        # As much room for the message as for the field: a message wrapped onto three lines
+        # would push the form past the bottom of a 768-pixel screen.
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        # On the column, not the labels: an empty message is hidden, and the fields must not
+        # widen and narrow as messages come and go.
+        grid.setColumnMinimumWidth(2, MESSAGE_WIDTH)
+        cells: tuple[QHBoxLayout, QVBoxLayout] | None = None  # the current row's field and message cells
+        for field in FIELDS:
             widget = self.widgets[field]
             widget.setObjectName(f"applicant_{field}")
             caption = QLabel(captions[field])
@@ -132,11 +140,20 @@ class ApplicantFields(QWidget):
             message.setObjectName(f"error_{field}")
             message.setStyleSheet(ERROR_STYLE)
             message.setWordWrap(True)
-            message.setMinimumWidth(220)
+            message.setVisible(False)
             self.messages[field] = message
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(widget, row, 1)
-            grid.addWidget(message, row, 2)
+            if cells is not None and field in BESIDE_PREVIOUS:
+                # The sex box shares the birth date's row: one row less on a 768-pixel screen.
+                cells[0].addWidget(caption)
+                cells[0].addWidget(widget, 1)
+            else:
+                row = grid.rowCount() if cells is not None else 0
+                cells = QHBoxLayout(), QVBoxLayout()
+                cells[0].addWidget(widget, 1)
+                grid.addWidget(caption, row, 0)
+                grid.addLayout(cells[0], row, 1)
+                grid.addLayout(cells[1], row, 2)
+            cells[1].addWidget(message)
             if isinstance(widget, QLineEdit):
                 widget.textEdited.connect(lambda _text, f=field: self._on_field_edited(f))
             else:
@@ -186,6 +203,7 @@ class ApplicantFields(QWidget):
             if only_touched and field not in self.touched:
                 message = ""
             label.setText(f"⚠ {message}" if message else "")
+            label.setVisible(bool(message))
 
     def first_invalid(self, errors: dict[str, str]) -> QWidget | None:
         return next((self.widgets[f] for f in FIELDS if f in errors), None)

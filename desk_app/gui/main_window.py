@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from desk_app.store.lifecycle import StatusChange
 
 RECEPTION, LEDGER, DETAIL = range(3)
+DEFAULT_SIZE = QSize(1366, 740)
+TITLE_BAR = 32  # roughly, before the window manager tells: a window must not hide under the taskbar
 
 LedgerFactory = Callable[[DeskContext], QWidget]
 
@@ -51,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
         self._build_menus()
-        self.resize(1366, 740)
+        self.resize(DEFAULT_SIZE)
         if ctx.desk is not None:
             self._attached()
         else:
@@ -96,6 +98,19 @@ class MainWindow(QMainWindow):
 
     # start-up -------------------------------------------------------------------------------
 
+    def fit_to(self, available: QRect) -> None:
+        """Open at the default size, or maximised on a screen too small for it.
+
+        Counter screens are often 1366×768 with a taskbar, 1280×720, or scaled to 125 %
+        (1093×614 logical): the window then takes the whole available area; the size is set
+        too, for a session without a window manager (Xvfb, a kiosk) where maximising does nothing.
+        """
+        if available.width() < DEFAULT_SIZE.width() or available.height() < DEFAULT_SIZE.height() + TITLE_BAR:
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(DEFAULT_SIZE)
+
     def set_loading(self, message: str) -> None:
         """Painted at once, usable when the worker has opened the desk (see ``attach``)."""
         self.tabs.setEnabled(False)
@@ -135,6 +150,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"Người dùng: {self.ctx.user}")
         self.sync_label = QLabel(f"Đồng bộ: {self.ctx.sync_state}")
         self.sync_label.setObjectName("statusSync")
+        self.sync_label.setContentsMargins(0, 0, 8, 0)  # a maximised window has no size grip to keep it off the edge
         bar = self.statusBar()
         bar.addWidget(self.place_label)
         bar.addWidget(self.user_label)

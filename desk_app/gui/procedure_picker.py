@@ -5,14 +5,39 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desk_app.domain.catalogue import Procedure
 
 Index = QModelIndex | QPersistentModelIndex
 PROCEDURE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def time_limit(procedure: Procedure) -> str:
+    return "trong ngày" if procedure.same_day else (procedure.time.label() if procedure.time else "hẹn tay")
 
 
 class ProcedureListModel(QAbstractListModel):
@@ -44,8 +69,7 @@ class ProcedureListModel(QAbstractListModel):
             return None
         procedure = self._shown[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            when = "trong ngày" if procedure.same_day else (procedure.time.label() if procedure.time else "hẹn tay")
-            return f"{procedure.name}  ·  {procedure.code}  ·  {when}"
+            return f"{procedure.name}  ·  {procedure.code}  ·  {time_limit(procedure)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{procedure.code}: {procedure.name}\nLĩnh vực: {procedure.field}"
         if role == PROCEDURE_ROLE:
@@ -54,6 +78,54 @@ class ProcedureListModel(QAbstractListModel):
 
     def procedure_at(self, row: int) -> Procedure | None:
         return self._shown[row] if 0 <= row < len(self._shown) else None
+
+
+class ProcedureDelegate(QStyledItemDelegate):
+    """The code and time limit stay whole at the right of the row; only the name is elided.
+
+    The list is as narrow as the left pane of a 1280-pixel screen: eliding the whole line would
+    cut off the code and the time limit, which the receptionist reads to tell procedures apart.
+    """
+
+    GAP = 12
+
+    def texts(self, procedure: Procedure, width: int, metrics: QFontMetrics) -> tuple[str, str]:
+        """(the name, elided to the room left, and the code · time limit) for a row ``width`` wide."""
+        tail = f"{procedure.code} · {time_limit(procedure)}"
+        room = max(0, width - metrics.horizontalAdvance(tail) - self.GAP)
+        return metrics.elidedText(procedure.name, Qt.TextElideMode.ElideRight, room), tail
+
+    def text_rect(self, option: QStyleOptionViewItem) -> QRect:
+        style = option.widget.style() if option.widget is not None else QApplication.style()
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget)
+        view = option.widget
+        if isinstance(view, QAbstractItemView):
+            # A row laid out before the vertical scroll bar appeared reaches under it: keep the tail visible.
+            margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+            rect.setRight(min(rect.right(), view.viewport().width() - 1 - margin))
+        return rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        procedure = index.data(PROCEDURE_ROLE)
+        view = QStyleOptionViewItem(option)
+        self.initStyleOption(view, index)
+        view.text = ""  # the background, focus and selection as usual; the text is drawn below
+        style = view.widget.style() if view.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, view, painter, view.widget)
+        if procedure is None:
+            return
+        rect = self.text_rect(view)
+        name, tail = self.texts(procedure, rect.width(), view.fontMetrics)
+        selected = bool(view.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(view.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, tail)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802 - Qt's name
+        # As wide as the list, never wider: the list then has no horizontal scroll bar.
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class ProcedurePicker(QWidget):
@@ -71,6 +143,9 @@ class ProcedurePicker(QWidget):
         self.list = QListView()
         self.list.setObjectName("procedureList")
         self.list.setModel(self.model)
+        self.delegate = ProcedureDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes on to the form; arrows work from the box
         self.list.setUniformItemSizes(True)
         self.list.setAlternatingRowColors(True)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 UNITS_DELAY_MS = 800  # the commune list loads just after start-up, off the critical path
 
 GUIDE_BUTTON = "In phiếu hướng dẫn bổ sung (Mẫu 02)  [Ctrl+G]"
-ON_THE_SPOT = "Giải quyết ngay, không in giấy hẹn (trừ khi công dân yêu cầu)"
+ON_THE_SPOT = "Giải quyết ngay, không in giấy hẹn"
 
 
 class ReceptionForm(QWidget):
@@ -111,45 +111,58 @@ class ReceptionForm(QWidget):
         self.reason_label.setWordWrap(True)
         for label in (self.fee_label, self.due_label):
             label.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        # Two short columns instead of one tall one: the whole form fits a 1366×768 screen.
-        first, second = QFormLayout(), QFormLayout()
-        first.addRow("&Kênh nộp", self.channel)
-        first.addRow("Số &bộ hồ sơ", self.sets)
-        first.addRow("Số &trang", self.pages)
-        first.addRow("Số b&ản", self.copies)
-        second.addRow("Nhận &kết quả", self.return_method)
-        second.addRow("Số tiền thu", self.local_fee)
-        second.addRow("Gia hạn", self.extension)
-        second.addRow("Hẹn trả", self.due_at)
+            label.setWordWrap(True)  # a fee that cannot be computed says why, at length
         self.local_fee.setToolTip("Mức thu do Hội đồng nhân dân tỉnh quy định")
         self.due_at.setToolTip("Danh mục chưa có thời hạn giải quyết: nhập ngày giờ hẹn trả")
-        self._rows = {w: first for w in (self.channel, self.sets, self.pages, self.copies)}
-        self._rows |= {w: second for w in (self.return_method, self.local_fee, self.extension, self.due_at)}
-        columns = QHBoxLayout()
-        columns.addLayout(first, 1)
-        columns.addSpacing(16)
-        columns.addLayout(second, 1)
-        box_layout = QVBoxLayout()
-        box_layout.addLayout(columns)
-        box_layout.addWidget(self.on_the_spot)
+        self.on_the_spot.setToolTip("Bỏ chọn nếu công dân muốn có giấy tiếp nhận và hẹn trả kết quả.")
+        # (caption, field) in reading order; the shown ones flow two to a row (see _show_rows).
+        self._fields: list[tuple[QLabel | None, QWidget]] = [
+            (QLabel("&Kênh nộp"), self.channel), (QLabel("Nhận &kết quả"), self.return_method),
+            (QLabel("Số &bộ hồ sơ"), self.sets), (QLabel("Số &trang"), self.pages), (QLabel("Số b&ản"), self.copies),
+            (QLabel("Số tiền thu"), self.local_fee), (QLabel("Gia hạn"), self.extension),
+            (QLabel("Hẹn trả"), self.due_at), (None, self.on_the_spot),
+        ]
         self.reception_box = QGroupBox("Tiếp nhận")
-        self.reception_box.setLayout(box_layout)
+        for caption, widget in self._fields:
+            widget.setParent(self.reception_box)  # a field not shown yet still belongs to the form
+            if caption is not None:
+                caption.setParent(self.reception_box)
+                caption.setBuddy(widget)
+        self._shown: set[QWidget] = set()
+        self.reception_grid = QGridLayout()
+        self.reception_grid.setHorizontalSpacing(10)
+        for column in (1, 3):
+            self.reception_grid.setColumnStretch(column, 1)
+        self.reception_box.setLayout(self.reception_grid)
         for widget in (self.channel, self.pages, self.copies, self.local_fee, self.extension):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
             signal.connect(self.refresh_estimate)
         self._show_rows(pages=False, local=False, extension=False, manual_due=False, spot=False)
 
     def _show_rows(self, *, pages: bool, local: bool, extension: bool, manual_due: bool, spot: bool) -> None:
-        for widget, shown in ((self.pages, pages), (self.copies, pages), (self.local_fee, local),
-                              (self.extension, extension), (self.due_at, manual_due)):
-            self._rows[widget].setRowVisible(widget, shown)
-        self.on_the_spot.setVisible(spot)
+        optional = {self.pages: pages, self.copies: pages, self.local_fee: local, self.extension: extension,
+                    self.due_at: manual_due, self.on_the_spot: spot}
+        self._shown = {widget for _, widget in self._fields if optional.get(widget, True)}
+        # Two fields to a row, in reading order: at most four rows, so the form fits a 768-pixel screen.
+        grid = self.reception_grid
+        for caption, widget in self._fields:
+            for item in (caption, widget):
+                if item is not None:
+                    grid.removeWidget(item)
+                    item.setVisible(widget in self._shown)
+        for place, (caption, widget) in enumerate(f for f in self._fields if f[1] in self._shown):
+            row, column = divmod(place, 2)
+            if caption is None:
+                grid.addWidget(widget, row, column * 2, 1, 2)
+            else:
+                grid.addWidget(caption, row, column * 2)
+                grid.addWidget(widget, row, column * 2 + 1)
         if not spot:
             self.on_the_spot.setChecked(False)
 
     def row_shown(self, widget: QWidget) -> bool:
         """Whether an optional field is offered for the chosen procedure (pages, fee amount, …)."""
-        return widget.isVisibleTo(self) if widget is self.on_the_spot else self._rows[widget].isRowVisible(widget)
+        return widget in self._shown
 
     def _build_layout(self) -> None:
         self.save_button = QPushButton("&Lưu và in  [Enter / Ctrl+S]")
@@ -174,8 +187,10 @@ class ReceptionForm(QWidget):
         documents_box = QGroupBox("Giấy tờ trong hồ sơ")
         documents_layout = QVBoxLayout(documents_box)
         documents_layout.addWidget(self.documents)
-        documents_layout.addWidget(self.missing_label)
-        documents_layout.addWidget(self.guide_button)
+        missing_row = QHBoxLayout()
+        missing_row.addWidget(self.missing_label, 1)
+        missing_row.addWidget(self.guide_button, 0, Qt.AlignmentFlag.AlignTop)
+        documents_layout.addLayout(missing_row)
         summary = QGroupBox("Phí và ngày hẹn")
         summary_layout = QVBoxLayout(summary)
         for widget in (self.fee_label, self.due_label, self.reason_label):
@@ -229,8 +244,7 @@ class ReceptionForm(QWidget):
 
     def _fix_tab_order(self) -> None:
         chain = [self.picker.search, *self.applicant.widgets.values(), *self.documents.focus_widgets(),
-                 self.channel, self.sets, self.pages, self.copies, self.local_fee, self.extension, self.due_at,
-                 self.return_method, self.on_the_spot, self.guide_button, self.save_button, self.new_button]
+                 *(widget for _, widget in self._fields), self.guide_button, self.save_button, self.new_button]
         for first, second in zip(chain, chain[1:], strict=False):
             self.setTabOrder(first, second)
 
@@ -310,9 +324,10 @@ class ReceptionForm(QWidget):
         errors = self.applicant.errors()
         missing = self.documents.missing()
         self.applicant.show_errors(errors)
+        # The names are flagged on their own rows; one line here keeps the form on a 768-pixel screen.
+        self.documents.mark_missing()
         self.missing_label.setText(
-            "⚠ Thiếu giấy tờ bắt buộc: " + "; ".join(missing)
-            + ". Hồ sơ chưa đủ thì hướng dẫn bổ sung, chưa tiếp nhận." if missing else "")
+            "⚠ Thiếu giấy tờ bắt buộc (đánh dấu ⚠): chưa tiếp nhận được." if missing else "")
         self.guide_button.setVisible(bool(missing))
         if errors or missing:
             first = self.applicant.first_invalid(errors)

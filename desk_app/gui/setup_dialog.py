@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from desk_app.services.desk import Desk
 
 DEFAULT_PRINTER = "(Máy in mặc định của hệ thống)"
+DEMO_CHOSEN = 2  # the dialog's result code when the demo was chosen
 ERROR_STYLE = "color: #b00020;"
 # The fields that have a message label beside them (error_<key> in ui/setup_dialog.ui).
 MESSAGE_KEYS = ("commune", "authority", "unit_name", "unit_code", "desk_no", "place", "sessions", "saturday",
@@ -60,9 +61,10 @@ class SetupDialog(QDialog):
     """Invalid values show their Vietnamese message beside the field; OK saves on the worker."""
 
     configured = Signal(object)  # SetupResult
+    demo_requested = Signal()  # first run: the receptionist chose the throwaway demo commune instead
 
     def __init__(self, runner: Runner, desk: Desk, *, printers: Callable[[], list[str]] = available_printers,
-                 parent: QWidget | None = None) -> None:
+                 offer_demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner, self.desk = runner, desk
         self.ui = Ui_SetupDialog()  # layout, captions, buddies and tab order: ui/setup_dialog.ui
@@ -84,8 +86,17 @@ class SetupDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        # First run only: the demo beside the real set-up, one key away (Alt+D, the button's mnemonic).
+        self.demo = ui.demo
+        ui.first_run.setVisible(offer_demo)
+        self.demo.setVisible(offer_demo)
+        self.demo.clicked.connect(self._on_demo_clicked)
         self.commune.setFocus()
         runner.submit(lambda: current_setup(desk), self._prefill, lambda exc: None)
+
+    def _on_demo_clicked(self) -> None:
+        self.demo_requested.emit()
+        self.done(DEMO_CHOSEN)  # neither accepted nor rejected: the launcher opens the demo
 
     def _prefill(self, current: tuple[DeskProfile | None, CalendarSettings, str | None]) -> None:
         profile, calendar, printer = current

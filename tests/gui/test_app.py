@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desk_app.gui.app import Launcher, Options, parse_args
 from desk_app.gui.main_window import MainWindow
@@ -61,3 +62,34 @@ def test_an_unconfigured_database_opens_the_setup_dialog_first(launch, qtbot, tm
     # A real database gets its verified daily backup beside it, on the worker.
     backups = tmp_path / "new" / "backups"
     qtbot.waitUntil(lambda: len(list(backups.glob("desk-*.sqlite3"))) == 1, timeout=30_000)
+
+
+def test_first_run_alt_d_opens_the_demo_instead_and_leaves_the_real_database_unconfigured(launch, qtbot, tmp_path,
+                                                                                          monkeypatch):
+    import desk_app.gui.app as app_module
+    from desk_app.services.desk import Desk
+    from desk_app.store.store import Store
+    from tests.gui.keys import press
+
+    monkeypatch.setattr(app_module, "DEMO_DOSSIERS", 40)  # the path is the same as --demo's, only smaller
+    real = tmp_path / "first" / "desk.sqlite3"
+    launcher = launch(Options(demo=False, db=real))
+    qtbot.waitUntil(lambda: isinstance(launcher.setup, SetupDialog), timeout=30_000)
+    dialog = launcher.setup
+    assert dialog.demo.isVisible()
+    dialog.activateWindow()
+    dialog.commune.setFocus()
+    qtbot.waitUntil(lambda: dialog.commune.hasFocus())
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier, widget=dialog.commune)
+    window = launcher.window
+    qtbot.waitUntil(window.tabs.isEnabled, timeout=60_000)
+    assert "DỮ LIỆU MẪU" in window.windowTitle()
+    assert window.ctx.profile.commune == "Xã Tân Phú (DEMO)"
+    assert str(window.ctx.database).startswith(launcher.temp.name)
+    qtbot.waitUntil(lambda: window.ledger.model.rowCount() >= 40, timeout=30_000)
+    assert not (real.parent / "backups").exists()  # a demo gets no daily backup
+    store = Store.open(real)
+    try:
+        assert not Desk(store).configured  # the real desk is still to be set up next time
+    finally:
+        store.close()

@@ -94,3 +94,38 @@ def test_reopening_prefills_what_is_configured(qtbot, desk):
     assert widget.commune.text() == "Xã Tân Phú"
     assert widget.unit_code.text() == "000.21.33.H49"
     assert widget.printer.currentText() == "Máy đã gỡ (không thấy máy in này)"
+
+
+def test_first_run_offers_the_demo_one_key_away(qtbot, fresh_desk):
+    widget = SetupDialog(SyncRunner(), fresh_desk, printers=lambda: [], offer_demo=True)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitExposed(widget)
+    widget.commune.setFocus()
+    qtbot.waitUntil(lambda: focused() is widget.commune)
+    assert widget.demo.isVisible() and widget.demo.text().startswith("&Dùng thử với dữ liệu mẫu")
+    assert "Alt+D" in widget.ui.first_run.text() and widget.ui.first_run.isVisible()
+    with qtbot.waitSignal(widget.demo_requested):
+        press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # typing in a field: Alt+D still reaches it
+    assert widget.result() == 2 and not widget.isVisible()
+    assert not fresh_desk.configured  # nothing was written: the real desk stays to be set up
+
+
+def test_enter_still_saves_the_real_desk_when_the_demo_is_offered(qtbot, fresh_desk):
+    widget = SetupDialog(SyncRunner(), fresh_desk, printers=lambda: [], offer_demo=True)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.commune.setText("Xã Tân Phú")
+    widget.authority.setText("Ủy ban nhân dân xã Tân Phú")
+    widget.unit_code.setText("000.21.33.H49")
+    widget.commune.setFocus()
+    qtbot.waitUntil(lambda: focused() is widget.commune)
+    with qtbot.assertNotEmitted(widget.demo_requested), qtbot.waitSignal(widget.configured):
+        press(Qt.Key.Key_Return)
+    assert fresh_desk.configured
+
+
+def test_the_demo_is_not_offered_once_the_desk_is_set_up(dialog):
+    assert not dialog.demo.isVisible() and not dialog.ui.first_run.isVisible()

@@ -18,8 +18,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
     QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout,
-    QLabel, QLineEdit, QSizePolicy, QSpacerItem,
-    QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
+    QLabel, QLineEdit, QPushButton, QSizePolicy,
+    QSpacerItem, QSpinBox, QTimeEdit, QVBoxLayout,
+    QWidget)
 
 class Ui_SetupDialog(object):
     def setupUi(self, setupDialog):
@@ -33,6 +34,12 @@ class Ui_SetupDialog(object):
         self.intro.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.intro)
+
+        self.first_run = QLabel(setupDialog)
+        self.first_run.setObjectName(u"first_run")
+        self.first_run.setWordWrap(True)
+
+        self.dialogLayout.addWidget(self.first_run)
 
         self.fields = QGridLayout()
         self.fields.setObjectName(u"fields")
@@ -265,12 +272,23 @@ class Ui_SetupDialog(object):
 
         self.dialogLayout.addWidget(self.status)
 
+        self.buttonRow = QHBoxLayout()
+        self.buttonRow.setObjectName(u"buttonRow")
+        self.demo = QPushButton(setupDialog)
+        self.demo.setObjectName(u"demo")
+        self.demo.setAutoDefault(False)
+
+        self.buttonRow.addWidget(self.demo)
+
         self.buttons = QDialogButtonBox(setupDialog)
         self.buttons.setObjectName(u"buttons")
         self.buttons.setOrientation(Qt.Orientation.Horizontal)
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Cancel|QDialogButtonBox.StandardButton.Ok)
 
-        self.dialogLayout.addWidget(self.buttons)
+        self.buttonRow.addWidget(self.buttons)
+
+
+        self.dialogLayout.addLayout(self.buttonRow)
 
 #if QT_CONFIG(shortcut)
         self.label_commune.setBuddy(self.commune)
@@ -296,6 +314,7 @@ class Ui_SetupDialog(object):
         QWidget.setTabOrder(self.saturday, self.paper)
         QWidget.setTabOrder(self.paper, self.printer)
         QWidget.setTabOrder(self.printer, self.buttons)
+        QWidget.setTabOrder(self.buttons, self.demo)
 
         self.retranslateUi(setupDialog)
     # setupUi
@@ -303,6 +322,7 @@ class Ui_SetupDialog(object):
     def retranslateUi(self, setupDialog):
         setupDialog.setWindowTitle(QCoreApplication.translate("SetupDialog", u"C\u00e0i \u0111\u1eb7t qu\u1ea7y M\u1ed9t c\u1eeda", None))
         self.intro.setText(QCoreApplication.translate("SetupDialog", u"Nh\u1eadp th\u00f4ng tin c\u1ee7a \u0111\u01a1n v\u1ecb. C\u00e1c th\u00f4ng tin n\u00e0y \u0111\u01b0\u1ee3c in tr\u00ean gi\u1ea5y ti\u1ebfp nh\u1eadn v\u00e0 d\u00f9ng \u0111\u1ec3 c\u1ea5p m\u00e3 h\u1ed3 s\u01a1. M\u1ee5c c\u00f3 d\u1ea5u * l\u00e0 b\u1eaft bu\u1ed9c.", None))
+        self.first_run.setText(QCoreApplication.translate("SetupDialog", u"L\u1ea7n \u0111\u1ea7u m\u1edf ph\u1ea7n m\u1ec1m tr\u00ean m\u00e1y n\u00e0y. \u0110\u1ec3 d\u00f9ng th\u1eadt, h\u00e3y nh\u1eadp th\u00f4ng tin c\u1ee7a x\u00e3 r\u1ed3i b\u1ea5m \u00abL\u01b0u c\u00e0i \u0111\u1eb7t\u00bb. Ch\u1ec9 mu\u1ed1n xem th\u1eed? Nh\u1ea5n Alt+D: m\u1ed9t x\u00e3 m\u1eabu t\u1ea1m th\u1eddi v\u1edbi d\u1eef li\u1ec7u gi\u1ea3, kh\u00f4ng \u0111\u1ee5ng t\u1edbi d\u1eef li\u1ec7u th\u1eadt.", None))
         self.label_commune.setText(QCoreApplication.translate("SetupDialog", u"&T\u00ean x\u00e3, ph\u01b0\u1eddng *", None))
         self.commune.setPlaceholderText(QCoreApplication.translate("SetupDialog", u"X\u00e3 T\u00e2n Ph\u00fa", None))
         self.label_authority.setText(QCoreApplication.translate("SetupDialog", u"&C\u01a1 quan ch\u1ee7 qu\u1ea3n *", None))
@@ -321,5 +341,9 @@ class Ui_SetupDialog(object):
         self.saturday.setText(QCoreApplication.translate("SetupDialog", u"L\u00e0m vi\u1ec7c s\u00e1ng th\u1ee9 B\u1ea3y (ti\u1ebfp nh\u1eadn v\u00e0 tr\u1ea3 k\u1ebft qu\u1ea3)", None))
         self.label_paper.setText(QCoreApplication.translate("SetupDialog", u"&Kh\u1ed5 gi\u1ea5y", None))
         self.label_printer.setText(QCoreApplication.translate("SetupDialog", u"M\u00e1y &in", None))
+        self.demo.setText(QCoreApplication.translate("SetupDialog", u"&D\u00f9ng th\u1eed v\u1edbi d\u1eef li\u1ec7u m\u1eabu  [Alt+D]", None))
+#if QT_CONFIG(tooltip)
+        self.demo.setToolTip(QCoreApplication.translate("SetupDialog", u"M\u1edf m\u1ed9t x\u00e3 m\u1eabu t\u1ea1m th\u1eddi v\u1edbi d\u1eef li\u1ec7u gi\u1ea3 \u0111\u1ec3 t\u1eadp s\u1eed d\u1ee5ng; d\u1eef li\u1ec7u th\u1eadt kh\u00f4ng b\u1ecb \u0111\u1ee5ng t\u1edbi.", None))
+#endif // QT_CONFIG(tooltip)
     # retranslateUi
 
