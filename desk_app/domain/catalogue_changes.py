@@ -65,9 +65,11 @@ def plan_import(
 
     ``in_use`` holds the codes that dossiers (or guidance slips) refer to.
     """
-    added, changed, restored = [], [], []
+    added: list[ProcedureChange] = []
+    changed: list[ProcedureChange] = []
+    restored: list[ProcedureChange] = []
     unchanged = 0
-    incoming_codes = set()
+    incoming_codes: set[str] = set()
     for procedure in incoming.procedures:
         incoming_codes.add(procedure.code)
         before = current.get(procedure.code)
@@ -79,7 +81,9 @@ def plan_import(
             changed.append(ProcedureChange(procedure.code, procedure.name, _differences(before, procedure)))
         else:
             unchanged += 1
-    retired, deleted, kept = [], [], []
+    retired: list[ProcedureChange] = []
+    deleted: list[ProcedureChange] = []
+    kept: list[ProcedureChange] = []
     for code in sorted(set(current) - incoming_codes):
         before = current[code]
         if before.retired:

@@ -19,8 +19,8 @@ _DATE_ONLY = re.compile(f"^{_DATE}$")
 _DATE_TIME = re.compile(f"^{_DATE}(?:[T ]|, ?){_TIME}{_OFFSET}$")
 _TIME_DATE = re.compile(f"^{_TIME},? {_DATE}$")  # "09:15 23/11/2026", the order printed on slips
 
-DATE_HINT = "hãy gõ ngày/tháng/năm (ví dụ 04/03/1990) hoặc năm-tháng-ngày (1990-03-04)"
-MOMENT_HINT = "hãy gõ ngày/tháng/năm giờ:phút (ví dụ 24/11/2025 09:15) hoặc 2025-11-24T09:15"
+DATE_HINT = "gõ như 04/03/1990 hoặc 1990-03-04"
+MOMENT_HINT = "gõ như 24/11/2025 09:15 hoặc 2025-11-24T09:15"
 
 
 def parse_date(text: str, *, field: str | None = None) -> dt.date:

@@ -9,7 +9,7 @@ from typing import Any
 
 from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
 from desk_app.domain.catalogue import Catalogue, Procedure
-from desk_app.domain.catalogue_changes import CatalogueChanges, plan_import
+from desk_app.domain.catalogue_changes import CatalogueChanges, ProcedureChange, plan_import
 from desk_app.domain.catalogue_csv import catalogue_to_csv, parse_csv
 from desk_app.domain.catalogue_io import catalogue_to_json, parse_json
 from desk_app.domain.codes import check_desk_no, check_unit_code
@@ -226,7 +226,9 @@ class Desk:
         if dry_run:
             return changes
         self.store.apply_catalogue(catalogue, changes, at=now)
-        codes = lambda items: [c.code for c in items]  # noqa: E731
+        def codes(items: tuple[ProcedureChange, ...]) -> list[str]:
+            return [c.code for c in items]
+
         self._audit("catalogue.import", "catalogue", catalogue.version, {
             "file": source, "replace": replace, "procedures": len(catalogue.procedures),
             "added": codes(changes.added), "changed": codes(changes.changed), "restored": codes(changes.restored),

@@ -125,7 +125,7 @@ def test_bad_receive_input_exits_nonzero_with_vietnamese_message_and_writes_noth
 def test_bad_date_argument_is_a_clear_error(home):
     proc = run(home, "receive", "--procedure", "2.000815", "--name", "A B", "--received-at", "hôm qua", check=False)
     assert proc.returncode == 2
-    assert "'hôm qua' không phải thời điểm: hãy gõ ngày/tháng/năm giờ:phút" in proc.stderr
+    assert "'hôm qua' không phải thời điểm: gõ như 24/11/2025 09:15" in proc.stderr
 
 
 def test_impossible_date_says_so_and_writes_nothing(home):
