@@ -9,7 +9,7 @@ from typing import Any
 
 from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
 from desk_app.domain.catalogue import Catalogue, Procedure
-from desk_app.domain.catalogue_changes import CatalogueChanges, ProcedureChange, plan_import
+from desk_app.domain.catalogue_changes import CatalogueChanges, plan_import
 from desk_app.domain.catalogue_csv import catalogue_to_csv, parse_csv
 from desk_app.domain.catalogue_io import catalogue_to_json, parse_json
 from desk_app.domain.codes import check_desk_no, check_unit_code
@@ -226,14 +226,11 @@ class Desk:
         if dry_run:
             return changes
         self.store.apply_catalogue(catalogue, changes, at=now)
-        def codes(items: tuple[ProcedureChange, ...]) -> list[str]:
-            return [c.code for c in items]
-
-        self._audit("catalogue.import", "catalogue", catalogue.version, {
-            "file": source, "replace": replace, "procedures": len(catalogue.procedures),
-            "added": codes(changes.added), "changed": codes(changes.changed), "restored": codes(changes.restored),
-            "retired": codes(changes.retired), "deleted": codes(changes.deleted),
-        }, now)
+        lists = {"added": changes.added, "changed": changes.changed, "restored": changes.restored,
+                 "retired": changes.retired, "deleted": changes.deleted}
+        detail = {"file": source, "replace": replace, "procedures": len(catalogue.procedures)}
+        self._audit("catalogue.import", "catalogue", catalogue.version,
+                    detail | {key: [c.code for c in items] for key, items in lists.items()}, now)
         return changes
 
     def import_catalogue(self, path: Path, *, replace: bool = False, dry_run: bool = False) -> CatalogueChanges:

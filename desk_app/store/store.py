@@ -99,8 +99,8 @@ class Store:
 
     def apply_catalogue(self, catalogue: Catalogue, changes: CatalogueChanges, *, at: dt.datetime) -> None:
         """Write an import planned by ``plan_import``: upsert every incoming procedure by code
-        (use counts survive), retire and delete what the plan removes. Never deletes a code
-        that dossiers refer to, whatever the plan says: the check is repeated here."""
+        (use counts survive), retire and delete what the plan removes. A code that dossiers
+        refer to is retired, never deleted, whatever the plan says: the check is repeated here."""
         stamp = at.isoformat(timespec="seconds")
         self.db.table("catalogue_versions").upsert(
             {
@@ -122,10 +122,9 @@ class Store:
                 for p in catalogue.procedures
             ],
         )
-        self.db.conn.executemany(
-            "UPDATE procedures SET retired_at = ? WHERE code = ?", [(stamp, c.code) for c in changes.retired]
-        )
         in_use = self.procedure_codes_in_use()
+        retire = [c.code for c in changes.retired] + [c.code for c in changes.deleted if c.code in in_use]
+        self.db.conn.executemany("UPDATE procedures SET retired_at = ? WHERE code = ?", [(stamp, c) for c in retire])
         self.db.conn.executemany(
             "DELETE FROM procedures WHERE code = ?", [(c.code,) for c in changes.deleted if c.code not in in_use]
         )

@@ -90,7 +90,7 @@ def test_replace_retires_used_procedures_and_deletes_unused_ones(desk, shipped, 
     assert dict(desk.store.db.execute("SELECT code, use_count FROM procedures"))["2.000884"] == use_counts["2.000884"]
 
 
-def test_the_store_never_deletes_a_procedure_in_use_whatever_the_plan(desk, shipped, tmp_path):
+def test_the_store_retires_rather_than_deletes_a_procedure_in_use_whatever_the_plan(desk, shipped, tmp_path):
     from desk_app.domain.catalogue import Catalogue
     from desk_app.domain.catalogue_changes import CatalogueChanges, ProcedureChange
 
@@ -98,7 +98,7 @@ def test_the_store_never_deletes_a_procedure_in_use_whatever_the_plan(desk, ship
     wrong = CatalogueChanges("x", True, (), (), (), (), (ProcedureChange("2.000884", ""),), 0)
     with desk.store.transaction():
         desk.store.apply_catalogue(Catalogue("x", ()), wrong, at=dt.datetime(2026, 1, 1))
-    assert desk.store.procedure("2.000884") is not None
+    assert desk.store.procedure("2.000884").retired
 
 
 def test_a_bad_file_imports_nothing_and_audits_nothing(desk, tmp_path):
