@@ -4,7 +4,7 @@ One row per procedure. Fees are plain columns (``fee_kind``, ``fee_amount``, ``f
 ``fee_page_amounts``, ``fee_cap``, ``fee_channels``, ``fee_from``, ``fee_to``, ``fee_note``); a
 procedure with several fee rules (by channel or by date) has one more row per rule, with the same
 code, an empty name and only the fee columns filled. Documents are "name|form|count|mandatory"
-joined by ";". Dates are dd/mm/yyyy (yyyy-mm-dd is read too).
+joined by ";". Dates are dd/mm/yyyy (yyyy-mm-dd and Calc's dd/mm/yy are read too).
 """
 
 from __future__ import annotations

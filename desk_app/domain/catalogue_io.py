@@ -43,7 +43,7 @@ def _date(value: Any, what: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return parse_date(str(value))
+        return parse_date(str(value), century=2000)  # "01/07/25": a date Calc wrote back
     except DomainError as exc:
         raise RowError(f"{what}: {exc.message}") from None
 

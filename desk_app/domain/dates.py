@@ -8,8 +8,9 @@ import re
 from desk_app.domain.errors import DomainError
 
 # Day first as Vietnamese write it (also d/m/yyyy, dd.mm.yyyy, dd-mm-yyyy, ddmmyyyy), or ISO
-# year first. Two-digit years are refused: "04/03/90" could be 1990 or 2090.
-_DAY_FIRST = r"(?P<d>\d{1,2})(?P<s1>[/.\-])(?P<m>\d{1,2})(?P=s1)(?P<y>\d{4})|(?P<d2>\d{2})(?P<m2>\d{2})(?P<y2>\d{4})"
+# year first. Two-digit years only where the caller says which century (see parse_date).
+_DAY_FIRST = (r"(?P<d>\d{1,2})(?P<s1>[/.\-])(?P<m>\d{1,2})(?P=s1)(?P<y>\d{4}|\d{2})"
+              r"|(?P<d2>\d{2})(?P<m2>\d{2})(?P<y2>\d{4})")
 _YEAR_FIRST = r"(?P<y3>\d{4})(?P<s3>[/.\-])(?P<m3>\d{1,2})(?P=s3)(?P<d3>\d{1,2})"
 _DATE = f"(?:{_DAY_FIRST}|{_YEAR_FIRST})"
 # 09:15, 9:15:30, and the "9h15" / "9g15" people write by hand.
@@ -23,18 +24,22 @@ DATE_HINT = "gõ như 04/03/1990 hoặc 1990-03-04"
 MOMENT_HINT = "gõ như 24/11/2025 09:15 hoặc 2025-11-24T09:15"
 
 
-def parse_date(text: str, *, field: str | None = None) -> dt.date:
+def parse_date(text: str, *, field: str | None = None, century: int | None = None) -> dt.date:
     """A date typed as dd/mm/yyyy or yyyy-mm-dd.
 
     Raises DomainError ``invalid_date`` when the text is not written as a date, and
     ``impossible_date`` ("Không có ngày 31/02/2030.") when it is written right but no such
     day exists, so the person knows which of the two to fix.
+
+    A two-digit year ("01/07/25", how LibreOffice Calc writes back a date it recognised in a
+    CSV file) is read only when ``century`` says which (2000 for catalogue and holiday files);
+    for a birth date "04/03/90" could be 1990 or 2090, so it stays a format error.
     """
     cleaned = text.strip()
     match = _DATE_ONLY.match(cleaned)
-    if not match:
+    if not match or (century is None and len(match.group("y") or "yyyy") == 2):
         raise DomainError("invalid_date", f"'{cleaned}' không phải ngày: {DATE_HINT}.", field=field)
-    return _date(match, field)
+    return _date(match, field, century or 0)
 
 
 def parse_moment(text: str, *, field: str | None = None) -> dt.datetime:
@@ -48,7 +53,9 @@ def parse_moment(text: str, *, field: str | None = None) -> dt.datetime:
         if _DATE_ONLY.match(cleaned):
             raise DomainError("invalid_datetime", f"'{cleaned}' thiếu giờ: {MOMENT_HINT}.", field=field)
         raise DomainError("invalid_datetime", f"'{cleaned}' không phải thời điểm: {MOMENT_HINT}.", field=field)
-    day = _date(match, field)
+    if len(match.group("y") or "yyyy") == 2:
+        raise DomainError("invalid_datetime", f"'{cleaned}' không phải thời điểm: {MOMENT_HINT}.", field=field)
+    day = _date(match, field, 0)
     hour, minute, second = (int(match.group(g) or 0) for g in ("hh", "mm", "ss"))
     if hour > 23 or minute > 59 or second > 59:
         raise DomainError("impossible_time", f"Không có giờ {hour:02d}:{minute:02d}.", field=field)
@@ -59,11 +66,12 @@ def parse_moment(text: str, *, field: str | None = None) -> dt.datetime:
     return moment
 
 
-def _date(match: re.Match[str], field: str | None) -> dt.date:
+def _date(match: re.Match[str], field: str | None, century: int) -> dt.date:
     g = match.groupdict()
     day_first = g.get("y3") is None
     if g.get("y"):
         day, month, year = int(g["d"]), int(g["m"]), int(g["y"])
+        year += century if len(g["y"]) == 2 else 0
     elif g.get("y2"):
         day, month, year = int(g["d2"]), int(g["m2"]), int(g["y2"])
     else:

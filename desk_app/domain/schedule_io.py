@@ -55,7 +55,7 @@ def parse_schedule_csv(text: str) -> dict[int, list[DayEntry]]:
     for row in table.rows:
         line, cells = row.line, row.cells
         try:
-            day = parse_date(cells["date"])
+            day = parse_date(cells["date"], century=2000)  # "01/01/30": a date Calc wrote back
         except DomainError as exc:
             problems.append((line, exc.message))
             continue

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -133,15 +134,19 @@ def test_export_has_plain_fee_columns_and_no_json(shipped):
     assert all(r[c] == "" for r in residence[1:] for c in CSV_COLUMNS if c not in FEE_COLUMNS and c != "code")
 
 
-def spreadsheet_resave(text: str, *, delimiter: str, national_codes_as_numbers: bool) -> str:
-    """What Excel does to a CSV it opens and saves again: cells unquoted where it can, its own
-    separator, national codes as numbers (2.000720 → 2.00072), a formatted empty row at the end."""
+def spreadsheet_resave(text: str, *, delimiter: str, national_codes_as_numbers: bool,
+                       short_years: bool = False) -> str:
+    """What a spreadsheet does to a CSV it opens and saves again: cells unquoted where it can, its
+    own separator, national codes as numbers (Excel in English: 2.000720 → 2.00072), dates in the
+    short format (LibreOffice Calc: 01/07/2025 → 01/07/25), a formatted empty row at the end."""
     rows = list(csv.reader(io.StringIO(text)))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         if national_codes_as_numbers and row[0][:2] in ("1.", "2."):
             row[0] = str(float(row[0]))
+        if short_years:
+            row = [re.sub(r"^(\d\d/\d\d/)20(\d\d)$", r"\1\2", cell) for cell in row]
         writer.writerow(row)
     writer.writerow([""] * len(rows[0]))
     return out.getvalue()
@@ -150,8 +155,10 @@ def spreadsheet_resave(text: str, *, delimiter: str, national_codes_as_numbers: 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1258"])
 def test_export_survives_a_spreadsheet_in_a_vietnamese_or_english_locale(shipped, encoding):
     exported = catalogue_to_csv(shipped)
-    for delimiter, numbers in ((";", False), (",", True)):
-        saved = spreadsheet_resave(exported, delimiter=delimiter, national_codes_as_numbers=numbers)
+    for delimiter, numbers, short_years in ((";", False, False), (",", True, False), (";", False, True)):
+        saved = spreadsheet_resave(exported, delimiter=delimiter, national_codes_as_numbers=numbers,
+                                   short_years=short_years)
+        assert short_years == ("01/07/25" in saved)
         data = windows_1258(saved) if encoding == "cp1258" else saved.encode(encoding)
         again = parse_csv(decode(data, name="danh-muc.csv"), version=shipped.version)
         assert again.procedures == shipped.procedures

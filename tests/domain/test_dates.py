@@ -72,3 +72,14 @@ def test_moment_mistakes(text, code, message):
 def test_format_date_is_day_first():
     assert format_date(dt.date(2025, 7, 1)) == "01/07/2025"
     assert parse_date(format_date(dt.date(2025, 7, 1))) == dt.date(2025, 7, 1)
+
+
+def test_two_digit_years_only_where_the_century_is_known():
+    # LibreOffice Calc writes a date it recognised in a CSV back as 01/07/25.
+    assert parse_date("01/07/25", century=2000) == dt.date(2025, 7, 1)
+    for text in ("04/03/90", "01/07/25"):  # a birth year 1990 or 2090? never guessed
+        with pytest.raises(DomainError) as err:
+            parse_date(text)
+        assert err.value.code == "invalid_date"
+    with pytest.raises(DomainError):
+        parse_moment("24/11/25 09:15")

@@ -140,7 +140,7 @@ def test_holiday_file_from_excel_with_semicolons_day_first_dates_and_windows_125
     text = ("date;name;kind\r\n"
             "01/01/2030;Tết Dương lịch;nghỉ lễ\r\n"
             "02/01/2030;Nghỉ bù Tết Dương lịch;nghỉ bù\r\n"
-            "05/01/2030;Làm bù;làm bù\r\n"
+            "05/01/30;Làm bù;làm bù\r\n"  # as LibreOffice Calc writes a date back
             ";;\r\n")
     path = tmp_path / "lich-2030.csv"
     path.write_bytes(windows_1258(text))
