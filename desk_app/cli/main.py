@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desk_app import __version__
+from desk_app.cli.catalogue_report import changes_json, changes_text
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
+from desk_app.domain.dates import parse_date, parse_moment
 from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.lifecycle import Action
@@ -64,18 +66,23 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def _iso_datetime(text: str) -> dt.datetime:
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' không phải thời điểm ISO 8601 (ví dụ 2026-11-23T09:15)") from None
+MOMENT_EXAMPLE = "\"24/11/2025 09:15\" hoặc 2025-11-24T09:15"
 
 
-def _iso_date(text: str) -> dt.date:
+def _moment(text: str) -> dt.datetime:
+    """A date and time: "24/11/2025 09:15", "2025-11-24T09:15" (argparse type)."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' không phải ngày dạng YYYY-MM-DD") from None
+        return parse_moment(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _date(text: str) -> dt.date:
+    """A date: 04/03/1990 or 1990-03-04 (argparse type)."""
+    try:
+        return parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _missing(text: str) -> tuple[str, str | None, int | None]:
@@ -113,19 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--procedure", required=True, help="mã thủ tục")
     p.add_argument("--name", required=True, help="họ tên người nộp")
     p.add_argument("--id-number", help="số định danh cá nhân (12 số)")
-    p.add_argument("--birth-date", type=_iso_date)
+    p.add_argument("--birth-date", type=_date, help="ngày sinh: 04/03/1990 hoặc 1990-03-04")
     p.add_argument("--sex", choices=[s.value for s in Sex])
     p.add_argument("--phone")
     p.add_argument("--address")
     p.add_argument("--email")
-    p.add_argument("--received-at", type=_iso_datetime, help="thời điểm tiếp nhận (mặc định: bây giờ)")
+    p.add_argument("--received-at", type=_moment,
+                   help=f"thời điểm tiếp nhận, ví dụ {MOMENT_EXAMPLE} (mặc định: bây giờ)")
     p.add_argument("--channel", choices=[c.value for c in Channel], default=Channel.DIRECT.value)
     p.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ")
     p.add_argument("--pages", type=int, default=1, help="số trang (phí chứng thực theo trang)")
     p.add_argument("--copies", type=int, default=1, help="số bản")
     p.add_argument("--fee", type=int, help="số tiền thu khi mức phí do HĐND tỉnh quy định")
     p.add_argument("--extension-days", type=int, default=0, help="số ngày làm việc gia hạn (chứng thực)")
-    p.add_argument("--due-at", type=_iso_datetime, help="ngày hẹn trả khi danh mục chưa có thời hạn")
+    p.add_argument("--due-at", type=_moment, help="ngày hẹn trả khi danh mục chưa có thời hạn")
     p.add_argument("--on-the-spot", action="store_true",
                    help="thủ tục trong ngày đã giải quyết và trả ngay tại quầy: ghi nhận, không in giấy hẹn "
                         "(trừ khi có --pdf)")
@@ -147,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("due", help="tính ngày hẹn trả")
     p.add_argument("--procedure", required=True)
-    p.add_argument("--received-at", type=_iso_datetime, required=True)
+    p.add_argument("--received-at", type=_moment, required=True, help=f"thời điểm tiếp nhận, ví dụ {MOMENT_EXAMPLE}")
     p.add_argument("--extension-days", type=int, default=0)
     p.add_argument("--json", action="store_true")
 
@@ -161,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
         if action is Action.WITHDRAW:
             # Not required by argparse: the domain refuses a missing reason in Vietnamese, with exit 2.
             p.add_argument("--reason", default="", help="lý do rút hồ sơ")
-        p.add_argument("--at", type=_iso_datetime, help="thời điểm ghi nhận (mặc định: bây giờ)")
+        p.add_argument("--at", type=_moment,
+                       help=f"thời điểm ghi nhận, ví dụ {MOMENT_EXAMPLE} (mặc định: bây giờ)")
         p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("print", help="in lại giấy tiếp nhận của một hồ sơ (ghi BẢN IN LẠI)")
@@ -188,8 +197,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = cat_sub.add_parser("list", help="liệt kê thủ tục")
     p.add_argument("--query", default="", help="lọc theo tên (không cần dấu)")
     p.add_argument("--json", action="store_true")
-    p = cat_sub.add_parser("import", help="nhập danh mục JSON hoặc CSV (lỗi một dòng thì không nhập gì)")
+    p = cat_sub.add_parser("import", help="nhập danh mục JSON hoặc CSV: thêm và sửa theo mã thủ tục "
+                           "(lỗi một dòng thì không nhập gì)")
     p.add_argument("file", type=Path)
+    p.add_argument("--replace", action="store_true",
+                   help="thay cả danh mục: bỏ các thủ tục không có trong tệp (thủ tục đã có hồ sơ thì giữ lại, "
+                        "ngừng áp dụng)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê sẽ thêm, sửa, bỏ gì; không ghi")
+    p.add_argument("--json", action="store_true")
+    p = cat_sub.add_parser("export", help="xuất danh mục ra tệp CSV (mở được bằng Excel, LibreOffice) hoặc JSON")
+    p.add_argument("file", type=Path)
+    p.add_argument("--semicolon", action="store_true",
+                   help="ngăn cột bằng dấu chấm phẩy (Excel cài đặt vùng Việt Nam)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (API sao lưu của SQLite)")
@@ -325,10 +344,12 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         procs = desk.procedures(args.query)
         _emit(args, [procedure_to_dict(p) for p in procs],
               "\n".join(f"{p.code:24} {p.name}" for p in procs))
+    elif command == "catalog" and args.catalog_command == "export":
+        count = desk.export_catalogue(args.file, delimiter=";" if args.semicolon else ",")
+        _emit(args, {"file": str(args.file), "procedures": count}, f"Đã xuất {count} thủ tục vào {args.file}.")
     elif command == "catalog":
-        catalogue = desk.import_catalogue(args.file)
-        _emit(args, {"version": catalogue.version, "procedures": len(catalogue.procedures)},
-              f"Đã nhập danh mục {catalogue.version}: {len(catalogue.procedures)} thủ tục.")
+        changes = desk.import_catalogue(args.file, replace=args.replace, dry_run=args.dry_run)
+        _emit(args, changes_json(changes, dry_run=args.dry_run), changes_text(changes, dry_run=args.dry_run))
     elif command == "backup":
         made = backup_to(desk, args.destination)
         _emit(args, {"backup": str(made.path), "dossiers": made.dossiers},

@@ -110,6 +110,9 @@ class Procedure:
     max_extension_days: int = 0  # e.g. chứng thực may add up to 2 working days
     notes: str = ""
     search_key: str = dataclass_field(default="", compare=False)
+    # Dropped from the commune's list by a replacing import but kept, because dossiers refer to
+    # it: no new dossier, still on the papers of the old ones. Desk state, not catalogue data.
+    retired: bool = dataclass_field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "search_key", fold(f"{self.code} {self.name} {self.field}"))

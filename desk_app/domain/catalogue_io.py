@@ -1,10 +1,10 @@
-"""Read a procedure catalogue from JSON or CSV; any bad row rejects the whole file with its line."""
+"""Read a procedure catalogue from JSON; any bad procedure rejects the whole file with its line.
+
+The field checks here are shared with the CSV form (catalogue_csv.py)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -21,15 +21,11 @@ from desk_app.domain.catalogue import (
     RequiredDocument,
     TimeUnit,
 )
+from desk_app.domain.dates import parse_date
+from desk_app.domain.errors import DomainError
 from desk_app.domain.text import nfc
 
 _E = TypeVar("_E", bound=Enum)
-
-CSV_COLUMNS = (
-    "code", "name", "field", "time_value", "time_unit", "same_day", "max_extension_days",
-    "fees", "documents", "legal_basis", "effective_from", "effective_to", "notes",
-)
-
 
 class CatalogueError(Exception):
     """The file has bad rows; ``problems`` lists (line number, Vietnamese message)."""
@@ -39,17 +35,17 @@ class CatalogueError(Exception):
         super().__init__("\n".join(f"Dòng {line}: {msg}" for line, msg in problems))
 
 
-class _RowError(ValueError):
-    pass
+class RowError(ValueError):
+    """One procedure (or one CSV row) is wrong; the message is Vietnamese."""
 
 
 def _date(value: Any, what: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise _RowError(f"{what} '{value}' không phải ngày dạng YYYY-MM-DD") from None
+        return parse_date(str(value), century=2000)  # "01/07/25": a date Calc wrote back
+    except DomainError as exc:
+        raise RowError(f"{what}: {exc.message}") from None
 
 
 _TRUE = {"1", "true", "yes", "co", "có"}
@@ -65,18 +61,18 @@ def _bool(value: Any, what: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _RowError(f"{what} '{value}' phải là có/không (true/false, 1/0)")
+    raise RowError(f"{what} '{value}' phải là có/không (true/false, 1/0)")
 
 
 def _int(value: Any, what: str, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise _RowError(f"{what} '{value}' không phải số nguyên")
+        raise RowError(f"{what} '{value}' không phải số nguyên")
     try:
         number = int(str(value).strip()) if isinstance(value, str) else int(value)
     except (TypeError, ValueError):
-        raise _RowError(f"{what} '{value}' không phải số nguyên") from None
+        raise RowError(f"{what} '{value}' không phải số nguyên") from None
     if number < minimum:
-        raise _RowError(f"{what} phải từ {minimum} trở lên")
+        raise RowError(f"{what} phải từ {minimum} trở lên")
     return number
 
 
@@ -85,30 +81,30 @@ def _enum(kind: type[_E], value: Any, what: str) -> _E:
         return kind(value)
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
-        raise _RowError(f"{what} '{value}' không hợp lệ (chọn: {allowed})") from None
+        raise RowError(f"{what} '{value}' không hợp lệ (chọn: {allowed})") from None
 
 
-def _fee(raw: dict[str, Any]) -> FeeRule:
+def fee_from_dict(raw: dict[str, Any]) -> FeeRule:
     if not isinstance(raw, dict):
-        raise _RowError("mỗi quy tắc phí phải là một đối tượng JSON")
+        raise RowError("mỗi quy tắc phí phải là một đối tượng JSON")
     kind = _enum(FeeKind, raw.get("kind"), "Loại phí")
     raw_tiers = raw.get("tiers") or []
     if not isinstance(raw_tiers, list) or not all(isinstance(t, dict) for t in raw_tiers):
-        raise _RowError("tiers phải là danh sách các bậc {from_page, amount}")
+        raise RowError("tiers phải là danh sách các bậc {from_page, amount}")
     channels = raw.get("channels") or []
     if isinstance(channels, str):
         channels = [channels]
     bad = [c for c in channels if c not in ("direct", "online", "postal")]
     if bad:
-        raise _RowError(f"kênh '{bad[0]}' không hợp lệ (chọn: direct, online, postal)")
+        raise RowError(f"kênh '{bad[0]}' không hợp lệ (chọn: direct, online, postal)")
     tiers = tuple(
         PageTier(_int(t.get("from_page"), "Trang bắt đầu", minimum=1), _int(t.get("amount"), "Mức phí"))
         for t in raw_tiers
     )
     if kind is FeeKind.PER_PAGE and not tiers:
-        raise _RowError("phí theo trang cần ít nhất một bậc (tiers)")
+        raise RowError("phí theo trang cần ít nhất một bậc (tiers)")
     if kind is FeeKind.FLAT and "amount" not in raw:
-        raise _RowError("phí cố định cần số tiền (amount)")
+        raise RowError("phí cố định cần số tiền (amount)")
     cap = raw.get("cap_per_copy")
     return FeeRule(
         kind=kind,
@@ -125,10 +121,10 @@ def _fee(raw: dict[str, Any]) -> FeeRule:
 
 def _document(raw: dict[str, Any]) -> RequiredDocument:
     if not isinstance(raw, dict):
-        raise _RowError("mỗi giấy tờ phải là một đối tượng {name, form, count}")
+        raise RowError("mỗi giấy tờ phải là một đối tượng {name, form, count}")
     name = nfc(str(raw.get("name", "")))
     if not name:
-        raise _RowError("giấy tờ thiếu tên")
+        raise RowError("giấy tờ thiếu tên")
     return RequiredDocument(
         name=name,
         form=_enum(DocForm, raw.get("form", DocForm.ORIGINAL.value), "Hình thức giấy tờ"),
@@ -140,34 +136,34 @@ def _document(raw: dict[str, Any]) -> RequiredDocument:
 def procedure_from_dict(raw: dict[str, Any]) -> Procedure:
     """Build one procedure from its JSON shape; raises ValueError with a Vietnamese message."""
     if raw.get("code") is not None and not isinstance(raw.get("code"), str):
-        raise _RowError("mã thủ tục phải là chuỗi (số như 2.000720 mất chữ số 0 cuối)")
+        raise RowError("mã thủ tục phải là chuỗi (số như 2.000720 mất chữ số 0 cuối)")
     code = nfc(str(raw.get("code") or ""))
     name = nfc(str(raw.get("name") or ""))
     if not code:
-        raise _RowError("thiếu mã thủ tục")
+        raise RowError("thiếu mã thủ tục")
     if not name:
-        raise _RowError("thiếu tên thủ tục")
+        raise RowError("thiếu tên thủ tục")
     time_raw = raw.get("time")
     time = None
     if time_raw is not None:
         try:
             value = Decimal(str(time_raw.get("value")))
         except (InvalidOperation, AttributeError):
-            raise _RowError("thời hạn giải quyết không phải số") from None
+            raise RowError("thời hạn giải quyết không phải số") from None
         if not value.is_finite() or value < 0:
-            raise _RowError("thời hạn giải quyết phải là số không âm")
+            raise RowError("thời hạn giải quyết phải là số không âm")
         time = ProcessingTime(value, _enum(TimeUnit, time_raw.get("unit"), "Đơn vị thời hạn"))
     fees = raw.get("fees") or [{"kind": "free"}]
     documents = raw.get("documents") or []
     if not isinstance(fees, list) or not isinstance(documents, list):
-        raise _RowError("fees và documents phải là danh sách")
+        raise RowError("fees và documents phải là danh sách")
     return Procedure(
         code=code,
         name=name,
         field=nfc(str(raw.get("field") or "")),
         time=time,
         same_day=_bool(raw.get("same_day", False), "Trả trong ngày"),
-        fees=tuple(_fee(f) for f in fees),
+        fees=tuple(fee_from_dict(f) for f in fees),
         documents=tuple(_document(d) for d in documents),
         legal_basis=nfc(str(raw.get("legal_basis") or "")),
         effective_from=_date(raw.get("effective_from"), "Ngày hiệu lực"),
@@ -234,9 +230,9 @@ def parse_json(text: str, *, default_version: str = "") -> Catalogue:
     for line, raw in zip(lines, data["procedures"]):
         try:
             if not isinstance(raw, dict):
-                raise _RowError("mỗi thủ tục phải là một đối tượng JSON")
+                raise RowError("mỗi thủ tục phải là một đối tượng JSON")
             parsed.append((line, procedure_from_dict(raw)))
-        except _RowError as exc:
+        except RowError as exc:
             problems.append((line, str(exc)))
     _check_unique(parsed, problems)
     if problems:
@@ -259,67 +255,6 @@ def _object_lines(text: str, count: int) -> list[int]:
         except json.JSONDecodeError:
             break
     return lines + [1] * (count - len(lines))
-
-
-def _csv_row_to_dict(row: dict[str, str]) -> dict[str, Any]:
-    def cell(name: str) -> str:
-        return (row.get(name) or "").strip()
-
-    unit = cell("time_unit") or TimeUnit.WORKING_DAYS.value
-    documents: list[dict[str, Any]] = []
-    for item in filter(None, (part.strip() for part in cell("documents").split(";"))):
-        parts = [p.strip() for p in item.split("|")]
-        doc: dict[str, Any] = {"name": parts[0]}
-        if len(parts) > 1 and parts[1]:
-            doc["form"] = parts[1]
-        if len(parts) > 2 and parts[2]:
-            doc["count"] = parts[2]
-        if len(parts) > 3 and parts[3]:
-            doc["mandatory"] = parts[3]
-        documents.append(doc)
-    try:
-        fees = json.loads(cell("fees")) if cell("fees") else [{"kind": "free"}]
-    except json.JSONDecodeError:
-        raise _RowError("cột fees phải là JSON (ví dụ [{\"kind\": \"flat\", \"amount\": 10000}])") from None
-    return {
-        "code": cell("code"),
-        "name": cell("name"),
-        "field": cell("field"),
-        "time": None if cell("time_value") == "" else {"value": cell("time_value"), "unit": unit},
-        "same_day": cell("same_day"),
-        "max_extension_days": cell("max_extension_days") or 0,
-        "fees": fees if isinstance(fees, list) else [fees],
-        "documents": documents,
-        "legal_basis": cell("legal_basis"),
-        "effective_from": cell("effective_from"),
-        "effective_to": cell("effective_to"),
-        "notes": cell("notes"),
-    }
-
-
-def parse_csv(text: str, *, version: str) -> Catalogue:
-    """Parse the flat CSV form (columns CSV_COLUMNS; documents "name|form|count" joined by ";")."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("code", "name", "time_value") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CatalogueError([(1, f"thiếu cột: {', '.join(missing)}")])
-    problems: list[tuple[int, str]] = []
-    parsed: list[tuple[int, Procedure]] = []
-    line = 1
-    end_of_previous = reader.line_num  # the header's last line
-    for row in reader:
-        # A quoted cell may span lines: report the line where the record starts.
-        line, end_of_previous = end_of_previous + 1, reader.line_num
-        try:
-            parsed.append((line, procedure_from_dict(_csv_row_to_dict(row))))
-        except _RowError as exc:
-            problems.append((line, str(exc)))
-    _check_unique(parsed, problems)
-    if problems:
-        raise CatalogueError(problems)
-    if not parsed:
-        raise CatalogueError([(line, "tệp không có thủ tục nào")])
-    return Catalogue(nfc(version), tuple(p for _, p in parsed))
 
 
 def catalogue_to_json(catalogue: Catalogue) -> str:

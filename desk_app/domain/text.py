@@ -9,11 +9,19 @@ _SPACES = re.compile(r"\s+")
 # đ/Đ is a letter of its own, not d plus a combining mark, so NFD does not strip it;
 # SQLite's remove_diacritics leaves it too. Fold it explicitly.
 _LETTER_FOLD = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+# Names of the Central Highlands' peoples (Ê Đê, Gia Rai, …) carry an apostrophe: "H'Hen Niê",
+# "Ksor H'Ba". Phones and word processors type it as ’ ‘ ʼ ʻ ′ or even ` ´; one stored form
+# (ASCII ') makes the same name compare, sort and search the same whichever way it was typed.
+APOSTROPHE = "'"
+APOSTROPHE_LOOKALIKES = "\u2019\u2018\u02bc\u02bb\u2032`\u00b4"
+_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHE_LOOKALIKES, APOSTROPHE))
+_APOSTROPHE_WORD = re.compile(r"\w+(?:'\w+)+")
 
 
 def nfc(text: str) -> str:
-    """Return ``text`` in Unicode NFC, with outer whitespace trimmed and inner runs collapsed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """Return ``text`` in Unicode NFC, with outer whitespace trimmed, inner runs collapsed and
+    every apostrophe look-alike written as ASCII '."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_APOSTROPHES)).strip()
 
 
 def nfc_or_none(text: str | None) -> str | None:
@@ -29,9 +37,20 @@ def fold(text: str) -> str:
 
     Old and new tone placement ("hoà"/"hòa") fold to the same string, so both match.
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_LETTER_FOLD))
+    decomposed = unicodedata.normalize("NFD", text.translate(_LETTER_FOLD).translate(_APOSTROPHES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def fold_name(name: str) -> str:
+    """The folded name for the search index, with apostrophe words also written joined.
+
+    The index splits words at the apostrophe, so "H'Hen" is found by "h'hen", "h’hen" or
+    "h hen"; the joined form adds "hhen", for people who leave the apostrophe out.
+    """
+    folded = fold(name)
+    joined = [word.replace(APOSTROPHE, "") for word in _APOSTROPHE_WORD.findall(folded)]
+    return " ".join([folded, *joined])
 
 
 def search_tokens(text: str) -> list[str]:

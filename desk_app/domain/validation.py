@@ -31,6 +31,8 @@ MAX_NAME = 100
 MAX_ADDRESS = 250
 MAX_EMAIL = 254
 
+# Words of letters joined by a space, dot, hyphen or apostrophe ("H'Hen Niê"); nfc() has already
+# turned the apostrophe look-alikes that phones type (’ ‘ ʼ) into '.
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '.-][^\W\d_]+)*\.?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_JUNK = re.compile(r"[\s.\-()]")
@@ -104,7 +106,9 @@ def check_name(value: str | None) -> str:
     if len(name) > MAX_NAME:
         raise DomainError("name_too_long", f"Họ tên dài quá {MAX_NAME} ký tự.", field="name")
     if not _NAME.match(name):
-        raise DomainError("invalid_name", "Họ tên chỉ được gồm chữ cái và khoảng trắng.", field="name")
+        raise DomainError(
+            "invalid_name", "Họ tên chỉ được gồm chữ cái, khoảng trắng, dấu nháy (như H'Hen) và gạch nối.", field="name"
+        )
     return name
 
 

@@ -3,40 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desk_app.domain.dates import parse_date
 from desk_app.domain.dossier import Sex
-from desk_app.domain.errors import ValidationErrors
+from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.validation import clean_applicant
 
 if TYPE_CHECKING:
     from desk_app.services.units import Commune
 
 FIELDS = ("name", "id_number", "birth_date", "sex", "phone", "address", "email")
-_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$|^(\d{2})(\d{2})(\d{4})$")
-BAD_DATE = "Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 01/05/1990."
 ERROR_STYLE = "color: #b00020;"  # the text carries a "⚠" too: never colour alone
 MESSAGE_WIDTH = 220
 BESIDE_PREVIOUS = frozenset({"sex"})  # fields laid out on the row of the field before them
 
 
-def parse_date(text: str) -> dt.date | None:
-    """dd/mm/yyyy (also d/m/yyyy, dd.mm.yyyy or ddmmyyyy); raises ValueError when it is not a date."""
-    text = text.strip()
-    if not text:
+def parse_birth_date(text: str) -> dt.date | None:
+    """The birth-date field: empty, or a date as the command line takes it (dd/mm/yyyy or
+    yyyy-mm-dd); raises ValueError with the domain's Vietnamese message ("Không có ngày 31/02/1990.")."""
+    if not text.strip():
         return None
-    match = _DATE.match(text)
-    if not match:
-        raise ValueError(BAD_DATE)
-    day, month, year = (int(g) for g in (match.groups()[:3] if match.group(1) else match.groups()[3:]))
     try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(BAD_DATE) from None
+        return parse_date(text, field="birth_date")
+    except DomainError as exc:
+        raise ValueError(exc.message) from None
 
 
 class AddressCompleter(QCompleter):
@@ -101,7 +95,7 @@ class ApplicantFields(QWidget):
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(14)
         self.birth_date = QLineEdit()
-        self.birth_date.setPlaceholderText("ngày/tháng/năm")
+        self.birth_date.setPlaceholderText("ngày/tháng/năm")  # yyyy-mm-dd is read too
         self.birth_date.setMaxLength(10)
         self.sex = QComboBox()
         self.sex.addItem("—", None)
@@ -167,7 +161,7 @@ class ApplicantFields(QWidget):
         self.show_errors(self.errors(), only_touched=True)
 
     def birth(self) -> dt.date | None:
-        return parse_date(self.birth_date.text())
+        return parse_birth_date(self.birth_date.text())
 
     def _typed(self) -> dict[str, Any]:
         return {

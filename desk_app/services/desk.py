@@ -9,8 +9,11 @@ from typing import Any
 
 from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
 from desk_app.domain.catalogue import Catalogue, Procedure
-from desk_app.domain.catalogue_io import parse_csv, parse_json
+from desk_app.domain.catalogue_changes import CatalogueChanges, plan_import
+from desk_app.domain.catalogue_csv import catalogue_to_csv, parse_csv
+from desk_app.domain.catalogue_io import catalogue_to_json, parse_json
 from desk_app.domain.codes import check_desk_no, check_unit_code
+from desk_app.domain.csv_files import decode
 from desk_app.domain.desk import DeskProfile, PaperSize
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.errors import DomainError
@@ -113,7 +116,8 @@ class Desk:
                 }
             )
             if self.store.catalogue_version() is None:
-                self._import_catalogue(self._read_catalogue(resources_dir() / "catalogue" / "catalogue.json"), now)
+                shipped_catalogue = resources_dir() / "catalogue" / "catalogue.json"
+                self._import_catalogue(self._read_catalogue(shipped_catalogue), now, source=shipped_catalogue.name)
             if not self.store.calendar_schedules():
                 shipped = (resources_dir() / "calendar" / "holidays.csv").read_text(encoding="utf-8")
                 for year, entries in parse_schedule_csv(shipped).items():
@@ -161,7 +165,7 @@ class Desk:
         return self.calendar().entries(year)
 
     def due(self, procedure_code: str, received_at: dt.datetime, *, extension_days: int = 0) -> DueResult:
-        procedure = self.procedure(procedure_code)
+        procedure = self.active_procedure(procedure_code)
         if procedure.time is None:
             raise DomainError(
                 "no_processing_time",
@@ -186,14 +190,26 @@ class Desk:
     # catalogue ------------------------------------------------------------------------------
 
     def procedures(self, query: str = "", *, on: dt.date | None = None) -> list[Procedure]:
-        """Procedures in force, most used first, filtered by a diacritic-free query."""
+        """Procedures in force, most used first, filtered by a diacritic-free query (retired ones never)."""
         day = on or self.clock().date()
         return [p for p in self.store.procedures() if p.in_force(day) and p.matches(query)]
 
     def procedure(self, code: str) -> Procedure:
+        """A procedure by code, retired ones included: the papers of old dossiers still need them."""
         procedure = self.store.procedure(nfc(code))
         if procedure is None:
             raise DomainError("unknown_procedure", f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
+        return procedure
+
+    def active_procedure(self, code: str) -> Procedure:
+        """A procedure a new dossier (or guidance slip) may use: in the list, not retired."""
+        procedure = self.procedure(code)
+        if procedure.retired:
+            raise DomainError(
+                "procedure_retired",
+                f"Thủ tục {procedure.code} đã bị bỏ khỏi danh mục của xã; không tiếp nhận hồ sơ mới theo thủ tục này.",
+                field="procedure",
+            )
         return procedure
 
     def _read_catalogue(self, path: Path) -> Catalogue:
@@ -202,15 +218,45 @@ class Desk:
             return parse_csv(text, version=path.stem)
         return parse_json(text, default_version=path.stem)
 
-    def _import_catalogue(self, catalogue: Catalogue, now: dt.datetime) -> None:
-        self.store.import_catalogue(catalogue, at=now)
-        self._audit("catalogue.import", "catalogue", catalogue.version, {"procedures": len(catalogue.procedures)}, now)
+    def _import_catalogue(self, catalogue: Catalogue, now: dt.datetime, *, replace: bool = False,
+                          dry_run: bool = False, source: str = "") -> CatalogueChanges:
+        """Plan and (unless ``dry_run``) write an import; call inside a transaction."""
+        current = {p.code: p for p in self.store.procedures(include_retired=True)}
+        changes = plan_import(current, catalogue, replace=replace, in_use=self.store.procedure_codes_in_use())
+        if dry_run:
+            return changes
+        self.store.apply_catalogue(catalogue, changes, at=now)
+        lists = {"added": changes.added, "changed": changes.changed, "restored": changes.restored,
+                 "retired": changes.retired, "deleted": changes.deleted}
+        detail = {"file": source, "replace": replace, "procedures": len(catalogue.procedures)}
+        self._audit("catalogue.import", "catalogue", catalogue.version,
+                    detail | {key: [c.code for c in items] for key, items in lists.items()}, now)
+        return changes
 
-    def import_catalogue(self, path: Path) -> Catalogue:
+    def import_catalogue(self, path: Path, *, replace: bool = False, dry_run: bool = False) -> CatalogueChanges:
+        """Add and update procedures by code from a JSON or CSV file, in one transaction with its
+        audit entry. Only ``replace`` removes the procedures the file lacks; those that dossiers
+        refer to are retired, not deleted. ``dry_run`` reports the changes and writes nothing."""
         catalogue = self._read_catalogue(path)
         with self.store.transaction():
-            self._import_catalogue(catalogue, self.clock())
-        return catalogue
+            return self._import_catalogue(catalogue, self.clock(), replace=replace, dry_run=dry_run, source=path.name)
+
+    def export_catalogue(self, path: Path, *, delimiter: str = ",") -> int:
+        """Write the commune's procedures (not the retired ones) to a CSV or JSON file.
+
+        CSV is written UTF-8 with a BOM, so Excel opens it with the Vietnamese letters right.
+        """
+        procedures = tuple(sorted(self.store.procedures(), key=lambda p: p.code))
+        catalogue = Catalogue(self.store.catalogue_version() or "", procedures)
+        if path.suffix.lower() == ".json":
+            path.write_text(catalogue_to_json(catalogue), encoding="utf-8")
+        else:
+            path.write_text(catalogue_to_csv(catalogue, delimiter=delimiter), encoding="utf-8-sig", newline="")
+        now = self.clock()
+        with self.store.transaction():
+            self._audit("catalogue.export", "catalogue", catalogue.version, {"file": path.name,
+                                                                             "procedures": len(procedures)}, now)
+        return len(procedures)
 
     # dossiers -------------------------------------------------------------------------------
 
@@ -233,11 +279,10 @@ class Desk:
 
 
 def _read_text(path: Path) -> str:
+    """A file's text as a spreadsheet saved it (UTF-8, UTF-16 or Windows-1258), NFC."""
     try:
-        return path.read_text(encoding="utf-8")
+        return decode(path.read_bytes(), name=path.name)
     except FileNotFoundError:
         raise DomainError("file_not_found", f"Không tìm thấy tệp {path}.") from None
-    except UnicodeDecodeError:
-        raise DomainError("not_utf8", f"Tệp {path} không phải văn bản UTF-8.") from None
     except OSError as exc:
         raise DomainError("cannot_read", f"Không đọc được tệp {path}: {exc.strerror}.") from None

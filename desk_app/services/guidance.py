@@ -40,7 +40,7 @@ def issue_supplement_guidance(
     """
     now = desk.clock()
     applicant = clean_applicant(name=name, phone=phone, address=address, today=now.date())
-    procedure = desk.procedure(procedure_code)
+    procedure = desk.active_procedure(procedure_code)
     documents = tuple(replace(d, name=nfc(d.name)) for d in missing)
     if not documents:
         raise DomainError("no_document", "Phiếu hướng dẫn bổ sung phải nêu ít nhất một giấy tờ cần bổ sung.",
@@ -83,7 +83,7 @@ def missing_documents(
 ) -> tuple[ReceivedDocument, ...]:
     """Papers named as (name, form value or None, count or None): a missing form or count comes
     from the catalogue paper of the same name (case and spacing aside), else original, 1."""
-    procedure = desk.procedure(procedure_code)
+    procedure = desk.active_procedure(procedure_code)
     known = {nfc(d.name).casefold(): d for d in procedure.documents}
     documents = []
     for name, form, count in items:

@@ -89,7 +89,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
         today=received_at.date(),
     )
     _check_counts(request)
-    procedure = desk.procedure(request.procedure_code)
+    procedure = desk.active_procedure(request.procedure_code)
     if request.resolved_on_the_spot and not procedure.same_day:
         raise DomainError("not_same_day", "Chỉ thủ tục giải quyết trong ngày mới được trả kết quả ngay tại quầy.")
     if not procedure.in_force(received_at.date()):

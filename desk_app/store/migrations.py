@@ -7,7 +7,7 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from desk_app.domain.text import sort_key
+from desk_app.domain.text import APOSTROPHE_LOOKALIKES, fold_name, nfc, sort_key
 
 desk_migrations = Migrations("desk_app")
 
@@ -233,3 +233,27 @@ def m0005_guidance_slips(db: Database) -> None:
         "CREATE INDEX guidance_slips_issued_at ON guidance_slips(issued_at)",
     ):
         db.execute(statement)
+
+
+@desk_migrations(name="0006_catalogue_retired")
+def m0006_catalogue_retired(db: Database) -> None:
+    """A procedure dropped by a replacing catalogue import that dossiers refer to is kept, marked
+    retired (when), hidden from reception; NULL = in the commune's list."""
+    db.execute("ALTER TABLE procedures ADD COLUMN retired_at TEXT")
+
+
+@desk_migrations(name="0007_name_apostrophes")
+def m0007_name_apostrophes(db: Database) -> None:
+    """Names typed with ’ ‘ ʼ … before nfc() stored every apostrophe as ': write them in that one
+    form, and index the apostrophe words joined too ("H'Hen" is also found by "hhen")."""
+    marks = ["'", *APOSTROPHE_LOOKALIKES]
+    where = " OR ".join("instr(applicant_name, ?) > 0" for _ in marks)
+    rows = db.execute(f"SELECT id, applicant_name FROM dossiers WHERE {where}", marks).fetchall()
+    for dossier_id, name in rows:
+        clean = nfc(name)
+        db.execute("UPDATE dossiers SET applicant_name = ?, applicant_sort = ? WHERE id = ?",
+                   [clean, sort_key(clean), dossier_id])
+        db.execute("UPDATE dossier_search SET applicant_name = ? WHERE rowid = ?", [fold_name(clean), dossier_id])
+    slips = db.execute(f"SELECT id, applicant_name FROM guidance_slips WHERE {where}", marks).fetchall()
+    for slip_id, name in slips:
+        db.execute("UPDATE guidance_slips SET applicant_name = ? WHERE id = ?", [nfc(name), slip_id])

@@ -15,7 +15,7 @@ from desk_app.domain.dossier import (
     Sex,
     Status,
 )
-from desk_app.domain.text import fold, sort_key
+from desk_app.domain.text import fold, fold_name, sort_key
 
 
 def dossier_row(d: Dossier) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def search_row(d: Dossier) -> dict[str, str]:
     a = d.applicant
     return {
         "code": fold(" ".join(filter(None, [d.code, d.official_code]))),
-        "applicant_name": fold(a.name),
+        "applicant_name": fold_name(a.name),
         "id_number": a.id_number or "",
         "phone": a.phone or "",
         "procedure": fold(f"{d.procedure_code} {d.procedure_name}"),

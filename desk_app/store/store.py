@@ -9,12 +9,14 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from desk_app.domain.catalogue import Catalogue, Procedure
+from desk_app.domain.catalogue_changes import CatalogueChanges
 from desk_app.domain.catalogue_io import procedure_from_dict, procedure_to_dict
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import SupplementGuidance
@@ -22,6 +24,11 @@ from desk_app.domain.holidays import DayEntry, DayKind
 from desk_app.domain.text import search_tokens
 from desk_app.store.connection import classify, connect
 from desk_app.store.rows import dossier_from_row, dossier_row, search_row
+
+
+def _procedure(body: str, retired_at: str | None) -> Procedure:
+    procedure = procedure_from_dict(json.loads(body))
+    return procedure if retired_at is None else replace(procedure, retired=True)
 
 
 class Store:
@@ -90,44 +97,60 @@ class Store:
 
     # catalogue ------------------------------------------------------------------------------
 
-    def import_catalogue(self, catalogue: Catalogue, *, at: dt.datetime) -> None:
-        """Replace the procedure list by this catalogue version; use counts survive."""
-        counts = dict(self.db.execute("SELECT code, use_count FROM procedures").fetchall())
+    def apply_catalogue(self, catalogue: Catalogue, changes: CatalogueChanges, *, at: dt.datetime) -> None:
+        """Write an import planned by ``plan_import``: upsert every incoming procedure by code
+        (use counts survive), retire and delete what the plan removes. A code that dossiers
+        refer to is retired, never deleted, whatever the plan says: the check is repeated here."""
+        stamp = at.isoformat(timespec="seconds")
         self.db.table("catalogue_versions").upsert(
             {
                 "version": catalogue.version,
-                "imported_at": at.isoformat(timespec="seconds"),
+                "imported_at": stamp,
                 "source": catalogue.source,
                 "procedure_count": len(catalogue.procedures),
             },
             pk="version",
         )
-        self.db.execute("DELETE FROM procedures")
-        self.db.table("procedures").insert_all(
-            {
-                "code": p.code,
-                "name": p.name,
-                "field": p.field,
-                "catalogue_version": catalogue.version,
-                "body": json.dumps(procedure_to_dict(p), ensure_ascii=False),
-                "search_key": p.search_key,
-                "use_count": counts.get(p.code, 0),
-            }
-            for p in catalogue.procedures
+        self.db.conn.executemany(
+            "INSERT INTO procedures(code, name, field, catalogue_version, body, search_key, use_count, retired_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, NULL) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+            "field = excluded.field, catalogue_version = excluded.catalogue_version, body = excluded.body, "
+            "search_key = excluded.search_key, retired_at = NULL",
+            [
+                (p.code, p.name, p.field, catalogue.version, json.dumps(procedure_to_dict(p), ensure_ascii=False),
+                 p.search_key)
+                for p in catalogue.procedures
+            ],
         )
+        in_use = self.procedure_codes_in_use()
+        retire = [c.code for c in changes.retired] + [c.code for c in changes.deleted if c.code in in_use]
+        self.db.conn.executemany("UPDATE procedures SET retired_at = ? WHERE code = ?", [(stamp, c) for c in retire])
+        self.db.conn.executemany(
+            "DELETE FROM procedures WHERE code = ?", [(c.code,) for c in changes.deleted if c.code not in in_use]
+        )
+
+    def procedure_codes_in_use(self) -> set[str]:
+        """Codes that dossiers or guidance slips refer to: such a procedure is never deleted."""
+        rows = self.db.execute(
+            "SELECT DISTINCT procedure_code FROM dossiers UNION SELECT DISTINCT procedure_code FROM guidance_slips"
+        )
+        return {code for (code,) in rows}
 
     def catalogue_version(self) -> str | None:
         row = self.db.execute("SELECT version FROM catalogue_versions ORDER BY imported_at DESC LIMIT 1").fetchone()
         return row[0] if row else None
 
-    def procedures(self) -> list[Procedure]:
-        """All procedures, the commune's most used first, then by name."""
-        rows = self.db.execute("SELECT body FROM procedures ORDER BY use_count DESC, code")
-        return [procedure_from_dict(json.loads(body)) for (body,) in rows]
+    def procedures(self, *, include_retired: bool = False) -> list[Procedure]:
+        """The procedures in the commune's list, the most used first, then by code; retired
+        ones (kept for old dossiers) only when asked for."""
+        where = "" if include_retired else "WHERE retired_at IS NULL "
+        rows = self.db.execute(f"SELECT body, retired_at FROM procedures {where}ORDER BY use_count DESC, code")
+        return [_procedure(body, retired_at) for body, retired_at in rows]
 
     def procedure(self, code: str) -> Procedure | None:
-        row = self.db.execute("SELECT body FROM procedures WHERE code = ?", [code]).fetchone()
-        return procedure_from_dict(json.loads(row[0])) if row else None
+        """One procedure by code, a retired one too (its dossiers still print it)."""
+        row = self.db.execute("SELECT body, retired_at FROM procedures WHERE code = ?", [code]).fetchone()
+        return _procedure(row[0], row[1]) if row else None
 
     # sequences ------------------------------------------------------------------------------
 

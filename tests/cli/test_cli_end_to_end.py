@@ -125,7 +125,31 @@ def test_bad_receive_input_exits_nonzero_with_vietnamese_message_and_writes_noth
 def test_bad_date_argument_is_a_clear_error(home):
     proc = run(home, "receive", "--procedure", "2.000815", "--name", "A B", "--received-at", "hôm qua", check=False)
     assert proc.returncode == 2
-    assert "ISO 8601" in proc.stderr
+    assert "'hôm qua' không phải thời điểm: gõ như 24/11/2025 09:15" in proc.stderr
+
+
+def test_impossible_date_says_so_and_writes_nothing(home):
+    before = json.loads(run(home, "search", "Hoàng Văn Khải", "--json").stdout)
+    proc = run(home, "receive", "--procedure", "2.000815", "--name", "Hoàng Văn Khải", "--birth-date", "31/02/2030",
+               check=False)
+    assert proc.returncode == 2
+    assert "Không có ngày 31/02/2030." in proc.stderr and "không phải ngày" not in proc.stderr
+    proc = run(home, "due", "--procedure", "1.004222", "--received-at", "2026-02-30T09:00", check=False)
+    assert proc.returncode == 2 and "Không có ngày 30/02/2026." in proc.stderr
+    assert json.loads(run(home, "search", "Hoàng Văn Khải", "--json").stdout) == before == []
+
+
+def test_dates_as_people_type_them(home):
+    iso = json.loads(run(home, "due", "--procedure", "1.004222", "--received-at", "2026-04-28T09:15", "--json").stdout)
+    typed = json.loads(run(home, "due", "--procedure", "1.004222", "--received-at", "28/04/2026 09:15", "--json").stdout)
+    assert typed == iso
+    out = json.loads(run(home, "receive", "--procedure", "2.000884", "--name", "Ksor H’Ba",
+                         "--id-number", "066190012345", "--birth-date", "04/03/1990", "--sex", "nu",
+                         "--received-at", "24/11/2025 10:00", "--on-the-spot", "--json").stdout)
+    assert out["received_at"] == "2025-11-24T10:00:00+07:00"
+    assert out["applicant_name"] == "Ksor H'Ba"  # one stored apostrophe, whichever was typed
+    for query in ("Ksor H’Ba", "ksor h'ba", "h‘ba ksor", "ksor hba"):
+        assert [d["code"] for d in json.loads(run(home, "search", query, "--json").stdout)] == [out["code"]], query
 
 
 def test_catalog_import_bad_row_names_line_and_imports_nothing(home, tmp_path):

@@ -96,4 +96,4 @@ def test_unknown_dossier_and_bad_time_are_clear_errors(home):
     proc = run(home, "forward", "000.21.33.H49-251124-9999", check=False)
     assert proc.returncode == 2 and "Không tìm thấy hồ sơ" in proc.stderr
     proc = run(home, "forward", "000.21.33.H49-251124-0001", "--at", "hôm qua", check=False)
-    assert proc.returncode == 2 and "ISO 8601" in proc.stderr
+    assert proc.returncode == 2 and "không phải thời điểm" in proc.stderr and "24/11/2025 09:15" in proc.stderr

@@ -20,11 +20,10 @@ from desk_app.domain.catalogue import (
     ProcessingTime,
     TimeUnit,
 )
+from desk_app.domain.catalogue_csv import CSV_COLUMNS, parse_csv
 from desk_app.domain.catalogue_io import (
-    CSV_COLUMNS,
     CatalogueError,
     catalogue_to_json,
-    parse_csv,
     parse_json,
 )
 from desk_app.domain.fees import quote
@@ -278,7 +277,8 @@ def test_json_nfd_input_is_stored_nfc() -> None:
 
 def _row(code: str, *, unit: str = "working_days", documents: str = "Tờ khai|ban_chinh|1|yes", notes: str = "") -> str:
     notes_cell = f'"{notes}"' if notes else ""
-    return f"{code},Thủ tục {code},Hộ tịch,3,{unit},no,0,,{documents},,2025-07-01,,{notes_cell}"
+    no_fee = "," * 8  # the nine fee_* cells, empty: free
+    return f"{code},Thủ tục {code},Hộ tịch,3,{unit},no,0,{no_fee},{documents},,2025-07-01,,{notes_cell}"
 
 
 def test_csv_bad_time_unit_names_line_4_and_returns_nothing() -> None:

@@ -41,3 +41,26 @@ def test_sort_key_is_vietnamese_dictionary_order():
         "An", "Anh", "Ánh", "Âu", "Bùi", "Dương", "Đặng", "Hà", "Ông", "Ơn", "Uyên", "Ưng", "Zoãn"]
     assert sort_key(unicodedata.normalize("NFD", "Đặng")) == sort_key("Đặng")
     assert sort_key("hoà") == sort_key("hòa")
+
+
+# Apostrophes in the names of the Central Highlands' peoples -----------------------------------
+
+
+def test_every_apostrophe_look_alike_is_stored_as_ascii():
+    from desk_app.domain.text import nfc
+
+    for typed in ("H’Hen Niê", "H‘Hen Niê", "HʼHen Niê", "HʻHen Niê", "H`Hen Niê", "H´Hen Niê", "H'Hen Niê"):
+        assert nfc(typed) == "H'Hen Niê", typed
+    assert nfc(unicodedata.normalize("NFD", "Ksor H’Ba")) == "Ksor H'Ba"
+
+
+def test_fold_treats_the_apostrophes_alike():
+    assert fold("H’Hen Niê") == fold("H'Hen Niê") == "h'hen nie"
+    assert search_tokens("H’Hen") == search_tokens("h'hen") == ["h", "hen"]
+
+
+def test_name_index_text_adds_the_joined_word():
+    from desk_app.domain.text import fold_name
+
+    assert fold_name("Ksor H’Ba") == "ksor h'ba hba"
+    assert fold_name("Y Khoa Niê Kđăm") == "y khoa nie kdam"

@@ -70,3 +70,21 @@ def test_name_rules():
     with pytest.raises(ValidationErrors):
         clean_applicant(name="A" * 101, today=TODAY)
     assert clean_applicant(name="H'Hen Niê", today=TODAY).name == "H'Hen Niê"
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("Y Khoa Niê Kđăm", "Y Khoa Niê Kđăm"),
+    ("H’Hen Niê", "H'Hen Niê"),
+    ("H‘Hen Niê", "H'Hen Niê"),
+    ("Ksor HʼBa", "Ksor H'Ba"),
+    ("Ksor H'Ba", "Ksor H'Ba"),
+    ("Rơ Châm H’Bi", "Rơ Châm H'Bi"),
+])
+def test_central_highlands_names_with_any_apostrophe_are_accepted_and_stored_alike(typed, stored):
+    assert clean_applicant(name=typed, today=TODAY).name == stored
+
+
+def test_a_name_that_is_not_a_name_says_what_is_allowed():
+    with pytest.raises(ValidationErrors) as err:
+        clean_applicant(name="H’’Hen", today=TODAY)
+    assert "dấu nháy (như H'Hen)" in err.value.errors[0].message

@@ -140,11 +140,29 @@ def test_id_inconsistent_with_birth_year_is_flagged_while_typing(form):
     assert "năm sinh 1990" in form.applicant.messages["id_number"].text()
 
 
-def test_unreadable_birth_date_is_explained(form):
+def test_impossible_birth_date_says_there_is_no_such_day(form):
     type_keys("khai sinh")
     press(Qt.Key.Key_Return)
     fill_applicant(birth="31/02/1990")
-    assert form.applicant.messages["birth_date"].text() == "⚠ Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 01/05/1990."
+    assert form.applicant.messages["birth_date"].text() == "⚠ Không có ngày 31/02/1990."
+
+
+def test_unreadable_birth_date_shows_both_accepted_forms(form):
+    type_keys("khai sinh")
+    press(Qt.Key.Key_Return)
+    fill_applicant(birth="1/5/90")
+    assert form.applicant.messages["birth_date"].text() == (
+        "⚠ '1/5/90' không phải ngày: gõ như 04/03/1990 hoặc 1990-03-04.")
+
+
+def test_iso_birth_date_and_curly_apostrophe_name_are_accepted(form, desk):
+    type_keys("khai sinh")
+    press(Qt.Key.Key_Return)
+    fill_applicant(name="H’Hen Niê", id_number="066190012345", birth="1990-05-01")
+    assert all(label.text() == "" for label in form.applicant.messages.values())
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    (dossier,) = desk.search("hhen nie")
+    assert dossier.applicant.name == "H'Hen Niê" and str(dossier.applicant.birth_date) == "1990-05-01"
 
 
 def test_missing_mandatory_document_refuses_the_dossier(form, desk, qtbot):

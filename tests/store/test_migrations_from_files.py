@@ -26,4 +26,7 @@ def test_released_schema_migrates_and_keeps_its_dossiers(tmp_path, name):
     # Columns added later are filled for the old rows (0004: the Vietnamese name sort key).
     keys = dict(store.db.execute("SELECT applicant_name, applicant_sort FROM dossiers").fetchall())
     assert keys["Đặng Thị Hoà"] == sort_key("Đặng Thị Hoà") and keys["Nguyễn Văn An"] == sort_key("Nguyễn Văn An")
+    # 0006: every procedure of an old catalogue is in the commune's list (none retired).
+    assert store.db.execute("SELECT count(*) FROM procedures WHERE retired_at IS NOT NULL").fetchone()[0] == 0
+    assert len(store.procedures()) == len(store.procedures(include_retired=True)) > 0
     store.close()
