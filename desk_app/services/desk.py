@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,16 +47,19 @@ class Desk:
     ``clock`` is the desk's time for business (receipts, appointments; a test or the demo may
     set it). ``device_clock`` is the real wall clock stamped on each outbox event beside the
     business time; it defaults to the computer's clock even when ``clock`` is injected.
+    ``new_uuid`` names dossiers, slips and events (a test can make them predictable).
     """
 
     def __init__(
-        self, store: Store, *, clock: Clock | None = None, actor: str = "desk", device_clock: Clock | None = None
+        self, store: Store, *, clock: Clock | None = None, actor: str = "desk", device_clock: Clock | None = None,
+        new_uuid: Callable[[], str] | None = None,
     ) -> None:
         self.store = store
         offset = int(store.setting(config.UTC_OFFSET_KEY, config.DEFAULT_UTC_OFFSET))
         self.zone = dt.timezone(dt.timedelta(minutes=offset))
         self.clock = clock or local_clock(offset)
         self.device_clock = device_clock or local_clock(offset)
+        self.new_uuid = new_uuid or (lambda: str(uuid.uuid4()))
         self.actor = actor
         self._calendar: WorkCalendar | None = None
 
@@ -79,7 +83,7 @@ class Desk:
     def recorder(self) -> Recorder:
         """Records this desk's changes (rows, outbox event, audit entry) in one transaction."""
         return Recorder(self.store, unit_code=lambda: self.profile().unit_code, device_clock=self.device_clock,
-                        actor=self.actor)
+                        actor=self.actor, new_uuid=self.new_uuid)
 
     def initialise(
         self,

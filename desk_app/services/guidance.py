@@ -7,7 +7,6 @@ the statistics (§8 "supplement requested") and goes home with the citizen.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 
 from desk_app.domain import events
@@ -64,7 +63,7 @@ def issue_supplement_guidance(
             reason=why,
             officer=nfc(desk.actor),
             issued_at=now,
-            uuid=str(uuid.uuid4()),
+            uuid=desk.new_uuid(),
         )
         desk.store.insert_guidance(guidance, year=now.year, desk_no=profile.desk_no, seq=seq, actor=desk.actor)
         change.event(events.Kind.GUIDANCE_ISSUED, guidance.uuid, events.guidance_issued(guidance, profile.desk_no))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, replace
 
 from desk_app.domain import codes, events
@@ -148,7 +147,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             ledger_no=desk.store.take_ledger_no(received_at.year, profile.desk_no),
             desk_no=profile.desk_no,
             return_method=request.return_method,
-            uuid=str(uuid.uuid4()),
+            uuid=desk.new_uuid(),
             receiver=desk.actor,
             finished_at=received_at if request.resolved_on_the_spot else None,
             last_change_at=received_at,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -86,6 +85,7 @@ class Outbox:
     def append(
         self,
         *,
+        event_uuid: str,
         unit_code: str,
         kind: Kind,
         entity_id: str,
@@ -99,7 +99,7 @@ class Outbox:
         """
         epoch = self.current_epoch()
         event = make_event(
-            event_uuid=str(uuid.uuid4()), desk_uuid=self.desk_uuid(), epoch=epoch,
+            event_uuid=event_uuid, desk_uuid=self.desk_uuid(), epoch=epoch,
             seq=identity.take_seq(self.store, epoch), unit_code=unit_code, kind=kind, entity_id=entity_id,
             business_time=business_time, device_time=device_time, payload=payload,
         )

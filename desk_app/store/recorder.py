@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -46,7 +47,7 @@ class Change:
             raise IncompleteChange("a change has one event; record two changes instead")
         r = self._recorder
         self.recorded = r.outbox.append(
-            unit_code=r.unit_code(), kind=kind, entity_id=entity_id, payload=payload,
+            event_uuid=r.new_uuid(), unit_code=r.unit_code(), kind=kind, entity_id=entity_id, payload=payload,
             business_time=self.business_time, device_time=r.device_clock(),
         )
         return self.recorded
@@ -77,15 +78,19 @@ class Recorder:
     """Records the changes of one desk: who (``actor``), which commune (``unit_code``), which clock.
 
     ``device_clock`` is the real wall clock (injectable for tests); the business time is given
-    per change (the officer's ``--at``, or the desk's clock).
+    per change (the officer's ``--at``, or the desk's clock). ``new_uuid`` names events.
     """
 
-    def __init__(self, store: Store, *, unit_code: Callable[[], str], device_clock: Clock, actor: str) -> None:
+    def __init__(
+        self, store: Store, *, unit_code: Callable[[], str], device_clock: Clock, actor: str,
+        new_uuid: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
         self.store = store
         self.outbox = Outbox(store)
         self.unit_code = unit_code
         self.device_clock = device_clock
         self.actor = actor
+        self.new_uuid = new_uuid
 
     @contextlib.contextmanager
     def change(self, *, business_time: dt.datetime) -> Iterator[Change]:
