@@ -61,6 +61,9 @@ class Desk:
         self.device_clock = device_clock or local_clock(offset)
         self.new_uuid = new_uuid or (lambda: str(uuid.uuid4()))
         self.actor = actor
+        # Records this desk's changes (rows, outbox event, audit entry) in one transaction.
+        self.recorder = Recorder(store, unit_code=lambda: self.profile().unit_code, device_clock=self.device_clock,
+                                 actor=actor, new_uuid=self.new_uuid)
         self._calendar: WorkCalendar | None = None
 
     # configuration --------------------------------------------------------------------------
@@ -79,11 +82,6 @@ class Desk:
         """The desk's identity for the hub: made with the database, never changed by the profile."""
         return identity.desk_uuid(self.store)
 
-    @property
-    def recorder(self) -> Recorder:
-        """Records this desk's changes (rows, outbox event, audit entry) in one transaction."""
-        return Recorder(self.store, unit_code=lambda: self.profile().unit_code, device_clock=self.device_clock,
-                        actor=self.actor, new_uuid=self.new_uuid)
 
     def initialise(
         self,

@@ -67,11 +67,14 @@ class Outbox:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db = store.db
+        self._desk_uuid: str | None = None
 
     # identity -------------------------------------------------------------------------------
 
     def desk_uuid(self) -> str:
-        return identity.desk_uuid(self.store)
+        if self._desk_uuid is None:  # never changes: read once
+            self._desk_uuid = identity.desk_uuid(self.store)
+        return self._desk_uuid
 
     def current_epoch(self) -> str:
         return identity.current_epoch(self.store)
