@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from desk_app.gui.ledger_panel import LedgerPanel
-from desk_app.gui.reception_form import ReceptionForm
+from tests.conftest import VN, FakeClock
 from tests.gui.keys import press, type_keys
 
 
-def test_reception_form_uses_the_desks_day(qtbot, ctx, clock):
-    clock.now = dt.datetime(2031, 3, 4, 9, 15, tzinfo=clock.now.tzinfo)  # far from the real date
-    form = ReceptionForm(ctx)
-    qtbot.addWidget(form)
-    form.resize(1300, 760)
-    form.show()
-    form.activateWindow()
-    qtbot.waitExposed(form)
-    form.focus_picker()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.picker.search)
+@pytest.fixture
+def clock():
+    return FakeClock(dt.datetime(2031, 3, 4, 9, 15, tzinfo=VN))  # far from the real date
+
+
+def test_reception_form_uses_the_desks_day(form):
     # Before any estimate: a birth date is judged against the desk's day.
     assert form.applicant.today == dt.date(2031, 3, 4)
     type_keys("sua loi sai sot")
@@ -30,8 +26,7 @@ def test_reception_form_uses_the_desks_day(qtbot, ctx, clock):
     assert form.due_at.dateTime().toPython() == dt.datetime(2031, 3, 5, 9, 15)  # the desk's "tomorrow"
 
 
-def test_ledger_date_filter_starts_at_the_desks_day(qtbot, ctx, clock):
-    clock.now = dt.datetime(2031, 3, 4, 9, 15, tzinfo=clock.now.tzinfo)
+def test_ledger_date_filter_starts_at_the_desks_day(qtbot, ctx):
     panel = LedgerPanel(ctx)
     qtbot.addWidget(panel)
     assert panel.date_to.date().toPython() == dt.date(2031, 3, 4)

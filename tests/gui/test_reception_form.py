@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk_app.gui.reception_form import ReceptionForm
 from tests.gui.keys import focused, press, type_keys
-
-
-@pytest.fixture
-def form(qtbot, ctx):
-    widget = ReceptionForm(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 760)
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitExposed(widget)
-    widget.focus_picker()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget.picker.search)
-    return widget
 
 
 def fill_applicant(name="Nguyễn Văn An", id_number="001090012345", birth="01/05/1990", phone="0912345678",
