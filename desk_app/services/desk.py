@@ -82,7 +82,6 @@ class Desk:
         """The desk's identity for the hub: made with the database, never changed by the profile."""
         return identity.desk_uuid(self.store)
 
-
     def initialise(
         self,
         *,

@@ -314,23 +314,22 @@ def m0007_sync_outbox(db: Database) -> None:
     old = db.execute(
         "SELECT seq, event_uuid, desk_id, entity, entity_id, kind, payload, device_time FROM outbox ORDER BY seq"
     ).fetchall()
-    last_change: dict[str, str] = {}
-    for seq, event_uuid, desk_id, entity, entity_id, kind, body, device_time in old:
+    # Numbered 1, 2, … in the first epoch whatever gaps the old numbering had: the hub holds an
+    # event that follows a gap. The old number stays the local order (id).
+    for seq, (old_seq, event_uuid, desk_id, entity, entity_id, kind, body, device_time) in enumerate(old, start=1):
         payload = json.loads(body)
         business = payload.get("at") or payload.get("received_at") or payload.get("issued_at") or device_time
         if kind == "guidance.supplement_requested" and entity_id in slips:
             kind, entity_id = Kind.GUIDANCE_ISSUED.value, slips[entity_id]
             payload["uuid"] = entity_id
-        if entity == "dossier":
-            last_change[entity_id] = business
         text = canonical_json(payload)
         db.execute(
             "INSERT INTO outbox_v7(id, event_uuid, desk_uuid, epoch, seq, schema, unit_code, entity, entity_id, "
             "kind, business_time, device_time, payload, payload_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [seq, event_uuid, desk_uuid, epoch, seq, SCHEMA_VERSION, desk_id.split("#")[0], entity, entity_id, kind,
+            [old_seq, event_uuid, desk_uuid, epoch, seq, SCHEMA_VERSION, desk_id.split("#")[0], entity, entity_id, kind,
              business, device_time, text.decode(), sha256_hex(text)],
         )
-    db.execute("UPDATE sync_epochs SET last_seq = ? WHERE epoch = ?", [old[-1][0] if old else 0, epoch])
+    db.execute("UPDATE sync_epochs SET last_seq = ? WHERE epoch = ?", [len(old), epoch])
     db.execute("DROP TABLE outbox")
     db.execute("ALTER TABLE outbox_v7 RENAME TO outbox")
     for statement in (
@@ -355,7 +354,8 @@ def m0007_sync_outbox(db: Database) -> None:
            BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END""",
     ):
         db.execute(statement)
-
-    for dossier_id, dossier_uuid, received_at in db.execute("SELECT id, uuid, received_at FROM dossiers").fetchall():
-        db.execute("UPDATE dossiers SET last_change_at = ? WHERE id = ?",
-                   [last_change.get(dossier_uuid, received_at), dossier_id])
+    # One statement over the new index, not a Python loop: a desk may hold a million dossiers.
+    db.execute(
+        "UPDATE dossiers SET last_change_at = coalesce((SELECT business_time FROM outbox "
+        "WHERE entity = 'dossier' AND entity_id = dossiers.uuid ORDER BY id DESC LIMIT 1), received_at)"
+    )

@@ -18,10 +18,10 @@ from desk_app.domain.events import Answer, Event, Kind, canonical_json, make_eve
 from desk_app.store import identity
 from desk_app.store.store import Store
 
-_COLUMNS = (
-    "event_uuid, desk_uuid, epoch, seq, schema, unit_code, entity, entity_id, kind, "
-    "business_time, device_time, payload, payload_hash"
-)
+# The envelope's fields, in Event order (the row stores the payload as canonical JSON text).
+_FIELDS = ("event_uuid", "desk_uuid", "epoch", "seq", "schema", "unit_code", "entity", "entity_id", "kind",
+           "business_time", "device_time", "payload", "payload_hash")
+_COLUMNS = ", ".join(_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,9 @@ class UnknownEvents(LookupError):
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    (event_uuid, desk_uuid, epoch, seq, schema, unit_code, entity, entity_id, kind,
-     business_time, device_time, payload, payload_hash) = row
-    return Event(
-        event_uuid=event_uuid, desk_uuid=desk_uuid, epoch=epoch, seq=seq, schema=schema, unit_code=unit_code,
-        entity=entity, entity_id=entity_id, kind=kind, business_time=business_time, device_time=device_time,
-        payload=json.loads(payload), payload_hash=payload_hash,
-    )
+    values = dict(zip(_FIELDS, row))
+    values["payload"] = json.loads(values["payload"])
+    return Event(**values)
 
 
 class Outbox:
@@ -133,16 +129,18 @@ class Outbox:
 
     def answered(self, answer: Answer) -> list[tuple[Event, EventAnswer]]:
         """The events whose latest answer is ``answer`` (e.g. the rejected ones, for a human)."""
+        envelope = ", ".join(f"o.{f}" for f in _FIELDS)
         rows = self.db.execute(
-            f"SELECT {', '.join('o.' + c.strip() for c in _COLUMNS.split(','))}, "
-            "a.answered_at, a.code, a.reason FROM outbox_answers a JOIN outbox o USING (event_uuid) "
-            "WHERE a.answer = ? ORDER BY o.id",
+            f"SELECT {envelope}, a.answered_at, a.code, a.reason FROM outbox_answers a "
+            "JOIN outbox o USING (event_uuid) WHERE a.answer = ? ORDER BY o.id",
             [answer.value],
         ).fetchall()
-        return [
-            (_event(row[:13]), EventAnswer(row[0], answer, dt.datetime.fromisoformat(row[13]), row[14], row[15]))
-            for row in rows
-        ]
+        found = []
+        for row in rows:
+            event, (answered_at, code, reason) = _event(row[:len(_FIELDS)]), row[len(_FIELDS):]
+            found.append((event, EventAnswer(event.event_uuid, answer, dt.datetime.fromisoformat(answered_at),
+                                             code, reason)))
+        return found
 
     # answers and cursors --------------------------------------------------------------------
 

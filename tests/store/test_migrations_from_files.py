@@ -77,3 +77,21 @@ def test_0005_back_dated_step_and_guidance_slip_are_migrated(tmp_path):
     # The epoch's counter goes on after the old events: the next one is number 5, never a reuse.
     assert store.db.execute("SELECT last_seq FROM sync_epochs").fetchone()[0] == 4
     store.close()
+
+
+def test_a_gap_in_old_numbers_is_not_carried_into_the_epoch(tmp_path):
+    """The hub holds an event that follows a gap; old numbers with a hole are renumbered 1, 2, 3."""
+    import sqlite3
+
+    from desk_app.store.outbox import Outbox
+
+    path = tmp_path / "desk-0005.sqlite3"
+    shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute("DELETE FROM outbox WHERE seq = 2")  # the old schema allowed it
+    raw.close()
+    store = Store.open(path)
+    assert [e.seq for e in Outbox(store).pending()] == [1, 2, 3]
+    assert [r[0] for r in store.db.execute("SELECT id FROM outbox ORDER BY id")] == [1, 3, 4]
+    store.close()
