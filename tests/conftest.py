@@ -46,7 +46,7 @@ def store(tmp_path):
 def desk(store, clock):
     from desk_app.services.desk import Desk
 
-    d = Desk(store, clock=clock, actor="tester")
+    d = Desk(store, clock=clock, actor="tester", device_clock=clock)
     d.initialise(
         commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.21.33.H49", desk_no=1
     )

@@ -38,6 +38,15 @@ class Status(str, Enum):
         """Still counts against its appointment (not finished, not ended otherwise)."""
         return self in (Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.IN_PROCESS)
 
+    @property
+    def is_finished(self) -> bool:
+        """Ended with a result: its finishing time decides early / on time / late."""
+        return self in FINISHED
+
+
+# Reaching one of these finishes a dossier (the first time keeps ``finished_at``). The one
+# definition: the store, the timeliness rules and the demo all read it from here.
+FINISHED = frozenset({Status.RESULT_READY, Status.RETURNED})
 
 STATUS_LABELS = {
     Status.RECEIVED: "Đã tiếp nhận",
@@ -120,3 +129,6 @@ class Dossier:
     uuid: str = ""
     receiver: str = ""
     finished_at: dt.datetime | None = None  # when the result was ready or handed back, first time
+    # Business time of the latest change (reception or lifecycle step): steps are recorded in
+    # time order against it. None only for rows read before it existed.
+    last_change_at: dt.datetime | None = None

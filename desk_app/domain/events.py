@@ -14,11 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
 
-from desk_app.domain.dossier import Dossier, Status
+from desk_app.domain.catalogue import Catalogue
+from desk_app.domain.catalogue_io import procedure_to_dict
+from desk_app.domain.dossier import Dossier, ReceivedDocument, Status
+from desk_app.domain.guidance import SupplementGuidance
+from desk_app.domain.holidays import DayEntry
 
 # Version of the event envelope and payload shapes. The hub refuses versions it does not know
 # with a machine-readable answer instead of guessing.
@@ -60,6 +65,22 @@ KIND_ENTITY: dict[Kind, Entity] = {
     Kind.CATALOGUE_UPDATED: Entity.CATALOGUE,
     Kind.CALENDAR_UPDATED: Entity.CALENDAR,
 }
+
+
+
+class Answer(str, Enum):
+    """The hub's word on one pushed event."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # the same event (uuid and hash) was already there: nothing applied
+    REJECTED = "rejected"  # never applies as sent (a code and a Vietnamese reason say why): a human looks
+    HELD = "held"  # not yet (e.g. an earlier event is missing): send again later
+
+    @property
+    def is_final(self) -> bool:
+        """Sending the event again would not change the answer: the push cursor may pass it."""
+        return self is not Answer.HELD
+
 
 # Decisions the deciding agency may send down for a forwarded dossier.
 DECISION_STATUSES = frozenset({Status.RESULT_READY, Status.REFUSED})
@@ -183,7 +204,7 @@ def dossier_received(dossier: Dossier) -> dict[str, Any]:
         "due_at": iso(dossier.due_at),
         "finished_at": iso(dossier.finished_at) if dossier.finished_at else None,
         "fee_vnd": dossier.fee_vnd,
-        "documents": [{"name": d.name, "form": d.form.value, "count": d.count} for d in dossier.documents],
+        "documents": _documents(dossier.documents),
         "ledger": {"year": dossier.ledger_year, "desk": dossier.desk_no, "no": dossier.ledger_no},
         "receiver": dossier.receiver,
     }
@@ -199,6 +220,59 @@ def dossier_status_changed(
     if due_at is not None:  # a step that moves the appointment (supplement received, extension)
         payload["due_at"] = iso(due_at)
     return payload
+
+
+def _documents(documents: Iterable[ReceivedDocument]) -> list[dict[str, Any]]:
+    return [{"name": d.name, "form": d.form.value, "count": d.count} for d in documents]
+
+
+def guidance_issued(guidance: SupplementGuidance, desk_no: int) -> dict[str, Any]:
+    """A supplement request (Mẫu 02) given at the counter. What the hub counts: the procedure,
+    when, which papers were missing; no phone or address (the statistics need no more personal
+    data than the name on the slip). ``uuid`` is the slip's identity everywhere; ``number`` is
+    the one printed for people."""
+    return {
+        "uuid": guidance.uuid,
+        "number": guidance.number,
+        "desk": desk_no,
+        "procedure_code": guidance.procedure_code,
+        "procedure_name": guidance.procedure_name,
+        "applicant_name": guidance.applicant_name,
+        "issued_at": iso(guidance.issued_at),
+        "documents": _documents(guidance.documents),
+        "reason": guidance.reason,
+    }
+
+
+def catalogue_imported(catalogue: Catalogue) -> dict[str, Any]:
+    """Which procedure list the desk now works with. ``digest`` is the hash of the procedures
+    themselves, so two files that carry the same version label but differ are told apart."""
+    procedures = [procedure_to_dict(p) for p in sorted(catalogue.procedures, key=lambda p: p.code)]
+    return {
+        "version": catalogue.version,
+        "source": catalogue.source,
+        "procedure_count": len(procedures),
+        "digest": sha256_hex(canonical_json(procedures)),
+    }
+
+
+def calendar_imported(years: Mapping[int, Iterable[DayEntry]], source: str) -> dict[str, Any]:
+    """The days off (and swapped working days) of each imported year, as the desk now counts them."""
+    return {
+        "source": source,
+        "years": {
+            str(year): [
+                {"date": e.date.isoformat(), "name": e.name, "kind": e.kind.value, "provisional": e.provisional}
+                for e in sorted(entries, key=lambda e: e.date)
+            ]
+            for year, entries in sorted(years.items())
+        },
+    }
+
+
+def settings_changed(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The new values of the settings that changed (already JSON values: profile, calendar, printer)."""
+    return {"settings": dict(values)}
 
 
 def dossier_decided(

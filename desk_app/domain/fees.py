@@ -29,6 +29,17 @@ def page_fee(rule: FeeRule, pages: int) -> int:
     return total
 
 
+def applicable_rule(procedure: Procedure, *, channel: str, on: dt.date) -> FeeRule | None:
+    """The procedure's fee rule for this channel on this day (the first that applies)."""
+    return next((r for r in procedure.fees if r.applies(channel, on)), None)
+
+
+def takes_typed_amount(procedure: Procedure, *, channel: str, on: dt.date) -> bool:
+    """Whether the counter types the amount: only where the provincial council sets the fee."""
+    rule = applicable_rule(procedure, channel=channel, on=on)
+    return rule is not None and rule.kind is FeeKind.LOCAL
+
+
 def quote(
     procedure: Procedure,
     *,
@@ -41,7 +52,7 @@ def quote(
     """The fee for one dossier. ``local_amount`` is the commune's amount for LOCAL rules."""
     if pages < 1 or copies < 1:
         raise DomainError("invalid_pages", "Số trang và số bản phải từ 1 trở lên.")
-    rule = next((r for r in procedure.fees if r.applies(channel, on)), None)
+    rule = applicable_rule(procedure, channel=channel, on=on)
     if rule is None:
         # Saying "free" here would under-collect silently; the catalogue has a gap to fix.
         raise DomainError(

@@ -21,7 +21,8 @@ def guidance_number(year: int, desk_no: int, seq: int) -> str:
 class SupplementGuidance:
     """A supplement request (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ) as issued at the counter.
 
-    No dossier exists yet: the slip has its own number. Texts are NFC; ``issued_at`` is aware,
+    No dossier exists yet: the slip has its own number, for people (per desk and year), and a
+    UUID, unique across every desk, that the hub knows it by. Texts are NFC; ``issued_at`` is aware,
     in the desk's offset. ``documents`` are the papers to add (name, form, count).
     """
 
@@ -35,3 +36,4 @@ class SupplementGuidance:
     phone: str | None = None
     address: str | None = None
     reason: str = DEFAULT_REASON
+    uuid: str = ""

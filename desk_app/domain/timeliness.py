@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
-from desk_app.domain.dossier import Status
+from desk_app.domain.dossier import FINISHED, Status
 
 
 class Timeliness(str, Enum):
@@ -34,7 +34,6 @@ TIMELINESS_LABELS = {
 # The appointment clock runs only while the desk or the deciding agency holds a complete dossier
 # (NĐ 61 Art. 19(4): a supplement request stops it, and it restarts from zero).
 CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROCESS)
-DONE = (Status.RESULT_READY, Status.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, 
     the appointment has passed, then due today, due soon (before ``window.soon_until``), on track.
     """
     zone = window.now.tzinfo
-    if status in DONE:
+    if status in FINISHED:
         if finished_at is None:  # finished before finishing times were recorded (schema 0001)
             return None
         if finished_at > due_at:

@@ -114,7 +114,9 @@ class ApplicantFields(QWidget):
         self.widgets: dict[str, QWidget] = {f: getattr(self, f) for f in FIELDS}
         self.messages: dict[str, QLabel] = {}
         self.touched: set[str] = set()
-        self.today = dt.date.today()
+        # The desk's day (its clock, which a test or the demo may set), given by the form once
+        # known; until then no birth date is judged to be in the future (the save checks again).
+        self.today: dt.date | None = None
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         # As much room for the message as for the field: a message wrapped onto three lines
@@ -185,7 +187,7 @@ class ApplicantFields(QWidget):
         except ValueError as exc:
             found["birth_date"], birth = str(exc), None
         try:
-            clean_applicant(**self._typed(), birth_date=birth, today=self.today)
+            clean_applicant(**self._typed(), birth_date=birth, today=self.today or dt.date.max)
         except ValidationErrors as exc:
             for error in exc.errors:
                 found.setdefault(error.field or "name", error.message)

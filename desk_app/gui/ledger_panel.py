@@ -22,7 +22,7 @@ from desk_app.domain.catalogue import Procedure
 from desk_app.domain.dossier import Status
 from desk_app.gui.context import DeskContext
 from desk_app.gui.ledger_model import ROW_ROLE, Column, LedgerModel
-from desk_app.services.ledger import LedgerFilter, LedgerRow
+from desk_app.services.ledger import LedgerFilter, LedgerRow, now
 
 SEARCH_DELAY_MS = 250  # wait for a pause in typing before asking the database
 DUE_CHOICES = (
@@ -61,7 +61,7 @@ class LedgerPanel(QWidget):
             self.due.addItem(label, value)
         self.by_date = QCheckBox("Nhận từ")
         self.by_date.setObjectName("dateFilter")
-        today = QDate.currentDate()
+        today = QDate(now(ctx.desk).date())  # the desk's clock, as the due buckets use
         self.date_from = QDateEdit(today.addMonths(-1), displayFormat="dd/MM/yyyy", calendarPopup=True)
         self.date_to = QDateEdit(today, displayFormat="dd/MM/yyyy", calendarPopup=True)
         self.count_label = QLabel("Đang đếm…")

@@ -75,6 +75,7 @@ class ReceptionForm(QWidget):
 
     def start(self) -> None:
         """Load what the form needs from the desk; called once the desk is open."""
+        self.applicant.today = self.ctx.desk.clock().date()  # the clock only: safe on the GUI thread
         self.timer.start()
         self.reload_procedures()
         QTimer.singleShot(UNITS_DELAY_MS, self._load_units)
@@ -267,7 +268,7 @@ class ReceptionForm(QWidget):
         kinds = {rule.kind for rule in procedure.fees}
         self.extension.setMaximum(procedure.max_extension_days)
         self.extension.setValue(0)
-        self.due_at.setDateTime(QDateTime.currentDateTime().addDays(1))
+        self.due_at.setDateTime(QDateTime(self.ctx.desk.clock().replace(tzinfo=None)).addDays(1))
         self._show_rows(pages=FeeKind.PER_PAGE in kinds, local=FeeKind.LOCAL in kinds,
                         extension=procedure.max_extension_days > 0, manual_due=procedure.time is None,
                         spot=procedure.same_day)

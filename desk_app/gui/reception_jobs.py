@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from desk_app.domain.catalogue import FeeKind, Procedure
+from desk_app.domain.catalogue import Procedure
 from desk_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # the store layer and reportlab load on the worker, when first needed
@@ -55,12 +55,12 @@ def estimate(desk: Desk, procedure: Procedure, *, channel: str, pages: int, copi
 def save_dossier(desk: Desk, procedure: Procedure, request: ReceptionRequest) -> Reception:
     """Receive the dossier (one transaction). A typed amount counts only where the provincial
     council sets the fee; for a fixed fee the form's amount box is ignored."""
+    from desk_app.domain.fees import takes_typed_amount
     from desk_app.services.reception import receive
 
-    if request.fee_vnd is not None:
-        rule = next((r for r in procedure.fees if r.applies(request.channel.value, desk.clock().date())), None)
-        if rule is None or rule.kind is not FeeKind.LOCAL:
-            request = replace(request, fee_vnd=None)
+    on = (request.received_at or desk.clock()).date()
+    if request.fee_vnd is not None and not takes_typed_amount(procedure, channel=request.channel.value, on=on):
+        request = replace(request, fee_vnd=None)
     return receive(desk, request)
 
 

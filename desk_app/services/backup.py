@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from desk_app.domain.errors import DomainError
 from desk_app.services.desk import Desk
+from desk_app.store.backups import check_backup, database_file
 
 DAILY_PREFIX = "desk-"
 KEEP_DAILY = 14
@@ -28,7 +28,8 @@ def backup_to(desk: Desk, destination: Path) -> Backup:
     dossiers as the desk. A backup that is not verified is not a backup.
     """
     destination = destination.expanduser()
-    if destination.resolve() == Path(desk.store.db.conn.execute("PRAGMA database_list").fetchone()[2]).resolve():
+    live = database_file(desk.store)
+    if live is not None and destination.resolve() == live.resolve():
         raise DomainError("backup_onto_itself", "Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng.")
     now = desk.clock()
     with desk.store.transaction():
@@ -38,18 +39,13 @@ def backup_to(desk: Desk, destination: Path) -> Backup:
     partial.unlink(missing_ok=True)
     desk.store.backup(partial)
     expected = desk.store.count_dossiers()
-    copy = sqlite3.connect(partial)
-    try:
-        ok = copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        found = copy.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-    finally:
-        copy.close()
-    if not ok or found != expected:
+    check = check_backup(partial)
+    if not check.intact or check.dossiers != expected:
         partial.unlink(missing_ok=True)
         raise DomainError("backup_unverified", "Bản sao lưu không kiểm tra được (tệp hỏng hoặc thiếu dữ liệu); "
                           "hãy thử lại hoặc chọn ổ đĩa khác.")
     partial.replace(destination)  # only a verified copy takes the final name
-    return Backup(destination, found, now)
+    return Backup(destination, check.dossiers, now)
 
 
 def daily_backup(desk: Desk, folder: Path, *, keep: int = KEEP_DAILY) -> Backup | None:

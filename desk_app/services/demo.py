@@ -76,7 +76,6 @@ LOCAL_FEES: dict[str, int] = {
     "1.001022": 15_000, "1.004859": 15_000, "XA.HT.02": 8_000, "1.004873": 15_000, "1.004884": 8_000,
     "1.004746": 30_000, "2.000806": 1_000_000, "1.001612": 100_000,
 }
-DONE_STATUSES = (Status.RESULT_READY, Status.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,7 @@ class _Replay:
         self.procedures = {p.code: p for p in desk.procedures(on=now.date())}
         self.codes = [c for c in PROCEDURE_WEIGHTS if c in self.procedures]
         self.weights = [PROCEDURE_WEIGHTS[c] for c in self.codes]
-        self.desk_id = desk.desk_id()
+        self.recorder = desk.recorder
         self.events: list[tuple[dt.datetime, int, _StatusChange | None]] = []  # None: a reception
         self.counter = itertools.count()
 
@@ -199,8 +198,7 @@ class _Replay:
                     if change is None:
                         self._receive(at)
                     else:
-                        set_status(self.desk.store, change.dossier_id, change.status, at=at, desk_id=self.desk_id,
-                                   actor="demo", note=change.note)
+                        set_status(self.recorder, change.dossier_id, change.status, at=at, note=change.note)
 
     def _push(self, at: dt.datetime, change: _StatusChange | None) -> None:
         if at <= self.now:  # what would happen after "now" has not happened yet

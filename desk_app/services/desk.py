@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desk_app.domain import events
 from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
 from desk_app.domain.catalogue import Catalogue, Procedure
 from desk_app.domain.catalogue_changes import CatalogueChanges, plan_import
@@ -22,6 +24,8 @@ from desk_app.domain.schedule_io import parse_schedule_csv
 from desk_app.domain.text import nfc
 from desk_app.paths import resources_dir
 from desk_app.services import config
+from desk_app.store import identity
+from desk_app.store.recorder import Recorder
 from desk_app.store.store import Store
 
 Clock = Callable[[], dt.datetime]
@@ -41,14 +45,28 @@ def local_clock(offset_minutes: int = config.DEFAULT_UTC_OFFSET) -> Clock:
 
 
 class Desk:
-    """One desk: its store, its clock and the person at the counter, passed in once."""
+    """One desk: its store, its clocks and the person at the counter, passed in once.
 
-    def __init__(self, store: Store, *, clock: Clock | None = None, actor: str = "desk") -> None:
+    ``clock`` is the desk's time for business (receipts, appointments; a test or the demo may
+    set it). ``device_clock`` is the real wall clock stamped on each outbox event beside the
+    business time; it defaults to the computer's clock even when ``clock`` is injected.
+    ``new_uuid`` names dossiers, slips and events (a test can make them predictable).
+    """
+
+    def __init__(
+        self, store: Store, *, clock: Clock | None = None, actor: str = "desk", device_clock: Clock | None = None,
+        new_uuid: Callable[[], str] | None = None,
+    ) -> None:
         self.store = store
         offset = int(store.setting(config.UTC_OFFSET_KEY, config.DEFAULT_UTC_OFFSET))
         self.zone = dt.timezone(dt.timedelta(minutes=offset))
         self.clock = clock or local_clock(offset)
+        self.device_clock = device_clock or local_clock(offset)
+        self.new_uuid = new_uuid or (lambda: str(uuid.uuid4()))
         self.actor = actor
+        # Records this desk's changes (rows, outbox event, audit entry) in one transaction.
+        self.recorder = Recorder(store, unit_code=lambda: self.profile().unit_code, device_clock=self.device_clock,
+                                 actor=actor, new_uuid=self.new_uuid)
         self._calendar: WorkCalendar | None = None
 
     # configuration --------------------------------------------------------------------------
@@ -63,9 +81,9 @@ class Desk:
             raise NotConfigured()
         return config.profile_from_dict(data)
 
-    def desk_id(self) -> str:
-        profile = self.profile()
-        return f"{profile.unit_code}#{profile.desk_no}"
+    def desk_uuid(self) -> str:
+        """The desk's identity for the hub: made with the database, never changed by the profile."""
+        return identity.desk_uuid(self.store)
 
     def initialise(
         self,
@@ -108,21 +126,21 @@ class Desk:
                     field="unit_code" if current.unit_code != profile.unit_code else "desk_no",
                 )
         now = self.clock()
+        settings = {
+            config.PROFILE_KEY: config.profile_to_dict(profile),
+            config.CALENDAR_KEY: config.calendar_to_dict(calendar or self.calendar_settings()),
+        }
         with self.store.transaction():
-            self.store.put_settings(
-                {
-                    config.PROFILE_KEY: config.profile_to_dict(profile),
-                    config.CALENDAR_KEY: config.calendar_to_dict(calendar or self.calendar_settings()),
-                }
-            )
+            with self.recorder.change(business_time=now) as change:
+                self.store.put_settings(settings)
+                change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(), events.settings_changed(settings))
+                change.audit("desk.initialise", "desk", profile.unit_code, config.profile_to_dict(profile))
             if self.store.catalogue_version() is None:
                 shipped_catalogue = resources_dir() / "catalogue" / "catalogue.json"
                 self._import_catalogue(self._read_catalogue(shipped_catalogue), now, source=shipped_catalogue.name)
             if not self.store.calendar_schedules():
                 shipped = (resources_dir() / "calendar" / "holidays.csv").read_text(encoding="utf-8")
-                for year, entries in parse_schedule_csv(shipped).items():
-                    self.store.replace_calendar_year(year, entries, "resources/calendar/holidays.csv")
-            self._audit("desk.initialise", "desk", profile.unit_code, config.profile_to_dict(profile), now)
+                self._import_calendar(parse_schedule_csv(shipped), "resources/calendar/holidays.csv", now)
         self._calendar = None
         return profile
 
@@ -132,10 +150,11 @@ class Desk:
         return value if isinstance(value, str) and value else None
 
     def set_printer(self, name: str | None) -> None:
-        now = self.clock()
-        with self.store.transaction():
+        with self.recorder.change(business_time=self.clock()) as change:
             self.store.put_settings({config.PRINTER_KEY: name})
-            self._audit("desk.set_printer", "desk", "printer", {"printer": name}, now)
+            change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(),
+                         events.settings_changed({config.PRINTER_KEY: name}))
+            change.audit("desk.set_printer", "desk", "printer", {"printer": name})
 
     def calendar_settings(self) -> CalendarSettings:
         return config.calendar_from_dict(self.store.setting(config.CALENDAR_KEY))
@@ -153,13 +172,17 @@ class Desk:
     def import_calendar(self, path: Path) -> dict[int, int]:
         """Import a schedule file; each year in it replaces that year. Returns days per year."""
         years = parse_schedule_csv(_read_text(path))
-        now = self.clock()
-        with self.store.transaction():
-            for year, entries in years.items():
-                self.store.replace_calendar_year(year, entries, path.name)
-            self._audit("calendar.import", "calendar", path.name, {"years": sorted(years)}, now)
+        self._import_calendar(years, path.name, self.clock())
         self._calendar = None
         return {year: len(entries) for year, entries in years.items()}
+
+    def _import_calendar(self, years: dict[int, list[DayEntry]], source: str, now: dt.datetime) -> None:
+        with self.recorder.change(business_time=now) as change:
+            for year, entries in years.items():
+                self.store.replace_calendar_year(year, entries, source)
+            change.event(events.Kind.CALENDAR_IMPORTED, ",".join(str(y) for y in sorted(years)),
+                         events.calendar_imported(years, source))
+            change.audit("calendar.import", "calendar", source, {"years": sorted(years)})
 
     def calendar_year(self, year: int) -> list[DayEntry]:
         return self.calendar().entries(year)
@@ -220,17 +243,19 @@ class Desk:
 
     def _import_catalogue(self, catalogue: Catalogue, now: dt.datetime, *, replace: bool = False,
                           dry_run: bool = False, source: str = "") -> CatalogueChanges:
-        """Plan and (unless ``dry_run``) write an import; call inside a transaction."""
+        """Plan and (unless ``dry_run``) write an import with its outbox event and audit entry."""
         current = {p.code: p for p in self.store.procedures(include_retired=True)}
         changes = plan_import(current, catalogue, replace=replace, in_use=self.store.procedure_codes_in_use())
         if dry_run:
             return changes
-        self.store.apply_catalogue(catalogue, changes, at=now)
         lists = {"added": changes.added, "changed": changes.changed, "restored": changes.restored,
                  "retired": changes.retired, "deleted": changes.deleted}
         detail = {"file": source, "replace": replace, "procedures": len(catalogue.procedures)}
-        self._audit("catalogue.import", "catalogue", catalogue.version,
-                    detail | {key: [c.code for c in items] for key, items in lists.items()}, now)
+        with self.recorder.change(business_time=now) as change:
+            self.store.apply_catalogue(catalogue, changes, at=now)
+            change.event(events.Kind.CATALOGUE_IMPORTED, catalogue.version, events.catalogue_imported(catalogue))
+            change.audit("catalogue.import", "catalogue", catalogue.version,
+                         detail | {key: [c.code for c in items] for key, items in lists.items()})
         return changes
 
     def import_catalogue(self, path: Path, *, replace: bool = False, dry_run: bool = False) -> CatalogueChanges:

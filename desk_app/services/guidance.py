@@ -8,8 +8,8 @@ the statistics (§8 "supplement requested") and goes home with the citizen.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
+from desk_app.domain import events
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.dossier import ReceivedDocument
 from desk_app.domain.errors import DomainError
@@ -19,7 +19,6 @@ from desk_app.domain.validation import clean_applicant
 from desk_app.printing.supplement_request import render_supplement_request
 from desk_app.services.desk import Desk
 
-EVENT_KIND = "guidance.supplement_requested"
 MAX_REASON = 1000
 
 
@@ -51,8 +50,7 @@ def issue_supplement_guidance(
     if len(why) > MAX_REASON:
         raise DomainError("reason_too_long", f"Lý do dài quá {MAX_REASON} ký tự.", field="reason")
     profile = desk.profile()
-    desk_id = desk.desk_id()
-    with desk.store.transaction():
+    with desk.recorder.change(business_time=now) as change:
         seq = desk.store.take_guidance_seq(now.year, profile.desk_no)
         guidance = SupplementGuidance(
             number=guidance_number(now.year, profile.desk_no, seq),
@@ -65,16 +63,12 @@ def issue_supplement_guidance(
             reason=why,
             officer=nfc(desk.actor),
             issued_at=now,
+            uuid=desk.new_uuid(),
         )
         desk.store.insert_guidance(guidance, year=now.year, desk_no=profile.desk_no, seq=seq, actor=desk.actor)
-        desk.store.add_event(
-            desk_id=desk_id, entity="guidance", entity_id=guidance.number, kind=EVENT_KIND,
-            payload=event_payload(guidance, profile.desk_no), at=now,
-        )
-        desk.store.add_audit(
-            actor=desk.actor, action="guidance.issue", entity="guidance", entity_id=guidance.number,
-            detail={"procedure": procedure.code, "documents": len(documents)}, at=now,
-        )
+        change.event(events.Kind.GUIDANCE_ISSUED, guidance.uuid, events.guidance_issued(guidance, profile.desk_no))
+        change.audit("guidance.issue", "guidance", guidance.number,
+                     {"uuid": guidance.uuid, "procedure": procedure.code, "documents": len(documents)})
     return guidance
 
 
@@ -98,21 +92,6 @@ def missing_documents(
         documents.append(ReceivedDocument(listed.name if listed else clean, doc_form,
                                           count if count is not None else listed.count if listed else 1))
     return tuple(documents)
-
-
-def event_payload(guidance: SupplementGuidance, desk_no: int) -> dict[str, Any]:
-    """What the hub counts: the procedure, when, and which papers were missing. No phone or
-    address: the statistics need no personal data beyond the name on the slip."""
-    return {
-        "number": guidance.number,
-        "desk": desk_no,
-        "procedure_code": guidance.procedure_code,
-        "procedure_name": guidance.procedure_name,
-        "applicant_name": guidance.applicant_name,
-        "issued_at": guidance.issued_at.isoformat(timespec="seconds"),
-        "documents": [{"name": d.name, "form": d.form.value, "count": d.count} for d in guidance.documents],
-        "reason": guidance.reason,
-    }
 
 
 def render_guidance(desk: Desk, guidance: SupplementGuidance) -> bytes:

@@ -31,7 +31,6 @@ def apply(desk: Desk, code: str, action: Action, *, note: str = "", at: dt.datet
     moment = desk.localise(at) if at else now
     if moment > now + FUTURE_TOLERANCE:
         raise DomainError("time_in_future", "Thời điểm ghi nhận không được sau thời điểm hiện tại.", field="at")
-    desk_id = desk.desk_id()
     # The check and the write share one transaction, so a change made meanwhile by another
     # process on the same database (the CLI beside the window) cannot slip in between.
     with desk.store.transaction():
@@ -43,7 +42,7 @@ def apply(desk: Desk, code: str, action: Action, *, note: str = "", at: dt.datet
                 f"Thời điểm ghi nhận phải từ lúc tiếp nhận hồ sơ ({dossier.received_at:%H:%M %d/%m/%Y}) trở đi.",
                 field="at",
             )
-        previous = desk.store.last_status_change_time(dossier.uuid)
+        previous = dossier.last_change_at
         if previous is not None and moment < previous:
             # Steps are recorded in order: a result cannot predate the hand-over it follows.
             raise DomainError(
@@ -53,4 +52,4 @@ def apply(desk: Desk, code: str, action: Action, *, note: str = "", at: dt.datet
             )
         dossier_id = desk.store.dossier_id(dossier.code)
         assert dossier_id is not None  # just loaded, inside the same transaction
-        return set_status(desk.store, dossier_id, target, at=moment, desk_id=desk_id, actor=desk.actor, note=note)
+        return set_status(desk.recorder, dossier_id, target, at=moment, note=note)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, replace
-from typing import Any
 
-from desk_app.domain import codes
-from desk_app.domain.catalogue import FeeKind
+from desk_app.domain import codes, events
 from desk_app.domain.dossier import Channel, Dossier, ReceivedDocument, ReturnMethod, Sex, Status
 from desk_app.domain.errors import DomainError, ValidationErrors
-from desk_app.domain.fees import quote
+from desk_app.domain.fees import quote, takes_typed_amount
 from desk_app.domain.text import nfc
 from desk_app.domain.validation import clean_applicant
 from desk_app.services.desk import Desk
@@ -112,7 +109,9 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
         procedure, channel=request.channel.value, on=received_at.date(),
         pages=request.pages, copies=request.copies, local_amount=request.fee_vnd,
     )
-    if request.fee_vnd is not None and fee.rule is not None and fee.rule.kind is not FeeKind.LOCAL:
+    if request.fee_vnd is not None and not takes_typed_amount(
+        procedure, channel=request.channel.value, on=received_at.date()
+    ):
         raise DomainError("fee_fixed", "Mức phí của thủ tục này đã quy định, không nhập tay.", field="fee_vnd")
     documents = request.documents
     if documents is None:
@@ -121,8 +120,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     if any(not d.name or d.count < 1 for d in documents):
         raise DomainError("invalid_document", "Mỗi giấy tờ cần có tên và số lượng từ 1 trở lên.", field="documents")
 
-    desk_id = desk.desk_id()
-    with desk.store.transaction():
+    with desk.recorder.change(business_time=received_at) as change:
         day = received_at.strftime("%y%m%d")
         sequence = desk.store.take_code_sequence(
             day, profile.desk_no, lambda last: codes.next_sequence(profile.desk_no, last)
@@ -149,51 +147,19 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             ledger_no=desk.store.take_ledger_no(received_at.year, profile.desk_no),
             desk_no=profile.desk_no,
             return_method=request.return_method,
-            uuid=str(uuid.uuid4()),
+            uuid=desk.new_uuid(),
             receiver=desk.actor,
             finished_at=received_at if request.resolved_on_the_spot else None,
+            last_change_at=received_at,
         )
         dossier_id = desk.store.insert_dossier(dossier)
         receipt_no = None
         if fee.amount > 0:
             receipt_no = f"BL{dossier.ledger_year}-{dossier.desk_no:02d}-{dossier.ledger_no:05d}"
             desk.store.add_fee(dossier_id, amount=fee.amount, detail=fee.detail, receipt_no=receipt_no, at=now)
-        desk.store.add_event(
-            desk_id=desk_id, entity="dossier", entity_id=dossier.uuid, kind="dossier.received",
-            payload=event_payload(dossier), at=now,
-        )
-        desk.store.add_audit(
-            actor=desk.actor, entity="dossier", entity_id=code,
-            action="dossier.receive_and_return" if request.resolved_on_the_spot else "dossier.receive",
-            detail={"procedure": procedure.code, "fee_vnd": fee.amount}, at=now,
+        change.event(events.Kind.DOSSIER_RECEIVED, dossier.uuid, events.dossier_received(dossier))
+        change.audit(
+            "dossier.receive_and_return" if request.resolved_on_the_spot else "dossier.receive", "dossier", code,
+            {"procedure": procedure.code, "fee_vnd": fee.amount},
         )
     return Reception(dossier, dossier_id, receipt_no)
-
-
-def event_payload(dossier: Dossier) -> dict[str, Any]:
-    """The outbox payload of a received dossier: what the hub needs to follow it."""
-    a = dossier.applicant
-    return {
-        "uuid": dossier.uuid,
-        "code": dossier.code,
-        "procedure_code": dossier.procedure_code,
-        "procedure_name": dossier.procedure_name,
-        "applicant": {
-            "name": a.name,
-            "id_number": a.id_number,
-            "birth_date": a.birth_date.isoformat() if a.birth_date else None,
-            "sex": a.sex.value if a.sex else None,
-            "phone": a.phone,
-            "address": a.address,
-            "email": a.email,
-        },
-        "channel": dossier.channel.value,
-        "status": dossier.status.value,
-        "received_at": dossier.received_at.isoformat(timespec="seconds"),
-        "due_at": dossier.due_at.isoformat(timespec="seconds"),
-        "fee_vnd": dossier.fee_vnd,
-        "documents": [{"name": d.name, "form": d.form.value, "count": d.count} for d in dossier.documents],
-        "ledger": {"year": dossier.ledger_year, "desk": dossier.desk_no, "no": dossier.ledger_no},
-    }
-
-

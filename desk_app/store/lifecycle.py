@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from desk_app.domain.dossier import Status
-from desk_app.store.store import Store
-
-# Reaching one of these finishes the dossier: its finishing time decides early / on time / late.
-FINISHED = (Status.RESULT_READY, Status.RETURNED)
+from desk_app.domain import events
+from desk_app.domain.dossier import FINISHED, Status
+from desk_app.store.recorder import Recorder
 
 
 @dataclass(frozen=True)
@@ -29,42 +27,39 @@ class UnknownDossier(LookupError):
 
 
 def set_status(
-    store: Store,
+    recorder: Recorder,
     dossier_id: int,
     status: Status,
     *,
     at: dt.datetime,
-    desk_id: str,
-    actor: str,
     note: str = "",
 ) -> StatusChange:
     """Move a dossier to ``status`` at ``at``: the row, an outbox event and an audit entry.
 
     Records what it is told: which transitions are allowed (and the reasons, slips and new
     appointments they need) is the business of the lifecycle services, not of the store.
-    The first time a dossier reaches a finished status, ``finished_at`` keeps that moment.
+    The first time a dossier reaches a finished status, ``finished_at`` keeps that moment;
+    ``last_change_at`` always takes it.
     """
-    with store.transaction():
+    store = recorder.store
+    with recorder.change(business_time=at) as change:
         row = store.db.execute("SELECT code, uuid, status FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
         if row is None:
             raise UnknownDossier(dossier_id)
         code, dossier_uuid, before = row[0], row[1], Status(row[2])
         moment = at.isoformat(timespec="seconds")
         store.db.execute(
-            "UPDATE dossiers SET status = ?, "
+            "UPDATE dossiers SET status = ?, last_change_at = ?, "
             "finished_at = CASE WHEN ? AND finished_at IS NULL THEN ? ELSE finished_at END "
             "WHERE id = ?",
-            [status.value, status in FINISHED, moment, dossier_id],
+            [status.value, moment, status in FINISHED, moment, dossier_id],
         )
-        payload = {"uuid": dossier_uuid, "code": code, "from": before.value, "to": status.value, "at": moment}
-        if note:
-            payload["note"] = note
-        seq = store.add_event(
-            desk_id=desk_id, entity="dossier", entity_id=dossier_uuid, kind="dossier.status_changed",
-            payload=payload, at=at,
+        event = change.event(
+            events.Kind.DOSSIER_STATUS_CHANGED, dossier_uuid,
+            events.dossier_status_changed(uuid=dossier_uuid, code=code, before=before, after=status, at=at, note=note),
         )
-        store.add_audit(
-            actor=actor, action="dossier.set_status", entity="dossier", entity_id=code,
-            detail={"from": before.value, "to": status.value, **({"note": note} if note else {})}, at=at,
+        change.audit(
+            "dossier.set_status", "dossier", code,
+            {"from": before.value, "to": status.value, **({"note": note} if note else {})},
         )
-    return StatusChange(dossier_id, code, before, status, at, seq)
+    return StatusChange(dossier_id, code, before, status, at, event.seq)

@@ -257,3 +257,129 @@ def m0007_name_apostrophes(db: Database) -> None:
     slips = db.execute(f"SELECT id, applicant_name FROM guidance_slips WHERE {where}", marks).fetchall()
     for slip_id, name in slips:
         db.execute("UPDATE guidance_slips SET applicant_name = ? WHERE id = ?", [nfc(name), slip_id])
+
+
+@desk_migrations(name="0008_sync_outbox")
+def m0008_sync_outbox(db: Database) -> None:
+    """The outbox becomes the sync contract (desk_app.domain.events): one identity, epochs, cursors.
+
+    - ``desk_identity``: the desk's UUID, made once here (at set-up for a new database) and never
+      derived from the editable profile.
+    - ``sync_epochs``: the database epoch; a restored backup starts a new one, so (epoch, seq)
+      never names two different events. ``last_seq`` is the epoch's sequence counter: numbers
+      are taken from it, never from max(seq), so none is reused even if old rows were pruned.
+    - ``outbox`` is rebuilt in the envelope's shape (schema, desk UUID, epoch, unit code,
+      business time beside device time); ``acked_at`` marks a final answer, and a partial index
+      finds what is not yet acknowledged. ``id`` is the local order across epochs.
+    - ``outbox_answers`` (the hub's latest answer per event) and ``sync_cursors`` (push: the
+      desk's last event covered by contiguous final answers; pull: the hub's epoch and sequence).
+    - ``dossiers.last_change_at`` (nothing reads the outbox as domain state any more) and
+      ``guidance_slips.uuid`` (slip numbers are unique per desk only).
+
+    Existing events (never pushed: no hub existed) join the first epoch with schema 1. Their
+    device time is kept as it was, although older versions wrote the back-dated business time
+    there for lifecycle steps; the business time is taken from the payload. Guidance events take
+    the kind and identity of the contract (``guidance.issued``, the slip's UUID in entity and payload).
+    """
+    import datetime as dt
+    import json
+    import uuid
+
+    from desk_app.domain.events import SCHEMA_VERSION, Kind, canonical_json, sha256_hex
+
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    for statement in (
+        """CREATE TABLE desk_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            desk_uuid TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sync_epochs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- the latest row is the current epoch
+            epoch TEXT NOT NULL UNIQUE,
+            started_at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            last_seq INTEGER NOT NULL DEFAULT 0
+        )""",
+        "ALTER TABLE guidance_slips ADD COLUMN uuid TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE dossiers ADD COLUMN last_change_at TEXT",
+    ):
+        db.execute(statement)
+    desk_uuid, epoch = str(uuid.uuid4()), str(uuid.uuid4())
+    db.execute("INSERT INTO desk_identity(id, desk_uuid, created_at) VALUES (1, ?, ?)", [desk_uuid, created])
+    db.execute("INSERT INTO sync_epochs(epoch, started_at, reason) VALUES (?, ?, 'created')", [epoch, created])
+
+    slips = {}
+    for slip_id, number in db.execute("SELECT id, number FROM guidance_slips").fetchall():
+        slips[number] = str(uuid.uuid4())
+        db.execute("UPDATE guidance_slips SET uuid = ? WHERE id = ?", [slips[number], slip_id])
+    db.execute("CREATE UNIQUE INDEX guidance_slips_uuid ON guidance_slips(uuid)")
+
+    db.execute(
+        """CREATE TABLE outbox_v7 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- local order, across epochs; never reused
+            event_uuid TEXT NOT NULL UNIQUE,
+            desk_uuid TEXT NOT NULL,
+            epoch TEXT NOT NULL REFERENCES sync_epochs(epoch),
+            seq INTEGER NOT NULL,                  -- the desk's sequence within the epoch, from 1
+            schema INTEGER NOT NULL,
+            unit_code TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            business_time TEXT NOT NULL,           -- when it happened, as recorded (may be back-dated)
+            device_time TEXT NOT NULL,             -- the desk's wall clock when written
+            payload TEXT NOT NULL,                 -- canonical JSON (events.canonical_json)
+            payload_hash TEXT NOT NULL,            -- sha256 of payload
+            acked_at TEXT,                         -- when a final answer came; NULL: still to push
+            UNIQUE (epoch, seq)
+        )"""
+    )
+    old = db.execute(
+        "SELECT seq, event_uuid, desk_id, entity, entity_id, kind, payload, device_time FROM outbox ORDER BY seq"
+    ).fetchall()
+    # Numbered 1, 2, … in the first epoch whatever gaps the old numbering had: the hub holds an
+    # event that follows a gap. The old number stays the local order (id).
+    for seq, (old_seq, event_uuid, desk_id, entity, entity_id, kind, body, device_time) in enumerate(old, start=1):
+        payload = json.loads(body)
+        business = payload.get("at") or payload.get("received_at") or payload.get("issued_at") or device_time
+        if kind == "guidance.supplement_requested" and entity_id in slips:
+            kind, entity_id = Kind.GUIDANCE_ISSUED.value, slips[entity_id]
+            payload["uuid"] = entity_id
+        text = canonical_json(payload)
+        db.execute(
+            "INSERT INTO outbox_v7(id, event_uuid, desk_uuid, epoch, seq, schema, unit_code, entity, entity_id, "
+            "kind, business_time, device_time, payload, payload_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [old_seq, event_uuid, desk_uuid, epoch, seq, SCHEMA_VERSION, desk_id.split("#")[0], entity, entity_id, kind,
+             business, device_time, text.decode(), sha256_hex(text)],
+        )
+    db.execute("UPDATE sync_epochs SET last_seq = ? WHERE epoch = ?", [len(old), epoch])
+    db.execute("DROP TABLE outbox")
+    db.execute("ALTER TABLE outbox_v7 RENAME TO outbox")
+    for statement in (
+        "CREATE INDEX outbox_unacked ON outbox(id) WHERE acked_at IS NULL",
+        "CREATE INDEX outbox_entity ON outbox(entity, entity_id)",
+        """CREATE TABLE outbox_answers (
+            event_uuid TEXT PRIMARY KEY REFERENCES outbox(event_uuid),
+            answer TEXT NOT NULL CHECK (answer IN ('applied', 'duplicate', 'rejected', 'held')),
+            code TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',   -- Vietnamese, for the receptionist
+            answered_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX outbox_answers_answer ON outbox_answers(answer)",
+        """CREATE TABLE sync_cursors (
+            name TEXT PRIMARY KEY CHECK (name IN ('push', 'pull')),
+            epoch TEXT NOT NULL,               -- push: the desk's epoch; pull: the hub's
+            seq INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        # Append-only: a deleted event would let its sequence number name another one.
+        """CREATE TRIGGER outbox_append_only BEFORE DELETE ON outbox
+           BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END""",
+    ):
+        db.execute(statement)
+    # One statement over the new index, not a Python loop: a desk may hold a million dossiers.
+    db.execute(
+        "UPDATE dossiers SET last_change_at = coalesce((SELECT business_time FROM outbox "
+        "WHERE entity = 'dossier' AND entity_id = dossiers.uuid ORDER BY id DESC LIMIT 1), received_at)"
+    )

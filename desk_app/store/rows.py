@@ -51,6 +51,7 @@ def dossier_row(d: Dossier) -> dict[str, Any]:
         "desk_no": d.desk_no,
         "receiver": d.receiver,
         "finished_at": d.finished_at.isoformat(timespec="seconds") if d.finished_at else None,
+        "last_change_at": d.last_change_at.isoformat(timespec="seconds") if d.last_change_at else None,
     }
 
 
@@ -103,4 +104,5 @@ def dossier_from_row(row: dict[str, Any], documents: list[dict[str, Any]]) -> Do
         uuid=row["uuid"],
         receiver=row["receiver"],
         finished_at=dt.datetime.fromisoformat(row["finished_at"]) if row.get("finished_at") else None,
+        last_change_at=dt.datetime.fromisoformat(row["last_change_at"]) if row.get("last_change_at") else None,
     )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -291,32 +289,19 @@ class Store:
     def insert_guidance(self, guidance: SupplementGuidance, *, year: int, desk_no: int, seq: int, actor: str) -> int:
         documents = [{"name": d.name, "form": d.form.value, "count": d.count} for d in guidance.documents]
         cursor = self.db.execute(
-            "INSERT INTO guidance_slips(number, year, desk_no, seq, procedure_code, procedure_name, "
-            "applicant_name, phone, documents, reason, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO guidance_slips(uuid, number, year, desk_no, seq, procedure_code, procedure_name, "
+            "applicant_name, phone, documents, reason, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                guidance.number, year, desk_no, seq, guidance.procedure_code, guidance.procedure_name,
+                guidance.uuid, guidance.number, year, desk_no, seq, guidance.procedure_code, guidance.procedure_name,
                 guidance.applicant_name, guidance.phone, json.dumps(documents, ensure_ascii=False),
                 guidance.reason, guidance.issued_at.isoformat(timespec="seconds"), actor,
             ],
         )
         return int(cursor.lastrowid or 0)
 
-    # events ---------------------------------------------------------------------------------
-
-    def add_event(
-        self, *, desk_id: str, entity: str, entity_id: str, kind: str, payload: dict[str, Any], at: dt.datetime
-    ) -> int:
-        """Append a change to the outbox, for the hub; same transaction as the change."""
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        cursor = self.db.execute(
-            "INSERT INTO outbox(event_uuid, desk_id, entity, entity_id, kind, payload, payload_hash, device_time) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                str(uuid.uuid4()), desk_id, entity, entity_id, kind, body,
-                hashlib.sha256(body.encode()).hexdigest(), at.isoformat(timespec="seconds"),
-            ],
-        )
-        return int(cursor.lastrowid or 0)
+    # audit ----------------------------------------------------------------------------------
+    # Changes write their outbox event and audit entry through store.recorder; add_audit alone
+    # is for actions that change nothing (viewing, printing, backing up).
 
     def add_audit(
         self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime
@@ -325,15 +310,6 @@ class Store:
             "INSERT INTO audit(at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
             [at.isoformat(timespec="seconds"), actor, action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
         )
-
-    def last_status_change_time(self, dossier_uuid: str) -> dt.datetime | None:
-        """When the dossier's latest status change happened (business time, not the device clock)."""
-        row = self.db.execute(
-            "SELECT json_extract(payload, '$.at') FROM outbox "
-            "WHERE entity_id = ? AND kind = 'dossier.status_changed' ORDER BY seq DESC LIMIT 1",
-            [dossier_uuid],
-        ).fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def count_rows(self, table: str) -> int:
         if table not in {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search", "guidance_slips"}:

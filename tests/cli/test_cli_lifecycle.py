@@ -97,3 +97,22 @@ def test_unknown_dossier_and_bad_time_are_clear_errors(home):
     assert proc.returncode == 2 and "Không tìm thấy hồ sơ" in proc.stderr
     proc = run(home, "forward", "000.21.33.H49-251124-0001", "--at", "hôm qua", check=False)
     assert proc.returncode == 2 and "không phải thời điểm" in proc.stderr and "24/11/2025 09:15" in proc.stderr
+
+
+def test_at_back_dates_business_time_and_device_time_is_the_real_clock(home):
+    import datetime as dt
+
+    from desk_app.store.outbox import Outbox
+    from desk_app.store.store import Store
+
+    code = receive(home, "Hoàng Văn Sơn")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    run(home, "forward", code, "--at", "2025-11-24T10:30")
+    after = dt.datetime.now(dt.timezone.utc)
+    store = Store.open(home / "desk.sqlite3")
+    try:
+        event = [e for e in Outbox(store).pending() if e.payload.get("code") == code][-1]
+    finally:
+        store.close()
+    assert (event.kind, event.business_time) == ("dossier.status_changed", "2025-11-24T10:30:00+07:00")
+    assert before <= dt.datetime.fromisoformat(event.device_time) <= after

@@ -18,7 +18,7 @@ from desk_app.domain.catalogue import (
 )
 from desk_app.domain.catalogue_io import parse_json
 from desk_app.domain.errors import DomainError
-from desk_app.domain.fees import page_fee, quote
+from desk_app.domain.fees import page_fee, quote, takes_typed_amount
 
 D = datetime.date
 ON = D(2025, 9, 15)
@@ -245,3 +245,16 @@ def test_no_applicable_rule_is_an_error_not_free():
     with pytest.raises(DomainError) as err:
         quote(online_only, channel="direct", on=_dt.date(2026, 1, 1))
     assert err.value.code == "fee_rule_missing"
+
+
+def test_the_counter_types_an_amount_only_where_the_council_sets_the_fee() -> None:
+    """One rule for the form's amount box and the reception service (it was copied into a GUI job)."""
+    local_online = FeeRule(FeeKind.LOCAL, channels=("online",))
+    flat_direct = FeeRule(FeeKind.FLAT, amount=50_000, effective_to=datetime.date(2026, 6, 30))
+    local_later = FeeRule(FeeKind.LOCAL, effective_from=datetime.date(2026, 7, 1))
+    procedure = _procedure(local_online, flat_direct, local_later)
+    early, late = datetime.date(2026, 1, 5), datetime.date(2026, 7, 5)
+    assert takes_typed_amount(procedure, channel="online", on=early)
+    assert not takes_typed_amount(procedure, channel="direct", on=early)  # the flat rule applies
+    assert takes_typed_amount(procedure, channel="direct", on=late)  # the council's rule took over
+    assert not takes_typed_amount(_procedure(), channel="direct", on=early)  # no rule at all

@@ -94,3 +94,14 @@ def test_a_refused_transition_is_reported_before_a_missing_reason():
 
 def test_other_actions_need_no_reason():
     assert check(Status.RECEIVED, Action.FORWARD) is Status.IN_PROCESS
+
+
+def test_finished_statuses_are_defined_once():
+    from desk_app.domain import dossier, timeliness
+    from desk_app.store import lifecycle as store_lifecycle
+
+    assert dossier.FINISHED == {Status.RESULT_READY, Status.RETURNED}
+    assert {s for s in Status if s.is_finished} == dossier.FINISHED
+    # The timeliness rules and the store read the domain's set; no copies of their own.
+    assert timeliness.FINISHED is dossier.FINISHED and store_lifecycle.FINISHED is dossier.FINISHED
+    assert not hasattr(timeliness, "DONE")

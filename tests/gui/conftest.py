@@ -43,6 +43,24 @@ def ctx(desk, sink, saved_paths):
     return DeskContext(SyncRunner(), desk, desk.profile(), "tester", sink=sink, ask_path=saved_paths)
 
 
+@pytest.fixture
+def form(qtbot, ctx):
+    """The reception form, shown, with the keyboard in its procedure search."""
+    from PySide6.QtWidgets import QApplication
+
+    from desk_app.gui.reception_form import ReceptionForm
+
+    widget = ReceptionForm(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 760)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitExposed(widget)
+    widget.focus_picker()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget.picker.search)
+    return widget
+
+
 # The offscreen platform cannot pass size hints on, raise a window or grab the keyboard (for a
 # completer's popup), and says so; that is the test platform's limit, not the window's, so only
 # these messages are let through.

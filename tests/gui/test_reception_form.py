@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desk_app.gui.reception_form import ReceptionForm
 from tests.gui.keys import focused, press, type_keys
-
-
-@pytest.fixture
-def form(qtbot, ctx):
-    widget = ReceptionForm(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 760)
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitExposed(widget)
-    widget.focus_picker()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget.picker.search)
-    return widget
 
 
 def fill_applicant(name="Nguyễn Văn An", id_number="001090012345", birth="01/05/1990", phone="0912345678",
@@ -125,9 +110,10 @@ def test_validation_messages_appear_beside_the_fields_and_nothing_is_saved(form,
     assert form.applicant.messages["id_number"].text() == "⚠ Số định danh cá nhân phải gồm đúng 12 chữ số."
     assert form.applicant.messages["phone"].text().startswith("⚠ Số điện thoại không hợp lệ")
     assert form.applicant.messages["name"].text() == ""
+    events = desk.store.count_rows("outbox")  # the desk's set-up
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert desk.store.count_dossiers() == 0
-    assert desk.store.count_rows("outbox") == 0
+    assert desk.store.count_rows("outbox") == events
     assert focused() is form.applicant.id_number
     assert form.applicant.id_number.text() == "12345"
     assert "Chưa lưu" in form.result_label.text()
@@ -211,7 +197,8 @@ def test_missing_paper_offers_the_supplement_request_by_ctrl_g(form, desk, sink,
     # Not received: no dossier; the slip, its event and its audit are recorded.
     assert desk.store.count_dossiers() == 0
     assert desk.store.count_rows("guidance_slips") == 1
-    assert desk.store.db.execute("SELECT kind FROM outbox").fetchall() == [("guidance.supplement_requested",)]
+    assert desk.store.db.execute("SELECT kind FROM outbox WHERE entity = 'guidance'").fetchall() == [
+        ("guidance.issued",)]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
     press(Qt.Key.Key_Return)
     assert [d.title for d in sink.jobs[-1]["documents"]] == ["Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"]

@@ -35,3 +35,18 @@ def test_daily_backup_once_a_day_keeping_the_newest(desk, clock, tmp_path):
         daily_backup(desk, folder, keep=3)
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["desk-20261125.sqlite3", "desk-20261126.sqlite3", "desk-20261127.sqlite3"]
+
+
+def test_a_copy_that_is_not_a_database_is_refused_in_words_not_a_traceback(desk, tmp_path, monkeypatch):
+    from desk_app.store.backups import check_backup
+
+    def garbled(destination):  # a USB stick that returns junk
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(b"\0" * 4096)
+
+    monkeypatch.setattr(desk.store, "backup", garbled)
+    with pytest.raises(DomainError) as err:
+        backup_to(desk, tmp_path / "usb" / "copy.sqlite3")
+    assert err.value.code == "backup_unverified"
+    assert not (tmp_path / "usb" / "copy.sqlite3").exists() and not (tmp_path / "usb" / "copy.sqlite3.partial").exists()
+    assert check_backup(tmp_path / "desk.sqlite3").intact  # the live file itself checks out

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import unicodedata
+import uuid
 
 import pytest
 
@@ -10,7 +11,7 @@ from desk_app.domain.catalogue import DocForm
 from desk_app.domain.dossier import ReceivedDocument
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.guidance import DEFAULT_REASON
-from desk_app.services.guidance import EVENT_KIND, issue_supplement_guidance, missing_documents, render_guidance
+from desk_app.services.guidance import issue_supplement_guidance, missing_documents, render_guidance
 
 VN = dt.timezone(dt.timedelta(hours=7))
 BIRTH_CERT = ReceivedDocument("Giấy chứng sinh", DocForm.ORIGINAL)
@@ -46,8 +47,11 @@ def test_issue_writes_slip_event_and_audit_and_no_dossier(desk):
     assert json.loads(row[6]) == [{"name": "Giấy chứng nhận kết hôn", "form": "ban_sao_chung_thuc", "count": 2}]
     kind, entity_id, payload = desk.store.db.execute(
         "SELECT kind, entity_id, payload FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
-    assert (kind, entity_id) == (EVENT_KIND, g.number)
+    # Known to the hub by its UUID (slip numbers are unique per desk only), printed by its number.
+    assert (kind, entity_id) == ("guidance.issued", g.uuid) and str(uuid.UUID(g.uuid)) == g.uuid
     assert json.loads(payload)["procedure_code"] == "1.001193"
+    assert (json.loads(payload)["uuid"], json.loads(payload)["number"]) == (g.uuid, g.number)
+    assert desk.store.db.execute("SELECT uuid FROM guidance_slips").fetchone()[0] == g.uuid
     assert "0912345678" not in payload
     action, entity_id = desk.store.db.execute(
         "SELECT action, entity_id FROM audit ORDER BY rowid DESC LIMIT 1").fetchone()

@@ -127,8 +127,9 @@ def test_outbox_event_carries_the_dossier(desk):
     import json
 
     d = receive(desk, simple_request(channel=Channel.ONLINE)).dossier
-    kind, payload, desk_id = desk.store.db.execute("SELECT kind, payload, desk_id FROM outbox").fetchone()
-    assert kind == "dossier.received" and desk_id == "000.21.33.H49#1"
+    kind, payload, desk_uuid, unit_code = desk.store.db.execute(
+        "SELECT kind, payload, desk_uuid, unit_code FROM outbox WHERE entity = 'dossier'").fetchone()
+    assert kind == "dossier.received" and (desk_uuid, unit_code) == (desk.desk_uuid(), "000.21.33.H49")
     body = json.loads(payload)
     assert body["code"] == d.code and body["channel"] == "online"
 

@@ -52,10 +52,12 @@ def test_kill_during_receptions_loses_no_committed_dossier(tmp_path):
     # audit entry, fee and search row, and the code sequence was never reused.
     count = store.count_dossiers()
     assert count >= len(reported)
-    assert store.count_rows("outbox") == count
+    received = store.db.execute("SELECT count(*) FROM outbox WHERE kind = 'dossier.received'").fetchone()[0]
+    assert received == count
+    assert store.count_rows("outbox") == count + 3  # + the settings, catalogue and calendar of set-up
     assert store.count_rows("fees") == count
     assert store.count_rows("dossier_search") == count
-    assert store.count_rows("audit") == count + 2  # + the initialise and catalogue-import entries
+    assert store.count_rows("audit") == count + 3  # + the initialise, catalogue and calendar entries
     codes = [row[0] for row in store.db.execute("SELECT code FROM dossiers ORDER BY id")]
     assert len(set(codes)) == len(codes)
     store.close()

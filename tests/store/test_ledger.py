@@ -57,7 +57,7 @@ def populate(desk, clock, dossiers=DOSSIERS):
                                                    received_at=_at(received)))
         ids[name] = reception.dossier_id
         for status, at in steps:
-            set_status(desk.store, reception.dossier_id, status, at=_at(at), desk_id=desk.desk_id(), actor="tester")
+            set_status(desk.recorder, reception.dossier_id, status, at=_at(at))
     clock.now = NOW
     return ids
 
@@ -230,10 +230,9 @@ def test_set_status_writes_row_event_and_audit_and_keeps_first_finish(desk, stor
     dossier_id = ids["Võ Văn Tài"]
     outbox, audit = store.count_rows("outbox"), store.count_rows("audit")
     ready = NOW.replace(hour=10)
-    change = set_status(store, dossier_id, Status.RESULT_READY, at=ready, desk_id=desk.desk_id(), actor="tester",
-                        note="ký xong")
+    change = set_status(desk.recorder, dossier_id, Status.RESULT_READY, at=ready, note="ký xong")
     assert (change.before, change.after, change.dossier_id) == (Status.IN_PROCESS, Status.RESULT_READY, dossier_id)
-    set_status(store, dossier_id, Status.RETURNED, at=ready.replace(hour=11), desk_id=desk.desk_id(), actor="tester")
+    set_status(desk.recorder, dossier_id, Status.RETURNED, at=ready.replace(hour=11))
     assert (store.count_rows("outbox"), store.count_rows("audit")) == (outbox + 2, audit + 2)
     row = ledger.rows_by_id(store, [dossier_id], W)[0]
     assert row.status is Status.RETURNED
@@ -243,7 +242,7 @@ def test_set_status_writes_row_event_and_audit_and_keeps_first_finish(desk, stor
     assert event[0] == "dossier.status_changed"
     assert json.loads(event[1])["to"] == "result_ready" and json.loads(event[1])["note"] == "ký xong"
     with pytest.raises(UnknownDossier):
-        set_status(store, 424242, Status.RETURNED, at=NOW, desk_id=desk.desk_id(), actor="tester")
+        set_status(desk.recorder, 424242, Status.RETURNED, at=NOW)
 
 
 def test_timeliness_rules():

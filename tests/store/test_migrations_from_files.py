@@ -30,3 +30,71 @@ def test_released_schema_migrates_and_keeps_its_dossiers(tmp_path, name):
     assert store.db.execute("SELECT count(*) FROM procedures WHERE retired_at IS NOT NULL").fetchone()[0] == 0
     assert len(store.procedures()) == len(store.procedures(include_retired=True)) > 0
     store.close()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("desk-*.sqlite3")))
+def test_old_outbox_rows_join_the_sync_contract(tmp_path, name):
+    """0008: old events get the desk UUID, the first epoch and schema 1; sequences go on from there."""
+    from desk_app.domain.events import SCHEMA_VERSION
+    from desk_app.store.outbox import Outbox
+
+    path = tmp_path / name
+    shutil.copy(FIXTURES / name, path)
+    store = Store.open(path)
+    outbox = Outbox(store)
+    old = outbox.pending()
+    assert old and [e.seq for e in old] == list(range(1, len(old) + 1))
+    for event in old:
+        assert (event.desk_uuid, event.epoch, event.schema) == (outbox.desk_uuid(), outbox.current_epoch(), 1)
+        assert event.unit_code == "000.21.33.H49" and event.hash_ok()
+    received = [e for e in old if e.kind == "dossier.received"]
+    assert all(e.business_time == e.payload["received_at"] for e in received)
+    # Every dossier has its last change time, without reading the outbox any more.
+    assert store.db.execute("SELECT count(*) FROM dossiers WHERE last_change_at IS NULL").fetchone()[0] == 0
+    assert SCHEMA_VERSION == 1  # a new schema version needs its own migration of old rows
+    store.close()
+
+
+def test_0005_back_dated_step_and_guidance_slip_are_migrated(tmp_path):
+    """The 0005 fixture (tests/store/fixtures/make_desk_0005.py) holds a step recorded a day late and
+    a guidance slip, whose number was its only identity."""
+    import uuid
+
+    from desk_app.store.outbox import Outbox
+
+    path = tmp_path / "desk-0005.sqlite3"
+    shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
+    store = Store.open(path)
+    events = {e.kind: e for e in Outbox(store).pending()}
+    step = events["dossier.status_changed"]
+    # Old rows held the back-dated time as "device time": the business time comes from the payload.
+    assert step.business_time == step.payload["at"] == "2026-11-23T14:00:00+07:00"
+    hoa = store.search("dang thi hoa")[0]
+    assert hoa.last_change_at.isoformat() == "2026-11-23T14:00:00+07:00"
+    slip_uuid, number = store.db.execute("SELECT uuid, number FROM guidance_slips").fetchone()
+    assert str(uuid.UUID(slip_uuid)) == slip_uuid and number == "HD-2026-Q1-0001"
+    guidance = events["guidance.issued"]
+    assert (guidance.entity, guidance.entity_id, guidance.payload["uuid"]) == ("guidance", slip_uuid, slip_uuid)
+    assert guidance.payload["number"] == number and guidance.hash_ok()
+    assert "guidance.supplement_requested" not in events
+    # The epoch's counter goes on after the old events: the next one is number 5, never a reuse.
+    assert store.db.execute("SELECT last_seq FROM sync_epochs").fetchone()[0] == 4
+    store.close()
+
+
+def test_a_gap_in_old_numbers_is_not_carried_into_the_epoch(tmp_path):
+    """The hub holds an event that follows a gap; old numbers with a hole are renumbered 1, 2, 3."""
+    import sqlite3
+
+    from desk_app.store.outbox import Outbox
+
+    path = tmp_path / "desk-0005.sqlite3"
+    shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute("DELETE FROM outbox WHERE seq = 2")  # the old schema allowed it
+    raw.close()
+    store = Store.open(path)
+    assert [e.seq for e in Outbox(store).pending()] == [1, 2, 3]
+    assert [r[0] for r in store.db.execute("SELECT id FROM outbox ORDER BY id")] == [1, 3, 4]
+    store.close()
