@@ -11,10 +11,12 @@ from desk_app.domain import codes
 from desk_app.domain.catalogue import FeeKind
 from desk_app.domain.dossier import Channel, Dossier, ReceivedDocument, ReturnMethod, Sex, Status
 from desk_app.domain.errors import DomainError, ValidationErrors
+from desk_app.domain.fee_receipts import FeeReceiptNo
 from desk_app.domain.fees import quote
 from desk_app.domain.text import nfc
 from desk_app.domain.validation import clean_applicant
 from desk_app.services.desk import Desk
+from desk_app.store import papers
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class ReceptionRequest:
 class Reception:
     dossier: Dossier
     dossier_id: int
-    fee_receipt_no: str | None
+    fee_receipt: FeeReceiptNo | None  # allocated with the dossier, printed on every copy and reprint
 
 
 def _check_counts(request: ReceptionRequest) -> None:
@@ -122,6 +124,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
         raise DomainError("invalid_document", "Mỗi giấy tờ cần có tên và số lượng từ 1 trở lên.", field="documents")
 
     desk_id = desk.desk_id()
+    book = desk.fee_receipt_book() if fee.amount > 0 else None
     with desk.store.transaction():
         day = received_at.strftime("%y%m%d")
         sequence = desk.store.take_code_sequence(
@@ -155,9 +158,12 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
         )
         dossier_id = desk.store.insert_dossier(dossier)
         receipt_no = None
-        if fee.amount > 0:
-            receipt_no = f"BL{dossier.ledger_year}-{dossier.desk_no:02d}-{dossier.ledger_no:05d}"
-            desk.store.add_fee(dossier_id, amount=fee.amount, detail=fee.detail, receipt_no=receipt_no, at=now)
+        if book is not None:
+            # The fee is paid as the dossier is received: that moment is the receipt's time, on
+            # every reprint too.
+            receipt_no = papers.take_fee_receipt_no(desk.store, book)
+            papers.add_fee(desk.store, dossier_id, amount=fee.amount, detail=fee.detail, receipt=receipt_no,
+                           at=received_at)
         desk.store.add_event(
             desk_id=desk_id, entity="dossier", entity_id=dossier.uuid, kind="dossier.received",
             payload=event_payload(dossier), at=now,
