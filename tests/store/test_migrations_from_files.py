@@ -1,6 +1,7 @@
 """Every released schema, kept as a small real file, must migrate to the current one unharmed."""
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,26 @@ def test_released_schema_migrates_and_keeps_its_dossiers(tmp_path, name):
     keys = dict(store.db.execute("SELECT applicant_name, applicant_sort FROM dossiers").fetchall())
     assert keys["Đặng Thị Hoà"] == sort_key("Đặng Thị Hoà") and keys["Nguyễn Văn An"] == sort_key("Nguyễn Văn An")
     store.close()
+
+
+def test_released_schema_gets_fee_receipt_numbers_print_counts_and_a_qr_key(tmp_path):
+    from desk_app.domain.papers import Paper
+    from desk_app.store import papers
+
+    path = tmp_path / "desk-0001.sqlite3"
+    shutil.copy(FIXTURES / "desk-0001.sqlite3", path)
+    conn = sqlite3.connect(path)  # not migrated yet: an old desk that printed the fee receipt alone once
+    with conn:
+        conn.execute("INSERT INTO audit(at, actor, action, entity, entity_id) VALUES "
+                     "('2026-11-23T09:20:00+07:00', 'x', 'dossier.print_fee_receipt', 'dossier', ?)",
+                     ["000.21.33.H49-261123-0001"])
+    conn.close()
+    store = Store.open(path)
+    fee = papers.fee_record(store, 1)
+    assert fee.receipt.number is None and fee.receipt.number_text == "BL2026-01-00001"  # the old number stays
+    assert papers.print_count(store, 1, Paper.FEE_RECEIPT) == 1
+    assert papers.print_count(store, 2, Paper.FEE_RECEIPT) == 0
+    key = papers.qr_key(store)
+    assert len(key) == 32
+    store.close()
+    assert papers.qr_key(Store.open(path)) == key  # made once, kept
