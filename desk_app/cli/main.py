@@ -341,6 +341,9 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         try:
             printout = prepare_printout(desk, d.code, slip=slip)
             delivery = _send(args, desk, printout, receipt_path=path, to_printer=args.print)
+        except (SpoolError, OSError) as exc:  # the printer or the disk: said plainly, no trace
+            log.info("papers of %s not delivered after commit: %s", d.code, exc)
+            raise PrintFailed(d.code, exc) from exc
         except Exception as exc:
             log.exception("receipt failed after commit")
             raise PrintFailed(d.code, exc) from exc
