@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desk_app import __version__
+from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
 from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
-from desk_app.domain.fee_receipts import FeeReceiptBook
-from desk_app.domain.papers import Paper
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.schedule_io import ScheduleError
 from desk_app.paths import AppPaths
@@ -26,7 +25,7 @@ from desk_app.services.backup import backup_to
 from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk
 from desk_app.services.guidance import issue_supplement_guidance, missing_documents, render_guidance
-from desk_app.services.printouts import Delivery, Printout, deliver, prepare_printout
+from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.services.spooler import SpoolError
 from desk_app.store.connection import StoreError
@@ -107,10 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authority", required=True, help='dòng cơ quan chủ quản, ví dụ "Ủy ban nhân dân xã Tân Phú"')
     p.add_argument("--unit-code", required=True, help="mã định danh điện tử của đơn vị, ví dụ 000.21.33.H49")
     p.add_argument("--desk", type=int, required=True, help="số quầy (1–10), chia dải mã hồ sơ trong ngày")
-    p.add_argument("--place", help="địa danh ghi trên giấy tờ (mặc định: tên xã)")
+    p.add_argument("--place", help="địa danh ghi trên giấy tờ (mặc định: tên xã bỏ chữ «Xã», «Phường»)")
     p.add_argument("--unit-name", help="tên bộ phận (mặc định: BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ)")
     p.add_argument("--paper", choices=["A5", "A4"], default="A5", help="khổ giấy in (mặc định A5)")
-    _fee_book_options(p, "fee-")
+    papers.fee_book_options(p, "fee-")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("receive", help="tiếp nhận một hồ sơ và in giấy tiếp nhận")
@@ -183,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("settings", help="thiết lập của quầy: biên lai, máy in")
     st_sub = st.add_subparsers(dest="settings_command", metavar="ACTION", required=True, parser_class=_Parser)
     p = st_sub.add_parser("fee-receipt", help="mẫu số, ký hiệu và số bắt đầu của biên lai (không có tham số: xem)")
-    _fee_book_options(p, "")
+    papers.fee_book_options(p, "")
     p.add_argument("--json", action="store_true")
     p = st_sub.add_parser("printer", help="máy in của quầy (không có tên: dùng máy in mặc định của hệ thống)")
     p.add_argument("name", nargs="?", help="tên máy in (hàng đợi CUPS hoặc máy in Windows)")
@@ -216,13 +215,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("destination", type=Path)
     p.add_argument("--json", action="store_true")
     return parser
-
-
-def _fee_book_options(parser: argparse.ArgumentParser, prefix: str) -> None:
-    parser.add_argument(f"--{prefix}form", help="mẫu số biên lai (mặc định 01BLP2-001)")
-    parser.add_argument(f"--{prefix}series", help="ký hiệu biên lai, mỗi quầy một ký hiệu (mặc định AA/<năm>T cho "
-                        "quầy 1, AB/<năm>T cho quầy 2, …)")
-    parser.add_argument(f"--{prefix}start", type=int, help="số biên lai đầu tiên của ký hiệu mới (mặc định 1)")
 
 
 def dossier_json(d: Dossier, receipt_pdf: Path | None = None, fee_pdf: Path | None = None) -> dict[str, Any]:
@@ -261,51 +253,6 @@ def _receipt_path(args: argparse.Namespace, db_path: Path, code: str) -> Path:
     return db_path.parent / "receipts" / f"{code}.pdf"
 
 
-def _send(args: argparse.Namespace, desk: Desk, printout: Printout, *, receipt_path: Path | None,
-          to_printer: bool) -> Delivery:
-    printer = (args.printer or desk.printer()) if to_printer else None
-    return deliver(desk, printout, receipt_path=receipt_path, to_printer=to_printer, printer=printer)
-
-
-def _delivery_lines(printout: Printout, delivery: Delivery) -> list[str]:
-    """One Vietnamese line per paper: saved where, or sent to which printer."""
-    lines = []
-    for copy in printout.copies:
-        label = copy.paper.label + (" (BẢN IN LẠI)" if copy.reprint else "")
-        done = []
-        if copy.paper in delivery.files:
-            done.append(f"đã lưu tệp {delivery.files[copy.paper]}")
-        if copy.paper in delivery.jobs:
-            job = delivery.jobs[copy.paper]
-            done.append(f"đã gửi tới máy in {job.printer}" + (f" (lệnh in {job.job_id})" if job.job_id else ""))
-        lines.append(f"{label}: {', '.join(done)}.")
-    return lines
-
-
-def _delivery_json(printout: Printout, delivery: Delivery) -> dict[str, Any]:
-    files = {paper: str(path) for paper, path in delivery.files.items()}
-    return {
-        "receipt_pdf": files.get(Paper.RECEIPT),
-        "fee_receipt_pdf": files.get(Paper.FEE_RECEIPT),
-        "reprint": printout.reprint,
-        "papers": [
-            {"paper": c.paper.value, "reprint": c.reprint, "print_no": delivery.numbers.get(c.paper),
-             "pdf": files.get(c.paper),
-             "printer": delivery.jobs[c.paper].printer if c.paper in delivery.jobs else None,
-             "job_id": delivery.jobs[c.paper].job_id if c.paper in delivery.jobs else None}
-            for c in printout.copies
-        ],
-    }
-
-
-def _book_json(book: FeeReceiptBook) -> dict[str, Any]:
-    return {"form_no": book.form_no, "series": book.series, "start_no": book.start_no}
-
-
-def _book_text(book: FeeReceiptBook) -> str:
-    return f"Biên lai: mẫu số {book.form_no}, ký hiệu {book.series}, bắt đầu từ số {book.start_no:07d}."
-
-
 def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
     command = args.command
     if command == "init":
@@ -316,9 +263,9 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         )
         book = desk.fee_receipt_book()
         _emit(args, {"database": str(db_path), "unit_code": profile.unit_code, "desk": profile.desk_no,
-                     "place": profile.place, "fee_receipt": _book_json(book)},
+                     "place": profile.place, "fee_receipt": papers.book_json(book)},
               f"Đã cài đặt quầy {profile.desk_no} của {profile.commune} ({profile.unit_code}) tại {db_path}.\n"
-              + _book_text(book))
+              + papers.book_text(book))
     elif command == "receive":
         reception = receive(desk, ReceptionRequest(
             procedure_code=args.procedure, name=args.name, id_number=args.id_number,
@@ -340,15 +287,15 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         path = _receipt_path(args, db_path, d.code) if args.pdf is not None or not args.print else None
         try:
             printout = prepare_printout(desk, d.code, slip=slip)
-            delivery = _send(args, desk, printout, receipt_path=path, to_printer=args.print)
+            delivery = papers.send(args, desk, printout, receipt_path=path, to_printer=args.print)
         except (SpoolError, OSError) as exc:  # the printer or the disk: said plainly, no trace
             log.info("papers of %s not delivered after commit: %s", d.code, exc)
             raise PrintFailed(d.code, exc) from exc
         except Exception as exc:
             log.exception("receipt failed after commit")
             raise PrintFailed(d.code, exc) from exc
-        lines = _delivery_lines(printout, delivery)
-        _emit(args, {**dossier_json(d), **_delivery_json(printout, delivery)},
+        lines = papers.delivery_lines(printout, delivery)
+        _emit(args, {**dossier_json(d), **papers.delivery_json(printout, delivery)},
               f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H:%M %d/%m/%Y} ({d.due_reason}).\n"
               + ("" if slip else "Không in giấy hẹn (trả ngay tại quầy).\n") + "\n".join(lines))
     elif command == "guide":
@@ -390,15 +337,15 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
                                     fee_receipt=args.paper != "receipt")
         # To the printer unless only --pdf was given; with --pdf and --printer, both.
         to_printer = args.pdf is None or args.printer is not None
-        delivery = _send(args, desk, printout, receipt_path=args.pdf, to_printer=to_printer)
-        _emit(args, {"code": printout.code, **_delivery_json(printout, delivery)},
-              f"Hồ sơ {printout.code}:\n" + "\n".join(_delivery_lines(printout, delivery)))
+        delivery = papers.send(args, desk, printout, receipt_path=args.pdf, to_printer=to_printer)
+        _emit(args, {"code": printout.code, **papers.delivery_json(printout, delivery)},
+              f"Hồ sơ {printout.code}:\n" + "\n".join(papers.delivery_lines(printout, delivery)))
     elif command == "settings" and args.settings_command == "fee-receipt":
         if args.form is None and args.series is None and args.start is None:
             book = desk.fee_receipt_book()
         else:
             book = desk.set_fee_receipt_book(form_no=args.form, series=args.series, start_no=args.start)
-        _emit(args, _book_json(book), _book_text(book))
+        _emit(args, papers.book_json(book), papers.book_text(book))
     elif command == "settings":
         desk.set_printer(args.name or None)
         _emit(args, {"printer": desk.printer()},
