@@ -16,7 +16,7 @@ from pathlib import Path
 
 from desk_app.domain.dossier import Sex
 from desk_app.services.desk import Desk
-from desk_app.services.printouts import print_receipt
+from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.store.store import Store
 
@@ -54,14 +54,14 @@ def main() -> None:
             birth_date=dt.date(1990, 3, 4), sex=Sex.FEMALE, phone="0912345678",
             address="Thôn Đông, xã Tân Phú", pages=3, copies=2,
         )
-        print_receipt(desk, receive(desk, request).dossier.code)  # warm-up: fonts, imports
+        prepare_printout(desk, receive(desk, request).dossier.code)  # warm-up: fonts, imports
         save, render = [], []
         for _ in range(runs):
             moment[0] += dt.timedelta(minutes=1)
             start = time.perf_counter()
             code = receive(desk, request).dossier.code
             middle = time.perf_counter()
-            printout = print_receipt(desk, code)
+            printout = prepare_printout(desk, code)
             end = time.perf_counter()
             assert printout.receipt.startswith(b"%PDF") and printout.fee_receipt
             save.append(middle - start)

@@ -104,23 +104,23 @@ def _check_receive(state: dict[str, Any]) -> str:
     stored = state["desk"].dossier(dossier.code).applicant.name
     _require(stored.casefold() == unicodedata.normalize("NFC", TEST_NAME).casefold(),
              f"the applicant's name came back as {stored!r}")
-    _require(reception.fee_receipt_no is not None, "no fee receipt number was issued")
+    _require(reception.fee_receipt is not None, "no fee receipt number was issued")
     state["code"] = dossier.code
     return f"receive: dossier {dossier.code} for {TEST_NAME}, fee {dossier.fee_vnd:,} VND"
 
 
 def _check_receipt(state: dict[str, Any]) -> str:
-    from desk_app.services.printouts import print_receipt
+    from desk_app.services.printouts import prepare_printout
 
-    printout = print_receipt(state["desk"], state["code"])
+    printout = prepare_printout(state["desk"], state["code"])
     state["receipt"] = printout.receipt
     return _check_pdf(printout.receipt, state["code"], "receipt")
 
 
 def _check_fee_receipt(state: dict[str, Any]) -> str:
-    from desk_app.services.printouts import print_receipt
+    from desk_app.services.printouts import prepare_printout
 
-    printout = print_receipt(state["desk"], state["code"], slip=False)
+    printout = prepare_printout(state["desk"], state["code"], slip=False)
     return _check_pdf(printout.fee_receipt, state["code"], "fee receipt")
 
 

@@ -39,6 +39,21 @@ def configure(database: Path, printer: str) -> None:
         store.close()
 
 
+def recorded(database: Path) -> list[tuple[str, str, str]]:
+    """The printings the window recorded (after the file was saved, after the printer took the job)."""
+    import json
+
+    from desk_app.store.store import Store
+
+    store = Store.open(database)
+    try:
+        rows = store.db.execute("SELECT action, detail FROM audit WHERE action IN ('dossier.print', "
+                                "'dossier.reprint') ORDER BY id").fetchall()
+    finally:
+        store.close()
+    return [(action, json.loads(detail)["paper"], json.loads(detail)["via"]) for action, detail in rows]
+
+
 def pdfs_in(folders: list[Path]) -> set[Path]:
     return {p for folder in folders if folder.is_dir() for p in folder.glob("*.pdf")}
 
@@ -113,6 +128,7 @@ def main() -> int:
 
     run(["--db", str(database)], on_ready=drive)
     print(f"dossier: {result.get('code')}")
+    print(f"recorded printings: {recorded(database)}")
     print(f"print status: {result.get('status')}")
     ok = saved.exists() and "printer" in result
     print(f"saved PDF: {saved} ({saved.stat().st_size if saved.exists() else 0} bytes)")

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from desk_app import __version__
 from desk_app.cli.catalogue_report import changes_json, changes_text
+from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
 from desk_app.domain.dates import parse_date, parse_moment
@@ -26,8 +27,9 @@ from desk_app.services.backup import backup_to
 from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk
 from desk_app.services.guidance import issue_supplement_guidance, missing_documents, render_guidance
-from desk_app.services.printouts import print_receipt, write_printout
+from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
+from desk_app.services.spooler import SpoolError
 from desk_app.store.connection import StoreError
 from desk_app.store.store import Store
 
@@ -111,9 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--authority", required=True, help='dòng cơ quan chủ quản, ví dụ "Ủy ban nhân dân xã Tân Phú"')
     p.add_argument("--unit-code", required=True, help="mã định danh điện tử của đơn vị, ví dụ 000.21.33.H49")
     p.add_argument("--desk", type=int, required=True, help="số quầy (1–10), chia dải mã hồ sơ trong ngày")
-    p.add_argument("--place", help="địa danh ghi trên giấy tờ (mặc định: tên xã)")
+    p.add_argument("--place", help="địa danh ghi trên giấy tờ (mặc định: tên xã bỏ chữ «Xã», «Phường»)")
     p.add_argument("--unit-name", help="tên bộ phận (mặc định: BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ)")
     p.add_argument("--paper", choices=["A5", "A4"], default="A5", help="khổ giấy in (mặc định A5)")
+    papers.fee_book_options(p, "fee-")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("receive", help="tiếp nhận một hồ sơ và in giấy tiếp nhận")
@@ -137,7 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--on-the-spot", action="store_true",
                    help="thủ tục trong ngày đã giải quyết và trả ngay tại quầy: ghi nhận, không in giấy hẹn "
                         "(trừ khi có --pdf)")
-    p.add_argument("--pdf", type=Path, help="nơi lưu giấy tiếp nhận PDF")
+    p.add_argument("--pdf", type=Path, help="nơi lưu giấy tiếp nhận PDF (mặc định khi không có --print: "
+                   "thư mục receipts/ cạnh cơ sở dữ liệu)")
+    p.add_argument("--print", action="store_true", help="in ra giấy ở máy in của quầy (không lưu tệp trừ khi có --pdf)")
+    p.add_argument("--printer", help="tên máy in (mặc định: máy in đã chọn cho quầy, hoặc máy in mặc định)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("guide", help="hồ sơ chưa đủ: in phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02), "
@@ -173,9 +179,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"thời điểm ghi nhận, ví dụ {MOMENT_EXAMPLE} (mặc định: bây giờ)")
         p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("print", help="in lại giấy tiếp nhận của một hồ sơ (ghi BẢN IN LẠI)")
+    p = sub.add_parser("print", help="in giấy tiếp nhận và biên lai của một hồ sơ ra máy in (bản in sau bản "
+                       "đầu ghi BẢN IN LẠI)")
     p.add_argument("code")
-    p.add_argument("--pdf", type=Path)
+    p.add_argument("--printer", help="tên máy in (mặc định: máy in đã chọn cho quầy, hoặc máy in mặc định)")
+    p.add_argument("--pdf", type=Path, help="lưu tệp PDF vào đây thay vì in (in cả hai khi có thêm --printer)")
+    p.add_argument("--paper", choices=["all", "receipt", "fee-receipt"], default="all",
+                   help="giấy cần in: all (mặc định), receipt (giấy tiếp nhận), fee-receipt (biên lai)")
+    p.add_argument("--json", action="store_true")
+
+    st = sub.add_parser("settings", help="thiết lập của quầy: biên lai, máy in")
+    st_sub = st.add_subparsers(dest="settings_command", metavar="ACTION", required=True, parser_class=_Parser)
+    p = st_sub.add_parser("fee-receipt", help="mẫu số, ký hiệu và số bắt đầu của biên lai (không có tham số: xem)")
+    papers.fee_book_options(p, "")
+    p.add_argument("--json", action="store_true")
+    p = st_sub.add_parser("printer", help="máy in của quầy (không có tên: dùng máy in mặc định của hệ thống)")
+    p.add_argument("name", nargs="?", help="tên máy in (hàng đợi CUPS hoặc máy in Windows)")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", help="tìm hồ sơ theo tên, số định danh, điện thoại, mã, thủ tục")
@@ -246,11 +265,11 @@ def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
         print(human)
 
 
-def _receipt_path(args: argparse.Namespace, db_path: Path, code: str, suffix: str = "") -> Path:
+def _receipt_path(args: argparse.Namespace, db_path: Path, code: str) -> Path:
     pdf: Path | None = args.pdf
     if pdf:
         return pdf
-    return db_path.parent / "receipts" / f"{code}{suffix}.pdf"
+    return db_path.parent / "receipts" / f"{code}.pdf"
 
 
 def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
@@ -259,9 +278,13 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         profile = desk.initialise(
             commune=args.commune, authority=args.authority, unit_code=args.unit_code,
             desk_no=args.desk, place=args.place, unit_name=args.unit_name, paper=args.paper,
+            fee_form=args.fee_form, fee_series=args.fee_series, fee_start=args.fee_start,
         )
-        _emit(args, {"database": str(db_path), "unit_code": profile.unit_code, "desk": profile.desk_no},
-              f"Đã cài đặt quầy {profile.desk_no} của {profile.commune} ({profile.unit_code}) tại {db_path}.")
+        book = desk.fee_receipt_book()
+        _emit(args, {"database": str(db_path), "unit_code": profile.unit_code, "desk": profile.desk_no,
+                     "place": profile.place, "fee_receipt": papers.book_json(book)},
+              f"Đã cài đặt quầy {profile.desk_no} của {profile.commune} ({profile.unit_code}) tại {db_path}.\n"
+              + papers.book_text(book))
     elif command == "receive":
         reception = receive(desk, ReceptionRequest(
             procedure_code=args.procedure, name=args.name, id_number=args.id_number,
@@ -278,15 +301,22 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         if not slip and d.fee_vnd == 0:
             _emit(args, dossier_json(d), f"Đã ghi nhận hồ sơ {d.code}: giải quyết và trả kết quả ngay tại quầy.")
             return
+        # --print sends the papers to the printer; files are kept when --pdf is given, or when
+        # nothing is printed (the command's behaviour before --print existed).
+        path = _receipt_path(args, db_path, d.code) if args.pdf is not None or not args.print else None
         try:
-            receipt, fee = write_printout(print_receipt(desk, d.code, slip=slip), _receipt_path(args, db_path, d.code))
+            printout = prepare_printout(desk, d.code, slip=slip)
+            delivery = papers.send(args, desk, printout, receipt_path=path, to_printer=args.print)
+        except (SpoolError, OSError) as exc:  # the printer or the disk: said plainly, no trace
+            log.info("papers of %s not delivered after commit: %s", d.code, exc)
+            raise PrintFailed(d.code, exc) from exc
         except Exception as exc:
             log.exception("receipt failed after commit")
             raise PrintFailed(d.code, exc) from exc
-        _emit(args, dossier_json(d, receipt, fee),
+        lines = papers.delivery_lines(printout, delivery)
+        _emit(args, {**dossier_json(d), **papers.delivery_json(printout, delivery)},
               f"Đã tiếp nhận hồ sơ {d.code}; hẹn trả {d.due_at:%H:%M %d/%m/%Y} ({d.due_reason}).\n"
-              + (f"Giấy tiếp nhận: {receipt}" if receipt else "Không in giấy hẹn (trả ngay tại quầy).")
-              + (f"\nBiên lai: {fee}" if fee else ""))
+              + ("" if slip else "Không in giấy hẹn (trả ngay tại quầy).\n") + "\n".join(lines))
     elif command == "guide":
         guidance = issue_supplement_guidance(
             desk, procedure_code=args.procedure, name=args.name, phone=args.phone, address=args.address,
@@ -322,10 +352,23 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
               f"Hồ sơ {d.code}: {change.before.label} → {change.after.label} lúc {change.at:%H:%M %d/%m/%Y}"
               + (f" ({ledger.TIMELINESS_LABELS[timeliness]})." if timeliness else "."))
     elif command == "print":
-        printout = print_receipt(desk, args.code)
-        receipt, fee = write_printout(printout, _receipt_path(args, db_path, printout.code, f"-in-lan-{printout.print_count}"))
-        _emit(args, {"code": printout.code, "receipt_pdf": str(receipt), "fee_receipt_pdf": str(fee) if fee else None,
-                     "reprint": printout.reprint}, f"Đã in {'lại ' if printout.reprint else ''}giấy tiếp nhận: {receipt}")
+        printout = prepare_printout(desk, args.code, slip=args.paper != "fee-receipt",
+                                    fee_receipt=args.paper != "receipt")
+        # To the printer unless only --pdf was given; with --pdf and --printer, both.
+        to_printer = args.pdf is None or args.printer is not None
+        delivery = papers.send(args, desk, printout, receipt_path=args.pdf, to_printer=to_printer)
+        _emit(args, {"code": printout.code, **papers.delivery_json(printout, delivery)},
+              f"Hồ sơ {printout.code}:\n" + "\n".join(papers.delivery_lines(printout, delivery)))
+    elif command == "settings" and args.settings_command == "fee-receipt":
+        if args.form is None and args.series is None and args.start is None:
+            book = desk.fee_receipt_book()
+        else:
+            book = desk.set_fee_receipt_book(form_no=args.form, series=args.series, start_no=args.start)
+        _emit(args, papers.book_json(book), papers.book_text(book))
+    elif command == "settings":
+        desk.set_printer(args.name or None)
+        _emit(args, {"printer": desk.printer()},
+              f"Máy in của quầy: {desk.printer() or 'máy in mặc định của hệ thống'}.")
     elif command == "search":
         found = desk.search(args.text, limit=args.limit)
         _emit(args, [dossier_json(d) for d in found],
@@ -397,9 +440,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"Phiếu {exc.code} ĐÃ ĐƯỢC GHI NHẬN, nhưng không tạo được tệp PDF ({exc.cause}).", [],
                      EXIT_ENVIRONMENT)
     except PrintFailed as exc:
+        cause = exc.cause.message if isinstance(exc.cause, (SpoolError, DomainError)) else str(exc.cause)
         return _fail(args, "print_failed",
-                     f"Hồ sơ {exc.code} ĐÃ ĐƯỢC LƯU, nhưng không tạo được giấy tiếp nhận ({exc.cause}). "
+                     f"Hồ sơ {exc.code} ĐÃ ĐƯỢC LƯU, nhưng chưa in được giấy tờ ({cause}). "
                      f"In lại bằng: desk-app print {exc.code}", [], EXIT_ENVIRONMENT)
+    except SpoolError as exc:
+        return _fail(args, "print_failed", f"Chưa in được: {exc.message}", [], EXIT_ENVIRONMENT)
     except OSError as exc:
         return _fail(args, "os_error", f"Không ghi/đọc được tệp: {exc.strerror or exc}", [], EXIT_ENVIRONMENT)
     except Exception as exc:  # a bug: say so plainly, keep the trace for the maintainer

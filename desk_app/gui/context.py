@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,19 +52,39 @@ class DeskContext:
     def printer_label(self) -> str:
         return self.printer_name or "máy in mặc định"
 
-    def preview(self, printout: Printout, parent: QWidget | None) -> PreviewDialog:
-        """Open (without blocking) the print preview of a committed dossier's paper."""
+    def preview(self, printout: Printout, parent: QWidget | None,
+                on_recorded: Callable[[dict[str, int]], None] | None = None) -> PreviewDialog:
+        """Open (without blocking) the print preview of a committed dossier's paper. Each paper is
+        counted as printed (on the worker) only once it reached the printer or a file; then
+        ``on_recorded`` gets the print numbers."""
+        from desk_app.domain.papers import Paper
         from desk_app.gui.printing import Document
+        from desk_app.services.printouts import FEE_FILE_SUFFIX
 
-        documents = []
-        if printout.receipt is not None:
-            documents.append(Document("Giấy tiếp nhận và hẹn trả kết quả", printout.receipt))
-        if printout.fee_receipt is not None:
-            documents.append(Document("Biên lai thu phí, lệ phí", printout.fee_receipt, "-bien-lai"))
+        documents = [
+            Document(copy.paper.label, copy.pdf, FEE_FILE_SUFFIX if copy.paper is Paper.FEE_RECEIPT else "",
+                     paper=copy.paper.value)
+            for copy in printout.copies
+        ]
         title = f"Xem trước khi in – hồ sơ {printout.code}" + (" (BẢN IN LẠI)" if printout.reprint else "")
         suffix = f"-in-lan-{printout.print_count}" if printout.reprint else ""
-        return self.preview_documents(documents, title=title, suggested_name=f"{printout.code}{suffix}.pdf",
-                                      parent=parent)
+        dialog = self.preview_documents(documents, title=title, suggested_name=f"{printout.code}{suffix}.pdf",
+                                        parent=parent)
+        dialog.delivered.connect(lambda docs, via: self._record(printout, docs, via, parent, on_recorded))
+        return dialog
+
+    def _record(self, printout: Printout, documents: list[Document], via: str, parent: QWidget | None,
+                on_recorded: Callable[[dict[str, int]], None] | None) -> None:
+        from desk_app.gui.errors import show_error
+        from desk_app.gui.reception_jobs import record_delivery
+
+        desk, papers = self.desk, [d.paper for d in documents if d.paper]
+        assert desk is not None
+        self.runner.submit(
+            lambda: record_delivery(desk, printout, papers, via), on_recorded,
+            lambda exc: show_error(parent, "Chưa ghi nhận được lần in", exc,
+                                   lead="Giấy tờ đã in, nhưng lần in chưa được ghi vào sổ."),
+        )
 
     def preview_guidance(self, number: str, pdf: bytes, parent: QWidget | None) -> PreviewDialog:
         """Open the preview of a recorded supplement request (Mẫu 02)."""

@@ -263,8 +263,12 @@ class DetailView(QWidget):
 
     def _on_printout_ready(self, printout: "Printout") -> None:
         kind = "bản in lại (lần {})".format(printout.print_count) if printout.reprint else "bản in đầu tiên"
-        self.status.setText(f"Đã ghi nhận {kind}; xem trước rồi in.")
+        self.status.setText(f"Xem trước {kind}; lần in được ghi nhận khi đã in hoặc lưu xong.")
         if self.preview is not None:
             self.preview.deleteLater()
-        self.preview = self.ctx.preview(printout, self)
+        self.preview = self.ctx.preview(printout, self, self._on_print_recorded)
         self.printout_ready.emit(printout)
+
+    def _on_print_recorded(self, numbers: dict[str, int]) -> None:
+        if numbers:
+            self.status.setText(f"Đã ghi nhận lần in thứ {max(numbers.values())}.")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.gui.errors import describe
-from desk_app.gui.printing import Document, Page, PrinterSink, render_pages, save_pdfs
+from desk_app.gui.printing import Document, Page, PrintError, PrinterSink, render_pages, save_pdfs
 from desk_app.gui.tasks import Runner
 
 PREVIEW_DPI = 96
@@ -42,6 +42,9 @@ class PreviewDialog(QDialog):
 
     printed = Signal(str)  # printer name
     saved = Signal(list)  # paths written
+    # Documents that reached a printer or a file, and where ("printer:NAME", "pdf:PATH"): the
+    # desk counts a paper as printed on this signal, also for the first documents of a failed job.
+    delivered = Signal(list, str)
 
     def __init__(
         self,
@@ -119,6 +122,7 @@ class PreviewDialog(QDialog):
 
     def _printed(self, printer: str) -> None:
         self.status.setText(f"Đã gửi {len(self.documents)} giấy tờ tới máy in {printer}.")
+        self.delivered.emit(list(self.documents), f"printer:{printer}")
         self.printed.emit(printer)
         self.accept()
 
@@ -131,10 +135,13 @@ class PreviewDialog(QDialog):
 
     def _saved(self, paths: list[Path]) -> None:
         self.status.setText("Đã lưu: " + ", ".join(str(p) for p in paths))
+        self.delivered.emit(list(self.documents), "pdf:" + ", ".join(str(p) for p in paths))
         self.saved.emit(paths)
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("Lỗi: " + describe(exc))
+        if isinstance(exc, PrintError) and exc.done:
+            self.delivered.emit(self.documents[:exc.done], exc.where)
 
 
 def _stack(pages: list[Page]) -> QPixmap:

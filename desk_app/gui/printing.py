@@ -3,11 +3,13 @@
 Documents arrive as PDF bytes from ``services.printouts``. QtPdf (pdfium) rasterises each page
 at the printer's resolution on the store worker; only the short QPainter pass that hands the
 images to the printer runs on the GUI thread. Saving a PDF writes the original bytes, so the
-saved file is the vector document, not a picture of it.
+saved file is the vector document, not a picture of it. A failure says how many documents were
+delivered before it (``PrintError.done``): those count as printed, the others do not.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ class Document:
     title: str
     pdf: bytes
     file_suffix: str = ""  # how a saved copy is named beside the first: "-bien-lai"
+    paper: str = ""  # the counted paper it is (domain.papers.Paper value); "" for one not counted
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,14 @@ class Page:
 
 
 class PrintError(Exception):
-    """Printing failed; ``message`` is Vietnamese for the receptionist."""
+    """Printing failed; ``message`` is Vietnamese for the receptionist. ``done`` documents (the
+    first ones) reached ``where`` ("printer:NAME", "pdf:PATH") before the failure."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, done: int = 0, where: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.done = done
+        self.where = where
 
 
 def render_pages(pdf: bytes, dpi: float) -> list[Page]:
@@ -100,7 +106,10 @@ def paint_pages(printer: object, pages: Sequence[Page]) -> None:
             scaled = page.image.size().scaled(target.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
             painter.drawImage(QRectF(target.topLeft(), QSizeF(scaled)), page.image)
     finally:
-        painter.end()
+        # The job goes to the spooler as the painter ends: only then is it known to be accepted.
+        ended = painter.end()
+    if not ended or printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrintError("Máy in không nhận lệnh in. Hãy kiểm tra máy in, rồi in lại.")
 
 
 class PrinterSink(Protocol):
@@ -150,11 +159,14 @@ class QtPrinterSink:
         pdfs = [d.pdf for d in documents]
 
         def rendered(all_pages: list[list[Page]]) -> None:
+            done = 0
             try:
                 for pages in all_pages:  # each document is its own print job
                     paint_pages(printer, pages)
+                    done += 1
             except BaseException as exc:  # noqa: BLE001 - shown to the receptionist
-                on_error(exc)
+                message = exc.message if isinstance(exc, PrintError) else f"Lỗi khi in: {exc}"
+                on_error(PrintError(message, done=done, where=f"printer:{name}"))
             else:
                 on_done(name)
 
@@ -162,12 +174,20 @@ class QtPrinterSink:
 
 
 def save_pdfs(documents: Sequence[Document], path: Path) -> list[Path]:
-    """Write the first document to ``path`` and the others beside it (``…-bien-lai.pdf``). Worker job."""
-    written = []
+    """Write the first document to ``path`` and the others beside it (``…-bien-lai.pdf``). Worker job.
+
+    A failed write raises PrintError saying how many documents were written before it."""
+    written: list[Path] = []
     for number, document in enumerate(documents, start=1):
         suffix = document.file_suffix or f"-{number}"
         target = path if number == 1 else path.with_name(f"{path.stem}{suffix}{path.suffix or '.pdf'}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(document.pdf)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(document.pdf)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)  # never leave half a PDF under the name
+            raise PrintError(f"Không ghi được tệp {target}: {exc.strerror or exc}.", done=len(written),
+                             where="pdf:" + ", ".join(map(str, written))) from exc
         written.append(target)
     return written

@@ -65,10 +65,20 @@ def save_dossier(desk: Desk, procedure: Procedure, request: ReceptionRequest) ->
 
 
 def make_printout(desk: Desk, code: str, *, slip: bool = True) -> Printout:
-    """The committed dossier's receipt (and fee receipt); a later call is recorded as a reprint."""
-    from desk_app.services.printouts import print_receipt  # reportlab loads on the first print
+    """The committed dossier's receipt (and fee receipt), rendered; nothing counts as printed
+    until ``record_delivery`` runs for what actually reached the printer or a file."""
+    from desk_app.services.printouts import prepare_printout  # reportlab loads on the first print
 
-    return print_receipt(desk, code, slip=slip)
+    return prepare_printout(desk, code, slip=slip)
+
+
+def record_delivery(desk: Desk, printout: Printout, papers: list[str], via: str) -> dict[str, int]:
+    """Count the delivered papers as printed (print or reprint, audited); their print numbers."""
+    from desk_app.domain.papers import Paper
+    from desk_app.services.printouts import record_printed
+
+    numbers = record_printed(desk, printout, [Paper(p) for p in papers], via=via)
+    return {paper.value: number for paper, number in numbers.items()}
 
 
 def issue_guidance(desk: Desk, procedure_code: str, *, name: str, phone: str | None, address: str | None,

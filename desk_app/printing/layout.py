@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Sp
 
 from desk_app.domain.desk import DeskProfile, PaperSize
 from desk_app.domain.dossier import ReceivedDocument
+from desk_app.domain.papers import place_name
 from desk_app.domain.text import nfc
 from desk_app.printing import fonts
 from desk_app.printing.qr import qr_drawing
@@ -25,12 +26,17 @@ from desk_app.printing.qr import qr_drawing
 # same form at 1/√2. Font sizes follow NĐ 30/2020 (12–14 pt on A4).
 _PAGES = {PaperSize.A4: A4, PaperSize.A5: A5}
 _MARGINS_MM = (12.0, 9.0, 10.0, 12.0)  # left, right, top, bottom
-_QR_MM = 30.0  # ~21 mm on A5: a version-13 code (~290 bytes, level M) keeps modules ≈ 0.29 mm
+_QR_MM = 30.0  # on A4; on A5 the page scale would make it 21 mm, so it keeps at least _QR_MIN_MM
+# A slip's code has 33 modules and a 2-module border: at 28 mm a module is 0.76 mm, 3 pixels of a
+# 100 dpi scan. Measured with zbar on skewed, blurred, noisy 100 dpi renderings: 35 of 36 decode
+# at 28 mm, 14 of 36 at 26 mm (tests/printing/test_qr_scan.py keeps one such scan).
+_QR_MIN_MM = 28.0
 _QR_GAP_MM = 2.0
 _NATIONAL_MM = 90.0  # right header column: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" at 12 pt
 _COLUMN_GAP_MM = 3.0  # keeps the authority line from running into the national name
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+REPRINT_MARK = "BẢN IN LẠI"
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,9 @@ def labelled(label: str, value: str, style: ParagraphStyle, *, bold: bool = Fals
 
 
 def date_line(place: str, day: dt.date) -> str:
-    """"Tân Phú, ngày 22 tháng 11 năm 2026" (two-digit day and month, as state documents do)."""
-    return f"{nfc(place)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """"Tân Phú, ngày 22 tháng 11 năm 2026": the place without "Xã"/"Phường" (a desk set up
+    before this rule stored "Xã Tân Phú"), two-digit day and month, as state documents do."""
+    return f"{place_name(place)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
 def time_phrase(moment: dt.datetime) -> str:
@@ -139,6 +146,11 @@ def in_sentence(commune: str) -> str:
     """"Xã Tân Phú" as written inside a sentence: "xã Tân Phú"."""
     value = nfc(commune)
     return value[:1].lower() + value[1:]
+
+
+# Two-syllable words of the header lines that a line break must not cut.
+_ONE_WORD = frozenset({("ỦY", "BAN"), ("NHÂN", "DÂN"), ("BỘ", "PHẬN"), ("TIẾP", "NHẬN"), ("KẾT", "QUẢ"),
+                       ("TRUNG", "TÂM"), ("PHỤC", "VỤ"), ("HÀNH", "CHÍNH"), ("THỊ", "TRẤN"), ("ĐẶC", "KHU")})
 
 
 def _header_lines(lines: Sequence[str], style: ParagraphStyle, width: float) -> list[Paragraph]:
@@ -154,7 +166,9 @@ def _header_lines(lines: Sequence[str], style: ParagraphStyle, width: float) -> 
         words = value.split()
         parts = [value]
         if measure(value) * 0.92 > width and len(words) > 1:  # up to 8 % shrink beats a break
-            splits = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+            # Never between the syllables of one word ("ỦY BAN NHÂN / DÂN XÃ …"), if avoidable.
+            cuts = [i for i in range(1, len(words)) if (words[i - 1], words[i]) not in _ONE_WORD]
+            splits = [[" ".join(words[:i]), " ".join(words[i:])] for i in cuts or range(1, len(words))]
             parts = min(splits, key=lambda pair: max(measure(pair[0]), measure(pair[1])))
         broken.append(parts)
     widest = max(measure(part) for parts in broken for part in parts)
@@ -187,7 +201,8 @@ def header(
 
     The QR has its own column so it can never overlap the header text.
     """
-    qr_w = geom.mm(_QR_MM + _QR_GAP_MM)
+    qr_side = max(geom.mm(_QR_MM), _QR_MIN_MM * mm)
+    qr_w = qr_side + geom.mm(_QR_GAP_MM)
     right_w = geom.mm(_NATIONAL_MM)
     gap = geom.mm(_COLUMN_GAP_MM)
     left_w = geom.width - qr_w - right_w - gap
@@ -207,7 +222,7 @@ def header(
         _shrunk(date_line(profile.place, day), styles.italic_center, right_w),
     ]
     table = Table(
-        [[qr_drawing(qr_payload, geom.mm(_QR_MM)), left, "", right]], colWidths=[qr_w, left_w, gap, right_w]
+        [[qr_drawing(qr_payload, qr_side), left, "", right]], colWidths=[qr_w, left_w, gap, right_w]
     )
     # ALIGN centres the rules: a table places each flowable in a cell by the cell's alignment.
     table.setStyle(
@@ -229,17 +244,35 @@ _PLAIN = TableStyle(
 )
 
 
-def copy_mark(geom: Geometry, styles: Styles, mark: str, *, reprint: bool) -> Table:
-    """The copy's destination at the right, under the header; a boxed "BẢN IN LẠI" at the left."""
-    left: Flowable = Spacer(1, 1)
+def copy_mark(geom: Geometry, styles: Styles, mark: str, *, reprint: bool,
+              printed_at: dt.datetime | None = None) -> Table:
+    """The copy's destination at the right, under the header; a boxed "BẢN IN LẠI" at the left,
+    with the time of this printing under it when known."""
+    left: Flowable | list[Flowable] = Spacer(1, 1)
     commands = list(_PLAIN.getCommands())
     if reprint:
-        left = para("BẢN IN LẠI", ParagraphStyle("reprint", parent=styles.head, alignment=TA_CENTER))
+        left = [para(REPRINT_MARK, ParagraphStyle("reprint", parent=styles.head, alignment=TA_CENTER))]
+        if printed_at is not None:
+            small = ParagraphStyle("reprint_at", parent=styles.italic_center, fontSize=geom.pt(9),
+                                   leading=geom.pt(9) * 1.22)
+            left.append(para(f"in lúc {printed_at:%H:%M}, {printed_at:%d/%m/%Y}", small))
         pad = geom.pt(2)
         commands += [("BOX", (0, 0), (0, 0), 1.2, "black"), ("TOPPADDING", (0, 0), (0, 0), pad),
                      ("BOTTOMPADDING", (0, 0), (0, 0), pad + geom.pt(1.5))]
-    table = Table([[left, para(mark, styles.mark)]], colWidths=[geom.mm(36), geom.width - geom.mm(36)])
+    table = Table([[left, para(mark, styles.mark)]], colWidths=[geom.mm(40), geom.width - geom.mm(40)])
     table.setStyle(TableStyle(commands + [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return table
+
+
+def notice(geom: Geometry, styles: Styles, message: str) -> Table:
+    """A boxed bold sentence across the page: what a reader of this paper must not miss."""
+    pad = geom.pt(3)
+    table = Table([[para(message, ParagraphStyle("notice", parent=styles.head, fontSize=styles.body.fontSize,
+                                                 leading=styles.body.leading))]],
+                  colWidths=[geom.width])
+    table.setStyle(TableStyle([*_PLAIN.getCommands(), ("BOX", (0, 0), (-1, -1), 1.2, "black"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                               ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 1.5)]))
     return table
 
 

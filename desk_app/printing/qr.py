@@ -1,20 +1,19 @@
-"""The TT 01/2023/TT-VPCP QR payload printed in the upper-left corner of every desk paper.
+"""The QR code printed in the upper-left corner of every desk paper, and what it says.
 
-Format: one compact JSON object, UTF-8 (non-ASCII kept as is), keys short ASCII, in this order:
+Mẫu 01 (the slip) and the fee receipt leave the office in the citizen's pocket, so their QR says
+only what finds the dossier and proves the paper, never who the citizen is (DOMAIN.md §9; no ID
+number, name, phone or address), in the compact text of ``domain.qr_text``:
 
-    ma_hs          dossier code issued by the desk ("000.21.33.H49-261122-0007")
-    ma_tthc        procedure code ("1.001193")
-    ma_dinh_danh   applicant identifier: the personal ID number when given, else the name
-    ten_giay_to    name of the paper ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
-    he_thong       name of the issuing system (DeskProfile.system_name)
-    thoi_diem_cap  time of issue, ISO 8601 with offset ("2026-11-22T09:15:00+07:00")
-    hen_tra        appointment for the result, same format (receipt only)
+    slip         MHS:<dossier code> DV:<unit code> HT:<due time> KT:<check>
+    fee receipt  MHS:<dossier code> KH:<series> SO:<number> TIEN:<amount in đồng> KT:<check>
 
-Mẫu 02 (supplement request) is issued before any dossier exists, so it carries ``so_phieu``, the
-slip's own number ("HD-2025-Q1-0001"), in place of ``ma_hs``, and no appointment.
+TT 01/2023/TT-VPCP also lists the procedure, the applicant's identifier, the paper's name, the
+issuing system and the time of issue; the dossier code leads to all of them at the desk, and
+leaving them out keeps the code small enough (33 modules) to decode from a 100 dpi scan.
 
-The paper goes home with the citizen, so the payload carries only what the circular requires
-(DOMAIN.md §9): no phone, address, e-mail, birth date or fee.
+Mẫu 02 (supplement request) is issued before any dossier exists and keeps its JSON payload:
+``so_phieu`` (the slip's number), ``ma_tthc``, ``ma_dinh_danh`` (the name: no ID is taken),
+``ten_giay_to``, ``he_thong`` and ``thoi_diem_cap``.
 """
 
 from __future__ import annotations
@@ -29,7 +28,9 @@ from reportlab.platypus import Flowable
 
 from desk_app.domain.desk import DeskProfile
 from desk_app.domain.dossier import Dossier
+from desk_app.domain.fee_receipts import FeeReceiptNo
 from desk_app.domain.guidance import SupplementGuidance
+from desk_app.domain.qr_text import compose, qr_time
 from desk_app.domain.text import nfc
 
 RECEIPT_DOCUMENT_NAME = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
@@ -44,59 +45,23 @@ def iso_time(moment: dt.datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def qr_fields(
-    dossier: Dossier,
-    profile: DeskProfile,
-    *,
-    document_name: str,
-    issued_at: dt.datetime,
-    with_appointment: bool,
-) -> dict[str, str]:
-    """The payload fields as a dict, in print order (tests compare the decoded QR with this)."""
-    applicant = dossier.applicant
-    identifier = applicant.id_number or applicant.name
-    fields = {
-        "ma_hs": dossier.code,
-        "ma_tthc": dossier.procedure_code,
-        "ma_dinh_danh": nfc(identifier),
-        "ten_giay_to": document_name,
-        "he_thong": nfc(profile.system_name),
-        "thoi_diem_cap": iso_time(issued_at),
-    }
-    if with_appointment:
-        fields["hen_tra"] = iso_time(dossier.due_at)
-    return {key: nfc(value) for key, value in fields.items()}
-
-
 def encode(fields: dict[str, str]) -> str:
     # No spaces after separators: every byte saved makes the modules larger at a fixed size.
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
-def receipt_qr_payload(dossier: Dossier, profile: DeskProfile, issued_at: dt.datetime) -> str:
-    """Payload for Mẫu 01 (receipt and appointment slip), appointment included."""
-    return encode(
-        qr_fields(
-            dossier,
-            profile,
-            document_name=RECEIPT_DOCUMENT_NAME,
-            issued_at=issued_at,
-            with_appointment=True,
-        )
-    )
+def receipt_qr_payload(dossier: Dossier, profile: DeskProfile, key: bytes) -> str:
+    """The slip's QR text: dossier code, unit, due time and the check value under ``key``."""
+    return compose([("MHS", dossier.code), ("DV", profile.unit_code), ("HT", qr_time(dossier.due_at))], key)
 
 
-def fee_receipt_qr_payload(dossier: Dossier, profile: DeskProfile, issued_at: dt.datetime) -> str:
-    """Payload for the fee receipt: the same fields without the appointment."""
-    return encode(
-        qr_fields(
-            dossier,
-            profile,
-            document_name=FEE_RECEIPT_DOCUMENT_NAME,
-            issued_at=issued_at,
-            with_appointment=False,
-        )
-    )
+def fee_receipt_qr_payload(dossier: Dossier, receipt: FeeReceiptNo, key: bytes) -> str:
+    """The fee receipt's QR text: dossier code, series and number, amount and the check value."""
+    fields = [("MHS", dossier.code)]
+    if receipt.series:
+        fields.append(("KH", receipt.series))
+    fields += [("SO", receipt.number_text), ("TIEN", str(dossier.fee_vnd))]
+    return compose(fields, key)
 
 
 def guidance_qr_fields(guidance: SupplementGuidance, profile: DeskProfile) -> dict[str, str]:
@@ -118,8 +83,9 @@ def guidance_qr_payload(guidance: SupplementGuidance, profile: DeskProfile) -> s
 
 @functools.lru_cache(maxsize=32)
 def _modules(payload: str) -> tuple[tuple[bool, ...], ...]:
-    # Level M (15 % recovery) for a paper that lives in a pocket. The payload goes in as UTF-8
-    # bytes without an ECI header; readers (zbar, phone cameras) detect UTF-8.
+    # Level M (15 % recovery) for a paper that lives in a pocket. reportlab picks the smallest mode
+    # the text allows: alphanumeric for the slip and the fee receipt, else UTF-8 bytes without an
+    # ECI header (Mẫu 02's JSON), which readers (zbar, phone cameras) detect.
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(payload)
     code.make()

@@ -7,7 +7,7 @@ import datetime as dt
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from desk_app.domain.desk import DeskProfile
-from desk_app.domain.dossier import Dossier, ReturnMethod
+from desk_app.domain.dossier import Dossier, ReturnMethod, Status
 from desk_app.domain.text import format_vnd, nfc
 from desk_app.printing import layout
 from desk_app.printing.document import PdfMeta, render_copies
@@ -16,8 +16,15 @@ from desk_app.printing.qr import RECEIPT_DOCUMENT_NAME, receipt_qr_payload
 
 TITLE = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 COPY_MARKS = ("Liên 1: Lưu tại Bộ phận Một cửa", "Liên 2: Giao người nộp hồ sơ")
-REPRINT_MARK = "BẢN IN LẠI"
-# Column shares of the documents table: STT, Tên giấy tờ, Hình thức, Số lượng.
+# A slip of a dossier that is no longer waiting for its result says so: an old appointment must
+# not be presented as valid. (A ready result is still collected with the slip, so it is not here.)
+ENDED_STATES = {
+    Status.WITHDRAWN: "Hồ sơ đã rút",
+    Status.REFUSED: "Hồ sơ đã bị từ chối giải quyết",
+    Status.STOPPED: "Hồ sơ đã dừng giải quyết",
+    Status.RETURNED: "Hồ sơ đã trả kết quả",
+}
+VOID_NOTE = "Giấy hẹn này không còn giá trị để nhận kết quả."
 
 
 def ledger_book(dossier: Dossier) -> str:
@@ -64,15 +71,34 @@ def _documents(dossier: Dossier, geom: Geometry, styles: Styles) -> list[Flowabl
     return layout.documents_table("Thành phần hồ sơ:", dossier.documents, geom, styles)
 
 
+def state_note(dossier: Dossier, since: dt.datetime | None) -> str | None:
+    """"Hồ sơ đã rút ngày 26/11/2026. Giấy hẹn này …" for a dossier that is no longer waiting."""
+    state = ENDED_STATES.get(dossier.status)
+    if state is None:
+        return None
+    day = f" ngày {since:%d/%m/%Y}" if since is not None else ""
+    return f"{state}{day}. {VOID_NOTE}"
+
+
 def render_receipt(
-    dossier: Dossier, profile: DeskProfile, *, issued_at: dt.datetime, reprint: bool = False
+    dossier: Dossier,
+    profile: DeskProfile,
+    *,
+    issued_at: dt.datetime,
+    qr_key: bytes,
+    reprint: bool = False,
+    status_since: dt.datetime | None = None,
 ) -> bytes:
     """Mẫu 01 as PDF bytes: Liên 1 (kept) and Liên 2 (citizen), each starting its own page.
 
-    The form is dated the day of reception; ``issued_at`` (this printing) goes into the QR,
-    so a reprint shows when it was made. A5 unless the desk prints on A4.
+    The form is dated the day of reception; a reprint is marked with ``issued_at``, the time of
+    this printing. A dossier withdrawn, refused, stopped or returned (since ``status_since``)
+    carries that state in a box, and its appointment is marked as no longer valid. The QR code
+    is signed with the desk's ``qr_key``. A5 unless the desk prints on A4.
     """
-    payload = receipt_qr_payload(dossier, profile, issued_at)
+    payload = receipt_qr_payload(dossier, profile, qr_key)
+    ended = state_note(dossier, status_since)
+    due = time_phrase(dossier.due_at) + (" (không còn giá trị)" if ended else "")
 
     def make_copy(geom: Geometry, styles: Styles, index: int) -> list[Flowable]:
         body = styles.body
@@ -85,9 +111,13 @@ def render_receipt(
                 day=dossier.received_at.date(),
                 qr_payload=payload,
             ),
-            layout.copy_mark(geom, styles, COPY_MARKS[index], reprint=reprint),
+            layout.copy_mark(geom, styles, COPY_MARKS[index], reprint=reprint, printed_at=issued_at),
             *layout.title_block(styles, TITLE, [("Mã hồ sơ", dossier.code)]),
             Spacer(1, geom.pt(6)),
+        ]
+        if ended:
+            story += [layout.notice(geom, styles, ended), Spacer(1, geom.pt(4))]
+        story += [
             para(_intro(dossier, profile), body),
             *_applicant(dossier, styles),
             labelled("Nội dung yêu cầu giải quyết", dossier.procedure_name, body, bold=True),
@@ -97,7 +127,7 @@ def render_receipt(
             labelled("Thời gian nhận hồ sơ", time_phrase(dossier.received_at), body),
             Paragraph(
                 f"<b>{text('Thời gian trả kết quả giải quyết hồ sơ')}: "
-                f"{text(time_phrase(dossier.due_at))}</b>",
+                f"{text(due)}</b>",
                 body,
             ),
             # The 2018 form reads "Đăng ký nhận kết quả tại:"; the method labels already say

@@ -8,10 +8,12 @@ from typing import Any
 
 from desk_app.domain.calendar import CalendarSettings, DueTime, Session
 from desk_app.domain.desk import DeskProfile, PaperSize
+from desk_app.domain.fee_receipts import FeeReceiptBook
 
 PROFILE_KEY = "profile"
 PRINTER_KEY = "printer"
 CALENDAR_KEY = "calendar"
+FEE_RECEIPT_KEY = "fee_receipt"
 UTC_OFFSET_KEY = "utc_offset_minutes"
 DEFAULT_UTC_OFFSET = 7 * 60  # Vietnam, no daylight saving
 
@@ -64,3 +66,13 @@ def calendar_from_dict(data: dict[str, Any] | None) -> CalendarSettings:
         count_receipt_day_before=_time(data.get("count_receipt_day_before")),
         due_time=DueTime(data.get("due_time", default.due_time.value)),
     )
+
+
+def fee_book_to_dict(book: FeeReceiptBook) -> dict[str, Any]:
+    return asdict(book)
+
+
+def fee_book_from_dict(data: dict[str, Any] | None) -> FeeReceiptBook | None:
+    if not data:
+        return None
+    return FeeReceiptBook(str(data["form_no"]), str(data["series"]), int(data.get("start_no", 1)))

@@ -19,7 +19,9 @@ from desk_app.domain.csv_files import decode
 from desk_app.domain.desk import DeskProfile, PaperSize
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.errors import DomainError
+from desk_app.domain.fee_receipts import FeeReceiptBook, check_book, default_book
 from desk_app.domain.holidays import DayEntry
+from desk_app.domain.papers import place_name
 from desk_app.domain.schedule_io import parse_schedule_csv
 from desk_app.domain.text import nfc
 from desk_app.paths import resources_dir
@@ -96,8 +98,15 @@ class Desk:
         unit_name: str | None = None,
         paper: str = PaperSize.A5.value,
         calendar: CalendarSettings | None = None,
+        fee_form: str | None = None,
+        fee_series: str | None = None,
+        fee_start: int | None = None,
     ) -> DeskProfile:
-        """Configure the desk and seed the catalogue and holidays shipped in resources/."""
+        """Configure the desk and seed the catalogue and holidays shipped in resources/.
+
+        The place in the date line defaults to the commune's name without "Xã"/"Phường". The fee
+        receipt's form, series and start number keep their current (or default) values when None.
+        """
         commune, authority = nfc(commune), nfc(authority)
         if not commune or not authority:
             raise DomainError("profile_required", "Cần nhập tên xã và dòng cơ quan chủ quản.")
@@ -110,7 +119,7 @@ class Desk:
             authority=authority.upper(),
             unit_code=check_unit_code(nfc(unit_code)),
             desk_no=check_desk_no(desk_no),
-            place=nfc(place or commune),
+            place=place_name(place or commune),
             paper=paper_size,
             **({"unit_name": nfc(unit_name).upper()} if unit_name else {}),
         )
@@ -126,9 +135,13 @@ class Desk:
                     field="unit_code" if current.unit_code != profile.unit_code else "desk_no",
                 )
         now = self.clock()
+        base = self._stored_fee_book() or default_book(profile.desk_no, now.year)
+        book = check_book(fee_form or base.form_no, fee_series or base.series,
+                          base.start_no if fee_start is None else fee_start)
         settings = {
             config.PROFILE_KEY: config.profile_to_dict(profile),
             config.CALENDAR_KEY: config.calendar_to_dict(calendar or self.calendar_settings()),
+            config.FEE_RECEIPT_KEY: config.fee_book_to_dict(book),
         }
         with self.store.transaction():
             with self.recorder.change(business_time=now) as change:
@@ -155,6 +168,32 @@ class Desk:
             change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(),
                          events.settings_changed({config.PRINTER_KEY: name}))
             change.audit("desk.set_printer", "desk", "printer", {"printer": name})
+
+    def fee_receipt_book(self) -> FeeReceiptBook:
+        """The form, series and start number of the next fee receipts. A desk set up before they
+        were settings uses the default series of its desk number and the current year."""
+        return self._stored_fee_book() or default_book(self.profile().desk_no, self.clock().year)
+
+    def _stored_fee_book(self) -> FeeReceiptBook | None:
+        return config.fee_book_from_dict(self.store.setting(config.FEE_RECEIPT_KEY))
+
+    def set_fee_receipt_book(
+        self, *, form_no: str | None = None, series: str | None = None, start_no: int | None = None
+    ) -> FeeReceiptBook:
+        """Change what the next fee receipts carry (None: unchanged). A new series starts its own
+        count from ``start_no``; going back to a series continues after its last number."""
+        current = self.fee_receipt_book()
+        book = check_book(
+            current.form_no if form_no is None else form_no,
+            current.series if series is None else series,
+            current.start_no if start_no is None else start_no,
+        )
+        values = {config.FEE_RECEIPT_KEY: config.fee_book_to_dict(book)}
+        with self.recorder.change(business_time=self.clock()) as change:
+            self.store.put_settings(values)
+            change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(), events.settings_changed(values))
+            change.audit("desk.set_fee_receipt_book", "desk", "fee_receipt", config.fee_book_to_dict(book))
+        return book
 
     def calendar_settings(self) -> CalendarSettings:
         return config.calendar_from_dict(self.store.setting(config.CALENDAR_KEY))

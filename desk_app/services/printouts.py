@@ -1,63 +1,190 @@
-"""Paper for a committed dossier: the receipt (Mẫu 01) and, when a fee was collected, its fee receipt."""
+"""Paper for a committed dossier: render its slip (Mẫu 01) and fee receipt, deliver them to a file
+or a printer, and count a paper as printed only once it was delivered.
+
+Rendering writes nothing. A paper counts (its print count, and an audit entry "dossier.print" or
+"dossier.reprint" naming the paper and where it went) only after its PDF was written or the
+spooler accepted its job, so a failed first print leaves the next one the original.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk_app.printing.fee_receipt import render_fee_receipt
-from desk_app.printing.receipt import render_receipt
+from desk_app.domain.dossier import Dossier
 from desk_app.domain.errors import DomainError
+from desk_app.domain.papers import Paper
+from desk_app.printing.fee_receipt import render_fee_receipt
+from desk_app.printing.receipt import ENDED_STATES, render_receipt
+from desk_app.services import spooler
 from desk_app.services.desk import Desk
+from desk_app.store import papers
+
+FEE_FILE_SUFFIX = "-bien-lai"
+_JOB_NAMES = {Paper.RECEIPT: "giay-tiep-nhan", Paper.FEE_RECEIPT: "bien-lai"}
+
+Spool = Callable[..., spooler.SpoolJob]
+
+
+@dataclass(frozen=True)
+class PaperCopy:
+    """One rendered paper. ``number`` is the printing it becomes once delivered (1: the original)."""
+
+    paper: Paper
+    pdf: bytes
+    reprint: bool
+    number: int
 
 
 @dataclass(frozen=True)
 class Printout:
     code: str
-    receipt: bytes | None  # None when only the fee receipt was asked for
-    fee_receipt: bytes | None
-    reprint: bool
-    print_count: int
+    dossier_id: int
+    copies: tuple[PaperCopy, ...]
+
+    def pdf(self, paper: Paper) -> bytes | None:
+        return next((c.pdf for c in self.copies if c.paper is paper), None)
+
+    @property
+    def receipt(self) -> bytes | None:
+        return self.pdf(Paper.RECEIPT)
+
+    @property
+    def fee_receipt(self) -> bytes | None:
+        return self.pdf(Paper.FEE_RECEIPT)
+
+    @property
+    def reprint(self) -> bool:
+        """The first paper (the slip when there is one) is a reprint."""
+        return self.copies[0].reprint
+
+    @property
+    def print_count(self) -> int:
+        return self.copies[0].number
 
 
-def print_receipt(desk: Desk, code: str, *, slip: bool = True) -> Printout:
-    """Render the dossier's paper and record the printing; any print after the first is a reprint.
+def status_since(desk: Desk, dossier: Dossier) -> dt.datetime | None:
+    """When a dossier that is no longer waiting reached its state (None while it waits)."""
+    if dossier.status not in ENDED_STATES:
+        return None
+    # A dossier resolved on the spot was recorded as returned by reception itself.
+    return dossier.last_change_at or dossier.finished_at or dossier.received_at
 
-    Called only for a dossier already on disk, so the paper always refers to a committed record.
-    ``slip=False`` renders only the fee receipt: a dossier resolved on the spot needs no
-    appointment slip, but the citizen who paid still gets the biên lai.
+
+def prepare_printout(desk: Desk, code: str, *, slip: bool = True, fee_receipt: bool = True) -> Printout:
+    """Render the committed dossier's papers; nothing is recorded (see ``record_printed``).
+
+    ``slip=False`` leaves out the appointment slip (a dossier resolved on the spot needs none,
+    but the citizen who paid still gets the biên lai); the fee receipt exists only when a fee was
+    collected. A paper printed before comes out marked "BẢN IN LẠI".
     """
     dossier = desk.dossier(code)
     profile = desk.profile()
     now = desk.clock()
     dossier_id = desk.store.dossier_id(dossier.code)
     assert dossier_id is not None
-    reprint = slip and desk.store.receipt_print_count(dossier_id) > 0
-    receipt = render_receipt(dossier, profile, issued_at=now, reprint=reprint) if slip else None
-    fee_receipt = None
-    receipt_no = desk.store.fee_receipt_no(dossier_id)
-    if dossier.fee_vnd > 0 and receipt_no:
-        fee_receipt = render_fee_receipt(dossier, profile, issued_at=now, receipt_no=receipt_no)
-    # Recorded after rendering succeeded, so a failed render does not turn the next print into a reprint.
-    if receipt is None and fee_receipt is None:
+    key = papers.qr_key(desk.store)
+    copies = []
+    if slip:
+        count = papers.print_count(desk.store, dossier_id, Paper.RECEIPT)
+        pdf = render_receipt(dossier, profile, issued_at=now, qr_key=key, reprint=count > 0,
+                             status_since=status_since(desk, dossier))
+        copies.append(PaperCopy(Paper.RECEIPT, pdf, count > 0, count + 1))
+    fee = papers.fee_record(desk.store, dossier_id)
+    if fee_receipt and dossier.fee_vnd > 0 and fee is not None and fee.receipt is not None:
+        count = papers.print_count(desk.store, dossier_id, Paper.FEE_RECEIPT)
+        pdf = render_fee_receipt(dossier, profile, receipt=fee.receipt, paid_at=desk.localise(fee.collected_at),
+                                 printed_at=now, qr_key=key, reprint=count > 0)
+        copies.append(PaperCopy(Paper.FEE_RECEIPT, pdf, count > 0, count + 1))
+    if not copies:
         raise DomainError("nothing_to_print", f"Hồ sơ {dossier.code} không có phí nên không có biên lai để in.")
+    return Printout(dossier.code, dossier_id, tuple(copies))
+
+
+def record_printed(desk: Desk, printout: Printout, delivered: Iterable[Paper], *, via: str) -> dict[Paper, int]:
+    """Count the ``delivered`` papers of ``printout`` as printed, with one audit entry each
+    ("dossier.print" or "dossier.reprint", as the paper is marked); returns their print numbers."""
+    wanted = set(delivered)
+    now = desk.clock()
+    numbers = {}
     with desk.store.transaction():
-        count = desk.store.count_receipt_print(dossier_id) if slip else desk.store.receipt_print_count(dossier_id)
-        action = "dossier.reprint_receipt" if reprint else "dossier.print_receipt" if slip else "dossier.print_fee_receipt"
-        desk.store.add_audit(
-            actor=desk.actor, action=action, entity="dossier", entity_id=dossier.code,
-            detail={"print_count": count}, at=now,
-        )
-    return Printout(dossier.code, receipt, fee_receipt, reprint, count)
+        for copy in printout.copies:
+            if copy.paper not in wanted:
+                continue
+            number = papers.count_print(desk.store, printout.dossier_id, copy.paper)
+            numbers[copy.paper] = number
+            desk.store.add_audit(
+                actor=desk.actor, action="dossier.reprint" if copy.reprint else "dossier.print",
+                entity="dossier", entity_id=printout.code,
+                detail={"paper": copy.paper.value, "print_no": number, "via": via}, at=now,
+            )
+    return numbers
 
 
-def write_printout(printout: Printout, receipt_path: Path) -> tuple[Path | None, Path | None]:
-    """Write the receipt to ``receipt_path`` and the fee receipt beside it (``…-bien-lai.pdf``)."""
-    receipt_path.parent.mkdir(parents=True, exist_ok=True)
-    if printout.receipt is not None:
-        receipt_path.write_bytes(printout.receipt)
-    fee_path = None
-    if printout.fee_receipt is not None:
-        fee_path = receipt_path.with_name(receipt_path.stem + "-bien-lai.pdf")
-        fee_path.write_bytes(printout.fee_receipt)
-    return (receipt_path if printout.receipt is not None else None), fee_path
+def paper_path(printout: Printout, paper: Paper, receipt_path: Path) -> Path:
+    """The slip goes to ``receipt_path``, the fee receipt beside it (``…-bien-lai.pdf``)."""
+    if paper is Paper.RECEIPT:
+        return receipt_path
+    return receipt_path.with_name(receipt_path.stem + FEE_FILE_SUFFIX + ".pdf")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where each paper went: a file, a spooler job, and its print number once counted."""
+
+    files: dict[Paper, Path]
+    jobs: dict[Paper, spooler.SpoolJob]
+    numbers: dict[Paper, int]
+
+
+def deliver(
+    desk: Desk,
+    printout: Printout,
+    *,
+    receipt_path: Path | None = None,
+    to_printer: bool = False,
+    printer: str | None = None,
+    spool: Spool = spooler.spool,
+) -> Delivery:
+    """Write each paper to a PDF file (when ``receipt_path`` is given; see ``paper_path``) and/or
+    send it to ``printer`` (None: the system default) as its own job.
+
+    Each paper is counted once, as soon as it reached a file (whole, on disk) or a spooler that
+    accepted it. A failure raises (OSError, SpoolError) after counting what was delivered before.
+    """
+    delivery = Delivery({}, {}, {})
+    for copy in printout.copies:
+        via = []
+        try:
+            if receipt_path is not None:
+                path = paper_path(printout, copy.paper, receipt_path)
+                _write_whole(path, copy.pdf)
+                delivery.files[copy.paper] = path
+                via.append(f"pdf:{path}")
+            if to_printer:
+                job = spool(copy.pdf, printer=printer, title=f"{printout.code}-{_JOB_NAMES[copy.paper]}")
+                delivery.jobs[copy.paper] = job
+                via.append(f"printer:{job.printer} {job.job_id}".strip())
+        finally:
+            if via:
+                numbers = record_printed(desk, printout, [copy.paper], via="; ".join(via))
+                delivery.numbers.update(numbers)
+    return delivery
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write through a temporary file and rename: a full disk leaves no half PDF under the name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from desk_app.domain import codes, events
 from desk_app.domain.dossier import Channel, Dossier, ReceivedDocument, ReturnMethod, Sex, Status
 from desk_app.domain.errors import DomainError, ValidationErrors
+from desk_app.domain.fee_receipts import FeeReceiptNo
 from desk_app.domain.fees import quote, takes_typed_amount
 from desk_app.domain.text import nfc
 from desk_app.domain.validation import clean_applicant
 from desk_app.services.desk import Desk
+from desk_app.store import papers
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class ReceptionRequest:
 class Reception:
     dossier: Dossier
     dossier_id: int
-    fee_receipt_no: str | None
+    fee_receipt: FeeReceiptNo | None  # allocated with the dossier, printed on every copy and reprint
 
 
 def _check_counts(request: ReceptionRequest) -> None:
@@ -120,6 +122,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     if any(not d.name or d.count < 1 for d in documents):
         raise DomainError("invalid_document", "Mỗi giấy tờ cần có tên và số lượng từ 1 trở lên.", field="documents")
 
+    book = desk.fee_receipt_book() if fee.amount > 0 else None
     with desk.recorder.change(business_time=received_at) as change:
         day = received_at.strftime("%y%m%d")
         sequence = desk.store.take_code_sequence(
@@ -154,9 +157,12 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
         )
         dossier_id = desk.store.insert_dossier(dossier)
         receipt_no = None
-        if fee.amount > 0:
-            receipt_no = f"BL{dossier.ledger_year}-{dossier.desk_no:02d}-{dossier.ledger_no:05d}"
-            desk.store.add_fee(dossier_id, amount=fee.amount, detail=fee.detail, receipt_no=receipt_no, at=now)
+        if book is not None:
+            # The fee is paid as the dossier is received: that moment is the receipt's time, on
+            # every reprint too.
+            receipt_no = papers.take_fee_receipt_no(desk.store, book)
+            papers.add_fee(desk.store, dossier_id, amount=fee.amount, detail=fee.detail, receipt=receipt_no,
+                           at=received_at)
         change.event(events.Kind.DOSSIER_RECEIVED, dossier.uuid, events.dossier_received(dossier))
         change.audit(
             "dossier.receive_and_return" if request.resolved_on_the_spot else "dossier.receive", "dossier", code,

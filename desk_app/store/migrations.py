@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 import sqlite3
 
 from sqlite_utils import Database
@@ -10,6 +12,7 @@ from sqlite_utils.migrations import Migrations
 from desk_app.domain.text import APOSTROPHE_LOOKALIKES, fold_name, nfc, sort_key
 
 desk_migrations = Migrations("desk_app")
+QR_KEY_SETTING = "qr_key"  # hex of the key the QR check value is computed with (domain.qr_text)
 
 
 def _run_script(db: Database, script: str) -> None:
@@ -382,4 +385,38 @@ def m0008_sync_outbox(db: Database) -> None:
     db.execute(
         "UPDATE dossiers SET last_change_at = coalesce((SELECT business_time FROM outbox "
         "WHERE entity = 'dossier' AND entity_id = dossiers.uuid ORDER BY id DESC LIMIT 1), received_at)"
+    )
+
+
+@desk_migrations(name="0009_papers_fee_receipt_numbers")
+def m0009_papers_fee_receipt_numbers(db: Database) -> None:
+    """Papers that tell the truth: fee receipts numbered per form and series (Mẫu số, Ký hiệu, Số),
+    a print count for the fee receipt beside the slip's, and the key of the QR check value.
+
+    Receipts issued before keep their old number in ``receipt_no`` (no form, series or number).
+    Until now a fee receipt was printed with every slip, or alone (audited as
+    dossier.print_fee_receipt), so its count is rebuilt from those.
+    """
+    for statement in (
+        """CREATE TABLE fee_receipt_counters (
+            form_no TEXT NOT NULL,
+            series TEXT NOT NULL,
+            last_no INTEGER NOT NULL,      -- the last number issued in this series: never issued again
+            PRIMARY KEY (form_no, series)
+        )""",
+        "ALTER TABLE fees ADD COLUMN form_no TEXT",
+        "ALTER TABLE fees ADD COLUMN series TEXT",
+        "ALTER TABLE fees ADD COLUMN number INTEGER",
+        "CREATE UNIQUE INDEX fees_receipt_number ON fees(form_no, series, number) WHERE number IS NOT NULL",
+        "ALTER TABLE dossiers ADD COLUMN fee_receipt_prints INTEGER NOT NULL DEFAULT 0",
+        """UPDATE dossiers SET fee_receipt_prints = receipt_prints + (
+               SELECT count(*) FROM audit WHERE audit.entity = 'dossier' AND audit.entity_id = dossiers.code
+               AND audit.action = 'dossier.print_fee_receipt')
+           WHERE id IN (SELECT dossier_id FROM fees WHERE receipt_no IS NOT NULL)""",
+    ):
+        db.execute(statement)
+    # A random key per database, made once: the QR check value is worth nothing if it can be guessed.
+    db.execute(
+        "INSERT INTO settings(key, value) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
+        [QR_KEY_SETTING, json.dumps(secrets.token_hex(32)), QR_KEY_SETTING],
     )

@@ -258,24 +258,6 @@ class Store:
     def count_dossiers(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM dossiers").fetchone()[0])
 
-    def add_fee(self, dossier_id: int, *, amount: int, detail: str, receipt_no: str | None, at: dt.datetime) -> None:
-        self.db.execute(
-            "INSERT INTO fees(dossier_id, amount_vnd, detail, receipt_no, collected_at) VALUES (?, ?, ?, ?, ?)",
-            [dossier_id, amount, detail, receipt_no, at.isoformat(timespec="seconds")],
-        )
-
-    def fee_receipt_no(self, dossier_id: int) -> str | None:
-        row = self.db.execute("SELECT receipt_no FROM fees WHERE dossier_id = ?", [dossier_id]).fetchone()
-        return row[0] if row else None
-
-    def receipt_print_count(self, dossier_id: int) -> int:
-        return int(self.db.execute("SELECT receipt_prints FROM dossiers WHERE id = ?", [dossier_id]).fetchone()[0])
-
-    def count_receipt_print(self, dossier_id: int) -> int:
-        """Record one more printing of the receipt; returns how many times it has been printed."""
-        self.db.execute("UPDATE dossiers SET receipt_prints = receipt_prints + 1 WHERE id = ?", [dossier_id])
-        return int(self.db.execute("SELECT receipt_prints FROM dossiers WHERE id = ?", [dossier_id]).fetchone()[0])
-
     # guidance slips (Mẫu 02) ------------------------------------------------------------------
 
     def take_guidance_seq(self, year: int, desk_no: int) -> int:

@@ -74,6 +74,7 @@ def test_replace_dry_run_then_replace_keeps_the_used_procedure_as_retired(home, 
     assert [p["code"] for p in json.loads(run(home, "catalog", "list", "--json").stdout)] == ["1.001193"]
     # The old dossier still reprints; a new one for the retired procedure is refused.
     code = json.loads(run(home, "search", "hhen nie", "--json").stdout)[0]["code"]
-    assert json.loads(run(home, "print", code, "--json").stdout)["reprint"] is True
+    printed = json.loads(run(home, "print", code, "--pdf", str(home / "again.pdf"), "--json").stdout)
+    assert printed["reprint"] is True and (home / "again.pdf").read_bytes().startswith(b"%PDF")
     proc = run(home, "receive", "--procedure", "2.000884", "--name", "Ksor H'Ba", "--json", check=False)
     assert proc.returncode == 2 and json.loads(proc.stdout)["error"] == "procedure_retired"

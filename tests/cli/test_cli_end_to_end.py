@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -215,3 +216,42 @@ def test_guide_bad_input_exits_2(home):
     assert json.loads(proc.stdout)["error"] == "invalid_form"
     proc = run(home, "guide", "--procedure", "1.001193", "--name", "   ", "--missing", "Tờ khai", check=False)
     assert proc.returncode == 2 and "họ tên" in proc.stderr
+
+
+def test_pdf_keeps_saving_files_and_says_so(home, tmp_path):
+    received = run(home, "receive", "--procedure", "2.000815", "--name", "Lê Thị Mai", "--pages", "1",
+                   "--received-at", "2025-11-27T08:30")
+    code = re.search(r"hồ sơ (\S+);", received.stdout).group(1)
+    assert f"Giấy tiếp nhận và hẹn trả kết quả: đã lưu tệp {home / 'receipts' / (code + '.pdf')}." in received.stdout
+    assert f"Biên lai thu phí, lệ phí: đã lưu tệp {home / 'receipts' / (code + '-bien-lai.pdf')}." in received.stdout
+    again = run(home, "print", code, "--pdf", str(tmp_path / "lai.pdf"), "--paper", "fee-receipt", "--json")
+    out = json.loads(again.stdout)
+    assert out["receipt_pdf"] is None and out["fee_receipt_pdf"] == str(tmp_path / "lai-bien-lai.pdf")
+    assert [(p["paper"], p["reprint"], p["printer"]) for p in out["papers"]] == [("fee_receipt", True, None)]
+    text = " ".join(PdfReader(tmp_path / "lai-bien-lai.pdf").pages[0].extract_text().split())
+    assert "BẢN IN LẠI" in text and "Thời gian thu: 08 giờ 30 phút, ngày 27/11/2025" in text
+
+
+def test_fee_receipt_form_and_series_at_set_up_and_in_settings(tmp_path):
+    home = tmp_path / "home"
+    out = json.loads(run(home, *INIT, "--fee-form", "01BLP2-003", "--fee-series", "ck/26t", "--fee-start", "41",
+                         "--json").stdout)
+    assert out["fee_receipt"] == {"form_no": "01BLP2-003", "series": "CK/26T", "start_no": 41}
+    assert out["place"] == "Tân Phú"
+    first = json.loads(run(home, "receive", "--procedure", "2.000815", "--name", "Đỗ Văn Hải", "--pages", "1",
+                           "--json").stdout)
+    text = " ".join(PdfReader(first["fee_receipt_pdf"]).pages[0].extract_text().split())
+    assert "Mẫu số: 01BLP2-003" in text and "Ký hiệu: CK/26T" in text and "Số: 0000041" in text
+    shown = run(home, "settings", "fee-receipt")
+    assert shown.stdout.strip() == "Biên lai: mẫu số 01BLP2-003, ký hiệu CK/26T, bắt đầu từ số 0000041."
+    changed = json.loads(run(home, "settings", "fee-receipt", "--series", "CL/26T", "--start", "1", "--json").stdout)
+    assert changed == {"form_no": "01BLP2-003", "series": "CL/26T", "start_no": 1}
+    second = json.loads(run(home, "receive", "--procedure", "2.000815", "--name", "Đỗ Thị Hà", "--pages", "1",
+                            "--json").stdout)
+    text = " ".join(PdfReader(second["fee_receipt_pdf"]).pages[0].extract_text().split())
+    assert "Ký hiệu: CL/26T" in text and "Số: 0000001" in text
+    bad = run(home, "settings", "fee-receipt", "--series", "Ký hiệu", "--json", check=False)
+    assert bad.returncode == 2
+    assert [(p["field"], p["code"]) for p in json.loads(bad.stdout)["problems"]] == [("fee_series", "invalid_fee_series")]
+    assert "Ký hiệu biên lai chỉ gồm chữ in hoa không dấu" in bad.stderr
+    assert run(home, "settings", "fee-receipt").stdout.strip().endswith("ký hiệu CL/26T, bắt đầu từ số 0000001.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from desk_app.domain.dossier import Sex
 from desk_app.gui.main_window import DETAIL, LEDGER, RECEPTION, MainWindow
-from desk_app.services.printouts import print_receipt
+from desk_app.domain.papers import Paper
+from desk_app.services.printouts import deliver, prepare_printout
+from desk_app.store import papers
 from desk_app.services.reception import ReceptionRequest, receive
 from tests.gui.keys import focused, press, type_keys
 
@@ -65,9 +68,9 @@ def test_search_as_you_type_and_filters(window, qtbot):
     assert ledger.model.row_at(0).applicant_name == "Đặng Văn Cường"
 
 
-def test_enter_in_the_ledger_opens_the_dossier_and_reprint_is_marked(window, desk, qtbot, sink):
+def test_enter_in_the_ledger_opens_the_dossier_and_reprint_is_marked(window, desk, qtbot, sink, tmp_path):
     code = desk.search("Nguyen Van An")[0].code
-    print_receipt(desk, code)  # the first print happened at reception
+    deliver(desk, prepare_printout(desk, code), receipt_path=tmp_path / "first.pdf")  # printed at reception
     ledger = window.ledger
     window.show_tab(LEDGER)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is ledger.search)
@@ -87,9 +90,16 @@ def test_enter_in_the_ledger_opens_the_dossier_and_reprint_is_marked(window, des
     assert "BẢN IN LẠI" in preview.windowTitle()
     text = PdfReader(io.BytesIO(preview.documents[0].pdf)).pages[0].extract_text()
     assert "BẢN IN LẠI" in text
-    audit = desk.store.db.execute("SELECT action FROM audit WHERE entity_id = ? ORDER BY id", [code]).fetchall()
-    assert [a for (a,) in audit][-1] == "dossier.reprint_receipt"
-    assert desk.store.receipt_print_count(desk.store.dossier_id(code)) == 2
+    dossier_id = desk.store.dossier_id(code)
+    assert papers.print_count(desk.store, dossier_id, Paper.RECEIPT) == 1  # previewed, not yet printed
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
+    press(Qt.Key.Key_Return)  # "In ngay"
+    assert len(sink.jobs) == 1
+    audit = desk.store.db.execute("SELECT action, detail FROM audit WHERE entity_id = ? ORDER BY id", [code]).fetchall()
+    assert [(a, json.loads(d)["paper"]) for a, d in audit[-2:]] == [
+        ("dossier.reprint", "receipt"), ("dossier.reprint", "fee_receipt")]
+    assert papers.print_count(desk.store, dossier_id, Paper.RECEIPT) == 2
+    assert "Đã ghi nhận lần in thứ 2" in detail.status.text()
 
 
 def test_a_saved_dossier_appears_in_the_ledger(window, qtbot):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desk_app.domain.papers import Paper
+from desk_app.store import papers
 from tests.gui.keys import focused, press, type_keys
 
 
@@ -50,7 +52,9 @@ def test_keyboard_only_flow_registers_a_dossier_and_prints_its_receipt(form, des
     assert form.applicant.name.text() == ""
     assert form.procedure is None
     qtbot.waitUntil(lambda: QApplication.focusWidget() is form.picker.search)
-    assert desk.store.receipt_print_count(desk.store.dossier_id(code)) == 1
+    dossier_id = desk.store.dossier_id(code)
+    assert papers.print_count(desk.store, dossier_id, Paper.RECEIPT) == 1
+    assert papers.print_count(desk.store, dossier_id, Paper.FEE_RECEIPT) == 1
 
 
 def test_enter_saves_and_the_print_dialog_and_save_as_pdf_are_reachable_by_keys(form, desk, sink, saved_paths,

@@ -20,6 +20,7 @@ from desk_app.domain.dossier import Applicant, Channel, Dossier, ReceivedDocumen
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 ISSUED_AT = dt.datetime(2026, 11, 22, 9, 16, 30, tzinfo=ICT)
+QR_KEY = bytes(range(32))  # a fixed key: the QR check value is part of the byte-stable output
 # Stored in NFD on purpose (as some keyboards send it): every output must come out NFC.
 NFD_NAME = unicodedata.normalize("NFD", "Nguyễn Thị Hằng Đặng")
 NAME = unicodedata.normalize("NFC", NFD_NAME)
@@ -105,29 +106,46 @@ def font_names(pdf: bytes) -> set[str]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:  # a missing tool must fail loudly: skipping would hide an unreadable QR
-        pytest.fail(f"{name} not found: install poppler-utils (pdftoppm) and zbar-tools (zbarimg)")
+        pytest.fail(f"{name} not found: install poppler-utils (pdftoppm), zbar-tools (zbarimg), imagemagick (convert)")
     return path
+
+
+def scan_qr(pdf: bytes, folder: Path, *, dpi: int, page: int = 1, degrade: list[str] | None = None) -> bytes:
+    """Render ``page`` at ``dpi`` (as a scanner would see the sheet), optionally pass it through
+    ImageMagick options that imitate a scan, and decode its QR code with zbar: the raw bytes."""
+    source = folder / "form.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        [_tool("pdftoppm"), "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+         str(source), str(folder / "page")],
+        check=True,
+    )
+    image = folder / "page.png"
+    if degrade:
+        subprocess.run([_tool("convert"), str(image), *degrade, "-flatten", str(folder / "scan.png")], check=True)
+        image = folder / "scan.png"
+    # -Sbinary: the raw bytes, so zbar's charset guessing cannot mangle the UTF-8.
+    result = subprocess.run([_tool("zbarimg"), "--raw", "-q", "-Sbinary", str(image)], capture_output=True)
+    assert result.returncode == 0, f"no QR code decoded at {dpi} dpi: {result.stderr.decode(errors='replace')}"
+    return result.stdout.rstrip(b"\n")
 
 
 @pytest.fixture
 def decode_qr(tmp_path: Path) -> Callable[[bytes], dict[str, str]]:
-    """Render page 1 at 200 dpi and decode its QR code with zbar into the JSON payload."""
+    """Render page 1 at 200 dpi and decode its QR code with zbar into the JSON payload (Mẫu 02)."""
 
     def decode(pdf: bytes) -> dict[str, str]:
-        source = tmp_path / "form.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            [_tool("pdftoppm"), "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile",
-             str(source), str(tmp_path / "page")],
-            check=True,
-        )
-        # -Sbinary: the raw bytes, so zbar's charset guessing cannot mangle the UTF-8.
-        result = subprocess.run(
-            [_tool("zbarimg"), "--raw", "-q", "-Sbinary", str(tmp_path / "page.png")],
-            capture_output=True,
-        )
-        assert result.returncode == 0, f"no QR code decoded: {result.stderr.decode(errors='replace')}"
-        payload: dict[str, str] = json.loads(result.stdout.decode("utf-8"))
+        payload: dict[str, str] = json.loads(scan_qr(pdf, tmp_path, dpi=200).decode("utf-8"))
         return payload
+
+    return decode
+
+
+@pytest.fixture
+def scan_text(tmp_path: Path) -> Callable[[bytes], str]:
+    """Render page 1 at 100 dpi and decode its QR code: the text (slip, fee receipt)."""
+
+    def decode(pdf: bytes) -> str:
+        return scan_qr(pdf, tmp_path, dpi=100).decode("ascii")
 
     return decode

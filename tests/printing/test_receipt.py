@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import json
+import datetime as dt
 import subprocess
 import sys
 import unicodedata
@@ -16,18 +16,19 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, A5
 
 from desk_app.domain.desk import DeskProfile, PaperSize
-from desk_app.domain.dossier import Dossier, ReturnMethod
+from desk_app.domain import qr_text
+from desk_app.domain.dossier import Dossier, ReturnMethod, Status
 from desk_app.printing import fonts
 from desk_app.printing.qr import receipt_qr_payload
 from desk_app.printing.receipt import render_receipt
-from tests.printing.conftest import ISSUED_AT, LONG_DOC, NAME, flat, font_names, make_dossier, page_texts
+from tests.printing.conftest import ISSUED_AT, LONG_DOC, NAME, QR_KEY, flat, font_names, make_dossier, page_texts
 
 COPY_1 = "Liên 1: Lưu tại Bộ phận Một cửa"
 COPY_2 = "Liên 2: Giao người nộp hồ sơ"
 
 
 def test_every_field_is_printed_on_both_copies(dossier: Dossier, profile: DeskProfile) -> None:
-    texts = page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT))
+    texts = page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY))
     assert len(texts) == 2
     for text, mark in zip(texts, (COPY_1, COPY_2), strict=True):
         page = flat(text)
@@ -71,30 +72,72 @@ def test_every_field_is_printed_on_both_copies(dossier: Dossier, profile: DeskPr
 
 
 def test_reprint_marks_each_copy(dossier: Dossier, profile: DeskProfile) -> None:
-    texts = page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True))
+    texts = page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY, reprint=True))
     assert len(texts) == 2
     assert all(flat(text).count("BẢN IN LẠI") == 1 for text in texts)
+    assert all("in lúc 09:16, 22/11/2026" in flat(text) for text in texts)
+
+
+@pytest.mark.parametrize(("status", "state"), [
+    (Status.WITHDRAWN, "Hồ sơ đã rút ngày 26/11/2026."),
+    (Status.REFUSED, "Hồ sơ đã bị từ chối giải quyết ngày 26/11/2026."),
+    (Status.STOPPED, "Hồ sơ đã dừng giải quyết ngày 26/11/2026."),
+    (Status.RETURNED, "Hồ sơ đã trả kết quả ngày 26/11/2026."),
+])
+def test_a_dossier_no_longer_waiting_shows_its_state(
+    dossier: Dossier, profile: DeskProfile, status: Status, state: str
+) -> None:
+    ended = dataclasses.replace(dossier, status=status)
+    since = dt.datetime(2026, 11, 26, 10, 5, tzinfo=ISSUED_AT.tzinfo)
+    texts = page_texts(render_receipt(ended, profile, issued_at=ISSUED_AT, qr_key=QR_KEY, reprint=True,
+                                      status_since=since))
+    for text in texts:  # both copies: the citizen's is the one that could be presented
+        page = flat(text)
+        assert f"{state} Giấy hẹn này không còn giá trị để nhận kết quả." in page
+        assert ("Thời gian trả kết quả giải quyết hồ sơ: 09 giờ 15 phút, ngày 25/11/2026 (không còn giá trị)"
+                in page)
+
+
+@pytest.mark.parametrize("status", [Status.RECEIVED, Status.IN_PROCESS, Status.SUPPLEMENT_REQUESTED,
+                                    Status.RESULT_READY])
+def test_a_waiting_dossier_has_no_state_note(dossier: Dossier, profile: DeskProfile, status: Status) -> None:
+    page = flat(page_texts(render_receipt(dataclasses.replace(dossier, status=status), profile,
+                                          issued_at=ISSUED_AT, qr_key=QR_KEY))[1])
+    assert "không còn giá trị" not in page
+
+
+@pytest.mark.parametrize(("place", "line"), [
+    ("Xã Tân Phú", "Tân Phú, ngày 22 tháng 11 năm 2026"),  # a desk set up before the rule stored this
+    ("Phường Hòa Khánh", "Hòa Khánh, ngày 22 tháng 11 năm 2026"),
+    ("Đặc khu Phú Quốc", "Phú Quốc, ngày 22 tháng 11 năm 2026"),
+    ("Phường 5", "Phường 5, ngày 22 tháng 11 năm 2026"),  # a unit named by a number keeps its kind
+])
+def test_the_date_line_uses_the_place_name(dossier: Dossier, profile: DeskProfile, place: str, line: str) -> None:
+    page = flat(page_texts(render_receipt(dossier, dataclasses.replace(profile, place=place), issued_at=ISSUED_AT,
+                                          qr_key=QR_KEY))[0])
+    assert line in page
+    assert f"Xã {line}" not in page
 
 
 def test_empty_optional_fields_and_free_dossier_are_left_out(profile: DeskProfile) -> None:
     base = make_dossier(fee=0, id_number=None)
     bare = dataclasses.replace(base, applicant=dataclasses.replace(base.applicant, phone=None, email=None))
-    page = flat(page_texts(render_receipt(bare, profile, issued_at=ISSUED_AT))[0])
+    page = flat(page_texts(render_receipt(bare, profile, issued_at=ISSUED_AT, qr_key=QR_KEY))[0])
     for label in ("Số định danh cá nhân", "Số điện thoại", "Email", "Phí, lệ phí"):
         assert label not in page
 
 
 def test_return_method_and_collect_at(dossier: Dossier, profile: DeskProfile) -> None:
     by_post = dataclasses.replace(dossier, return_method=ReturnMethod.POST)
-    page = flat(page_texts(render_receipt(by_post, profile, issued_at=ISSUED_AT))[0])
+    page = flat(page_texts(render_receipt(by_post, profile, issued_at=ISSUED_AT, qr_key=QR_KEY))[0])
     assert "Đăng ký nhận kết quả: Qua dịch vụ bưu chính công ích" in page
     counter = dataclasses.replace(profile, collect_at="Quầy số 2, Trung tâm Phục vụ hành chính công xã")
-    page = flat(page_texts(render_receipt(dossier, counter, issued_at=ISSUED_AT))[0])
+    page = flat(page_texts(render_receipt(dossier, counter, issued_at=ISSUED_AT, qr_key=QR_KEY))[0])
     assert "Đăng ký nhận kết quả: Tại Quầy số 2, Trung tâm Phục vụ hành chính công xã" in page
 
 
 def test_text_is_nfc_and_fonts_are_embedded_liberation_serif(dossier: Dossier, profile: DeskProfile) -> None:
-    pdf = render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True)
+    pdf = render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY, reprint=True)
     for text in page_texts(pdf):
         assert unicodedata.is_normalized("NFC", text)
         assert unicodedata.normalize("NFD", NAME) not in text
@@ -112,7 +155,7 @@ def test_font_has_the_vietnamese_glyphs() -> None:
 
 @pytest.mark.parametrize(("paper", "size"), [(PaperSize.A5, A5), (PaperSize.A4, A4)])
 def test_paper_size(dossier: Dossier, profile: DeskProfile, paper: PaperSize, size: tuple[float, float]) -> None:
-    pdf = render_receipt(dossier, dataclasses.replace(profile, paper=paper), issued_at=ISSUED_AT)
+    pdf = render_receipt(dossier, dataclasses.replace(profile, paper=paper), issued_at=ISSUED_AT, qr_key=QR_KEY)
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 2
     for page in pages:
@@ -122,7 +165,7 @@ def test_paper_size(dossier: Dossier, profile: DeskProfile, paper: PaperSize, si
 @pytest.mark.parametrize("paper", [PaperSize.A5, PaperSize.A4])
 def test_ten_long_documents_fit_one_page_per_copy(profile: DeskProfile, paper: PaperSize) -> None:
     dossier = make_dossier(documents=10)
-    texts = page_texts(render_receipt(dossier, dataclasses.replace(profile, paper=paper), issued_at=ISSUED_AT))
+    texts = page_texts(render_receipt(dossier, dataclasses.replace(profile, paper=paper), issued_at=ISSUED_AT, qr_key=QR_KEY))
     assert len(texts) == 2
     for text in texts:
         assert LONG_DOC.format(10) in flat(text)
@@ -131,7 +174,7 @@ def test_ten_long_documents_fit_one_page_per_copy(profile: DeskProfile, paper: P
 
 def test_long_table_flows_but_signatures_stay_whole(profile: DeskProfile) -> None:
     dossier = make_dossier(documents=24)
-    texts = [flat(text) for text in page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT))]
+    texts = [flat(text) for text in page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY))]
     assert len(texts) > 2
     copy_2 = next(i for i, text in enumerate(texts) if COPY_2 in text)
     for pages in (texts[:copy_2], texts[copy_2:]):
@@ -142,40 +185,29 @@ def test_long_table_flows_but_signatures_stay_whole(profile: DeskProfile) -> Non
         assert LONG_DOC.format(24) in " ".join(pages)
 
 
-def test_qr_decodes_to_the_tt01_2023_fields(
-    dossier: Dossier, profile: DeskProfile, decode_qr: Callable[[bytes], dict[str, str]]
+def test_qr_says_code_unit_due_and_a_check_value(
+    dossier: Dossier, profile: DeskProfile, scan_text: Callable[[bytes], str]
 ) -> None:
-    decoded = decode_qr(render_receipt(dossier, profile, issued_at=ISSUED_AT))
-    assert decoded == {
-        "ma_hs": "000.21.33.H49-261122-0007",
-        "ma_tthc": "1.001193",
-        "ma_dinh_danh": "079186012345",
-        "ten_giay_to": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        "he_thong": "desk_app - Một cửa cấp xã",
-        "thoi_diem_cap": "2026-11-22T09:16:30+07:00",
-        "hen_tra": "2026-11-25T09:15:00+07:00",
+    text = scan_text(render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY))
+    assert text == receipt_qr_payload(dossier, profile, QR_KEY)
+    assert qr_text.read(text, QR_KEY) == {
+        "MHS": "000.21.33.H49-261122-0007",
+        "DV": "000.21.33.H49",
+        "HT": "2026-11-25T09:15+07:00",
     }
+    # The slip goes home with the citizen: nothing personal, whatever the dossier holds.
+    for private in ("079186012345", "0912", "Mỹ Lợi", "example.vn", "Nguy", "1.001193"):
+        assert private not in text
 
 
-def test_qr_without_id_number_names_the_applicant_in_nfc(
-    profile: DeskProfile, decode_qr: Callable[[bytes], dict[str, str]]
-) -> None:
-    dossier = make_dossier(id_number=None)
-    decoded = decode_qr(render_receipt(dossier, profile, issued_at=ISSUED_AT))
-    assert decoded["ma_dinh_danh"] == NAME
-    assert decoded == json.loads(receipt_qr_payload(dossier, profile, ISSUED_AT))
-
-
-def test_qr_payload_is_minimal_and_refuses_naive_times(dossier: Dossier, profile: DeskProfile) -> None:
-    payload = receipt_qr_payload(dossier, profile, ISSUED_AT)
-    for private in ("0912", "Mỹ Lợi", "example.vn", NAME):
-        assert private not in payload
+def test_qr_payload_refuses_naive_times(dossier: Dossier, profile: DeskProfile) -> None:
+    naive = dataclasses.replace(dossier, due_at=dossier.due_at.replace(tzinfo=None))
     with pytest.raises(ValueError):
-        receipt_qr_payload(dossier, profile, ISSUED_AT.replace(tzinfo=None))
+        receipt_qr_payload(naive, profile, QR_KEY)
 
 
 def test_metadata(dossier: Dossier, profile: DeskProfile) -> None:
-    meta = PdfReader(io.BytesIO(render_receipt(dossier, profile, issued_at=ISSUED_AT))).metadata
+    meta = PdfReader(io.BytesIO(render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY))).metadata
     assert meta is not None
     assert meta.title == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
     assert meta.author == "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
@@ -183,22 +215,22 @@ def test_metadata(dossier: Dossier, profile: DeskProfile) -> None:
 
 
 def test_same_input_same_bytes(dossier: Dossier, profile: DeskProfile) -> None:
-    first = render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True)
-    assert render_receipt(dossier, profile, issued_at=ISSUED_AT, reprint=True) == first
-    assert render_receipt(dossier, profile, issued_at=ISSUED_AT) != first
+    first = render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY, reprint=True)
+    assert render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY, reprint=True) == first
+    assert render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY) != first
 
 
 def test_same_bytes_in_a_fresh_process(dossier: Dossier, profile: DeskProfile) -> None:
     # A new interpreter registers the fonts afresh: the file must not depend on process state.
     script = (
         "import sys\n"
-        "from tests.printing.conftest import make_dossier, ISSUED_AT\n"
+        "from tests.printing.conftest import make_dossier, ISSUED_AT, QR_KEY\n"
         "from desk_app.domain.desk import DeskProfile\n"
         "from desk_app.printing.receipt import render_receipt\n"
         "p = DeskProfile(commune='Xã Tân Phú', authority='ỦY BAN NHÂN DÂN XÃ TÂN PHÚ',"
         " unit_code='000.21.33.H49', desk_no=1, place='Tân Phú')\n"
-        "sys.stdout.buffer.write(render_receipt(make_dossier(), p, issued_at=ISSUED_AT))\n"
+        "sys.stdout.buffer.write(render_receipt(make_dossier(), p, issued_at=ISSUED_AT, qr_key=QR_KEY))\n"
     )
     root = Path(__file__).resolve().parents[2]
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=root).stdout
-    assert other == render_receipt(dossier, profile, issued_at=ISSUED_AT)
+    assert other == render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY)

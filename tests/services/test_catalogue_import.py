@@ -10,7 +10,7 @@ from desk_app.domain.catalogue_csv import parse_csv
 from desk_app.domain.catalogue_io import CatalogueError, catalogue_to_json, parse_json
 from desk_app.domain.errors import DomainError
 from desk_app.services.guidance import issue_supplement_guidance
-from desk_app.services.printouts import print_receipt
+from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from tests.domain.test_csv_files import windows_1258
 
@@ -71,7 +71,7 @@ def test_replace_retires_used_procedures_and_deletes_unused_ones(desk, shipped, 
     # Retired: still there for the old dossier's papers, refused for new ones.
     retired = desk.procedure("2.000884")
     assert retired.retired and retired.name == old.procedure_name
-    assert print_receipt(desk, old.code).receipt.startswith(b"%PDF")
+    assert prepare_printout(desk, old.code).receipt.startswith(b"%PDF")
     with pytest.raises(DomainError) as err:
         receive(desk, ReceptionRequest(procedure_code="2.000884", name="Trần Văn Bình"))
     assert err.value.code == "procedure_retired" and "đã bị bỏ khỏi danh mục" in err.value.message

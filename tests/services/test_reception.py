@@ -36,7 +36,7 @@ def test_receive_writes_everything_in_one_go(desk):
     assert {k: after[k] - before[k] for k in after} == {
         "dossiers": 1, "dossier_documents": len(d.documents), "fees": 1, "outbox": 1, "audit": 1, "dossier_search": 1,
     }
-    assert reception.fee_receipt_no == "BL2026-01-00001"
+    assert str(reception.fee_receipt) == "Mẫu số 01BLP2-001, ký hiệu AA/26T, số 0000001"
     assert desk.dossier(d.code) == d
 
 
@@ -149,7 +149,9 @@ def test_receipt_time_in_the_future_is_refused(desk, clock):
 
 
 def test_resolved_on_the_spot_is_recorded_as_returned(desk, clock):
-    from desk_app.services.printouts import print_receipt
+    from desk_app.domain.papers import Paper
+    from desk_app.services.printouts import prepare_printout, record_printed
+    from desk_app.store import papers
 
     reception = receive(desk, simple_request(resolved_on_the_spot=True))
     d = desk.dossier(reception.dossier.code)
@@ -158,11 +160,13 @@ def test_resolved_on_the_spot_is_recorded_as_returned(desk, clock):
     action = desk.store.db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert action == "dossier.receive_and_return"
     # No slip, but the fee (10.000 đ) still gets its receipt, and the slip is not counted as printed.
-    printout = print_receipt(desk, d.code, slip=False)
+    printout = prepare_printout(desk, d.code, slip=False)
     assert printout.receipt is None and printout.fee_receipt.startswith(b"%PDF")
-    assert desk.store.receipt_print_count(reception.dossier_id) == 0
+    record_printed(desk, printout, [Paper.FEE_RECEIPT], via="test")
+    assert papers.print_count(desk.store, reception.dossier_id, Paper.RECEIPT) == 0
     # The citizen asks for the slip after all: it is the first print, not a reprint.
-    assert print_receipt(desk, d.code).reprint is False
+    again = prepare_printout(desk, d.code)
+    assert [(c.paper, c.reprint) for c in again.copies] == [(Paper.RECEIPT, False), (Paper.FEE_RECEIPT, True)]
 
 
 def test_only_same_day_procedures_can_be_resolved_on_the_spot(desk):

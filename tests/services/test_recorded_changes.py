@@ -16,14 +16,20 @@ from desk_app.paths import resources_dir
 from desk_app.services import ledger, lifecycle
 from desk_app.services.backup import backup_to
 from desk_app.services.guidance import issue_supplement_guidance
-from desk_app.services.printouts import print_receipt
+from desk_app.domain.papers import Paper
+from desk_app.services.printouts import prepare_printout, record_printed
 from desk_app.services.reception import ReceptionRequest, receive
 
 # Sync bookkeeping and derived tables: changing them is not a change of the desk's state.
 NOT_STATE = {"outbox", "audit", "outbox_answers", "sync_cursors", "sync_epochs", "desk_identity"}
 NOT_STATE_PREFIXES = ("sqlite_", "_sqlite", "dossier_search_")  # SQLite's own, migrations, FTS shadow tables
 # Counting printings is audit, not state ("printed twice" is no news for the hub).
-NOT_STATE_COLUMNS = {("dossiers", "receipt_prints")}
+NOT_STATE_COLUMNS = {("dossiers", "receipt_prints"), ("dossiers", "fee_receipt_prints")}
+
+
+def print_receipt(desk, code):
+    """Print the slip as the window and the command line do: prepared, delivered, then counted."""
+    return record_printed(desk, prepare_printout(desk, code), [Paper.RECEIPT], via="test")
 
 
 def state(store):

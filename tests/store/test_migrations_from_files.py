@@ -1,6 +1,7 @@
 """Every released schema, kept as a small real file, must migrate to the current one unharmed."""
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,26 @@ def test_a_gap_in_old_numbers_is_not_carried_into_the_epoch(tmp_path):
     assert [e.seq for e in Outbox(store).pending()] == [1, 2, 3]
     assert [r[0] for r in store.db.execute("SELECT id FROM outbox ORDER BY id")] == [1, 3, 4]
     store.close()
+
+
+def test_released_schema_gets_fee_receipt_numbers_print_counts_and_a_qr_key(tmp_path):
+    from desk_app.domain.papers import Paper
+    from desk_app.store import papers
+
+    path = tmp_path / "desk-0001.sqlite3"
+    shutil.copy(FIXTURES / "desk-0001.sqlite3", path)
+    conn = sqlite3.connect(path)  # not migrated yet: an old desk that printed the fee receipt alone once
+    with conn:
+        conn.execute("INSERT INTO audit(at, actor, action, entity, entity_id) VALUES "
+                     "('2026-11-23T09:20:00+07:00', 'x', 'dossier.print_fee_receipt', 'dossier', ?)",
+                     ["000.21.33.H49-261123-0001"])
+    conn.close()
+    store = Store.open(path)
+    fee = papers.fee_record(store, 1)
+    assert fee.receipt.number is None and fee.receipt.number_text == "BL2026-01-00001"  # the old number stays
+    assert papers.print_count(store, 1, Paper.FEE_RECEIPT) == 1
+    assert papers.print_count(store, 2, Paper.FEE_RECEIPT) == 0
+    key = papers.qr_key(store)
+    assert len(key) == 32
+    store.close()
+    assert papers.qr_key(Store.open(path)) == key  # made once, kept
