@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="hiện số phiên bản rồi thoát")
     parser.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng, "
                         "đổi bằng biến môi trường DESK_APP_HOME)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, title="Lệnh")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser, title="Lệnh")
 
     p = sub.add_parser("init", help="cài đặt quầy: xã, cơ quan, mã đơn vị, số quầy")
     p.add_argument("--commune", required=True, help='tên xã, ví dụ "Xã Tân Phú"')
@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     cal = sub.add_parser("calendar", help="lịch nghỉ lễ, nghỉ bù, làm bù")
-    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True, parser_class=_Parser)
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="LỆNH", required=True, parser_class=_Parser)
     p = cal_sub.add_parser("import", help="nhập tệp CSV date,name,kind (thay cả năm)")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     cat = sub.add_parser("catalog", help="danh mục thủ tục hành chính")
-    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True, parser_class=_Parser)
+    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="LỆNH", required=True, parser_class=_Parser)
     p = cat_sub.add_parser("list", help="liệt kê thủ tục")
     p.add_argument("--query", default="", help="lọc theo tên (không cần dấu)")
     p.add_argument("--json", action="store_true")

@@ -99,7 +99,7 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
         raise DomainError("restore_onto_itself", "Tệp sao lưu chính là cơ sở dữ liệu đang dùng.", field="backup")
     dossiers = verify_copy(backup)
     if dossiers is None:
-        raise DomainError("backup_damaged", f"Bản sao lưu {backup} cũng bị hỏng; hãy chọn bản khác "
+        raise DomainError("backup_damaged", f"Tệp {backup} không dùng được để khôi phục (hỏng, hoặc không phải bản sao lưu); hãy chọn bản khác "
                           "(các bản cũ hơn trong cùng thư mục, hoặc bản trên USB).", field="backup")
     if database.exists() and not force and is_sound(database):
         raise DomainError("database_sound", f"Cơ sở dữ liệu {database} không bị hỏng. Khôi phục sẽ thay nó bằng "

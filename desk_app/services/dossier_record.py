@@ -61,5 +61,5 @@ def describe_step(entry: HistoryEntry) -> str:
         if detail.get("note"):
             label += f" (lý do: {detail['note']})"
     elif entry.action == "dossier.reprint_receipt" and detail.get("print_count"):
-        label += f" (lần in thứ {detail['print_count']})"
+        label += f", lần in thứ {detail['print_count']}"
     return label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -43,11 +44,16 @@ def connect(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Databa
     """
     target = str(path)
     if target != ":memory:":
-        _refuse_not_sqlite(Path(target))
+        file = Path(target)
+        _refuse_not_sqlite(file)
         try:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _os_error(exc, Path(target)) from exc
+            raise _os_error(exc, file) from exc
+        # WAL needs to create -wal/-shm beside the file: on a write-protected medium SQLite would
+        # only say "unable to open", so say what it is.
+        if not os.access(file.parent, os.W_OK) or (file.exists() and not os.access(file, os.W_OK)):
+            raise read_only_error(file)
     conn: sqlite3.Connection | None = None
     try:
         # The GUI's single store worker owns the connection; it may not be the creating thread.
@@ -64,14 +70,12 @@ def connect(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Databa
                 desk_migrations.apply(db)
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version={len(desk_migrations._migrations)}")
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
         if conn is not None:
             conn.close()
+        if isinstance(exc, StoreError):
+            raise
         raise classify(exc, None if target == ":memory:" else Path(target)) from exc
-    except StoreError:
-        if conn is not None:
-            conn.close()
-        raise
     return db
 
 
@@ -105,14 +109,14 @@ def connect_read_only(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> tu
             if created:
                 tidy_after_read(path)
             return db, False
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, StoreError) as exc:
         if conn is not None:
             conn.close()
+        if created:
+            tidy_after_read(path)
+        if isinstance(exc, StoreError):
+            raise
         raise classify(exc, path) from exc
-    except StoreError:
-        if conn is not None:
-            conn.close()
-        raise
     return db, created
 
 
@@ -208,9 +212,19 @@ def _refuse_newer(db: Database) -> None:
         )
 
 
+def read_only_error(path: Path | None) -> StoreError:
+    where = f" {path}" if path else ""
+    return StoreError(
+        "read_only",
+        f"Cơ sở dữ liệu{where} chỉ đọc được (ổ đĩa hoặc thẻ nhớ đang chống ghi, hoặc không có quyền ghi): "
+        "lệnh này cần ghi nên không thực hiện được, không có gì thay đổi. Các lệnh xem (search, show, "
+        "catalog list, calendar show) vẫn dùng được; muốn ghi, hãy chép tệp sang ổ đĩa ghi được.",
+    )
+
+
 def _os_error(exc: OSError, path: Path) -> StoreError:
-    if isinstance(exc, PermissionError) or exc.errno == 30:  # EROFS: a write-protected medium
-        return StoreError("read_only", f"Không có quyền ghi vào thư mục của cơ sở dữ liệu {path.parent}.")
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:  # a write-protected medium
+        return read_only_error(path)
     return StoreError("cannot_open", f"Không mở được tệp cơ sở dữ liệu {path}: {exc.strerror or exc}.")
 
 
@@ -231,17 +245,12 @@ def classify(exc: sqlite3.Error, path: Path | None = None) -> StoreError:
     if "locked" in text or "busy" in text:
         return StoreError(
             "locked",
-            f"Cơ sở dữ liệu đang bị chương trình khác khóa quá {BUSY_TIMEOUT_S:g} giây (cửa sổ Một cửa, "
+            "Cơ sở dữ liệu đang bị chương trình khác khóa, đã chờ mà chưa được giải phóng (cửa sổ Một cửa, "
             "một lệnh desk-app, bản sao lưu hoặc phần mềm khác đang ghi). Không có gì thay đổi; "
             "hãy thử lại sau ít phút, hoặc đóng chương trình đang giữ tệp.",
         )
     if "readonly" in text or "read-only" in text:
-        return StoreError(
-            "read_only",
-            f"Cơ sở dữ liệu{where} chỉ đọc được (ổ đĩa hoặc thẻ nhớ đang chống ghi, hoặc không có quyền ghi): "
-            "lệnh này cần ghi nên không thực hiện được, không có gì thay đổi. Các lệnh xem (search, show, "
-            "catalog list, calendar show) vẫn dùng được; muốn ghi, hãy chép tệp sang ổ đĩa ghi được.",
-        )
+        return read_only_error(path)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return StoreError(
             "corrupt",

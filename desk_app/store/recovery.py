@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from desk_app.paths import backups_folder, daily_backups
@@ -9,6 +10,7 @@ from desk_app.paths import backups_folder, daily_backups
 
 def recovery_hint(database: Path) -> str:
     """Names the backups folder, the newest backup in it, and the command that restores it."""
+    database = Path(os.path.abspath(database))  # a command to copy must work from any folder
     folder = backups_folder(database)
     found = daily_backups(database)
     newest = found[-1] if found else None

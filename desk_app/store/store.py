@@ -20,7 +20,14 @@ from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry, DayKind
 from desk_app.domain.text import search_tokens
-from desk_app.store.connection import classify, connect, connect_read_only, immediate, tidy_after_read
+from desk_app.store.connection import (
+    BUSY_TIMEOUT_S,
+    classify,
+    connect,
+    connect_read_only,
+    immediate,
+    tidy_after_read,
+)
 from desk_app.store.rows import dossier_from_row, dossier_row, search_row
 
 
@@ -35,12 +42,15 @@ class Store:
         self._tidy_on_close = tidy_on_close
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Store:
-        """Open for reading and writing (creating and migrating), or ``read_only``: nothing written."""
+    def open(cls, path: Path | str, *, read_only: bool = False, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+        """Open for reading and writing (creating and migrating), or ``read_only``: nothing written.
+
+        ``busy_timeout``: seconds to wait for another program's write before reporting a lock.
+        """
         if read_only:
-            db, tidy = connect_read_only(Path(path))
+            db, tidy = connect_read_only(Path(path), busy_timeout=busy_timeout)
             return cls(db, path=Path(path), read_only=True, tidy_on_close=tidy)
-        return cls(connect(path), path=None if str(path) == ":memory:" else Path(path))
+        return cls(connect(path, busy_timeout=busy_timeout), path=None if str(path) == ":memory:" else Path(path))
 
     def close(self) -> None:
         self.db.close()
