@@ -7,14 +7,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_cli_end_to_end import INIT, run
+from tests.store.test_database_errors import write_lock_held
 
 PYTHON = [sys.executable, "-m", "desk_app"]
 READS = [["search", "nguyen"], ["show", "000.21.33.H49-251124-0001"], ["catalog", "list"],
@@ -22,10 +21,9 @@ READS = [["search", "nguyen"], ["show", "000.21.33.H49-251124-0001"], ["catalog"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
+def home(desk_home):
     """A desk with one dossier received (and so today's daily backup made)."""
-    path = tmp_path_factory.mktemp("desk-home")
-    run(path, *INIT)
+    path = desk_home
     run(path, "receive", "--procedure", "2.000815", "--name", "Nguyễn Thị Thuỳ Dương", "--id-number",
         "001190012345", "--birth-date", "1990-03-04", "--sex", "nu", "--phone", "0912345678", "--pages", "3",
         "--copies", "2", "--received-at", "2025-11-24T09:15")
@@ -162,21 +160,8 @@ def test_programs_writing_at_once_lose_nothing(tmp_path):
 
 def test_a_lock_held_for_a_moment_is_waited_for(home):
     """Another program writing for two seconds (a long backup, the window): the command waits."""
-    started = threading.Event()
-
-    def hold():
-        raw = sqlite3.connect(home / "desk.sqlite3", isolation_level=None)
-        raw.execute("BEGIN IMMEDIATE")
-        started.set()
-        time.sleep(2)
-        raw.execute("COMMIT")
-        raw.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    started.wait()
-    proc = run(home, "receive", "--procedure", "1.001193", "--name", "Phạm Văn Đợi", "--json", check=False)
-    holder.join()
+    with write_lock_held(home / "desk.sqlite3", 2.0):
+        proc = run(home, "receive", "--procedure", "1.001193", "--name", "Phạm Văn Đợi", "--json", check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["applicant_name"] == "Phạm Văn Đợi"
 

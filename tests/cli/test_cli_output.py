@@ -14,20 +14,13 @@ ENGLISH = ["usage:", "options:", "positional arguments", "show this help", "show
            "expected one argument", "unrecognized arguments", "invalid int value", "error:", "Traceback"]
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    path = tmp_path_factory.mktemp("desk-home")
-    run(path, *INIT)
-    return path
-
-
 def _no_english(text):
     return [phrase for phrase in ENGLISH if phrase.lower() in text.lower()]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["receive", "--help"], ["calendar", "--help"], ["-h"]])
-def test_help_is_vietnamese(home, args):
-    proc = run(home, *args)
+def test_help_is_vietnamese(desk_home, args):
+    proc = run(desk_home, *args)
     assert proc.stdout.startswith("Cách dùng: desk-app")
     assert "hiện trợ giúp này rồi thoát" in proc.stdout
     assert _no_english(proc.stdout + proc.stderr) == []
@@ -42,22 +35,22 @@ def test_help_is_vietnamese(home, args):
     (["search", "x", "--bogus"], "không hiểu các tham số: --bogus"),
     (["frobnicate"], "LỆNH: giá trị 'frobnicate' không có trong các lựa chọn"),
 ])
-def test_argument_errors_are_vietnamese_and_exit_2(home, args, says):
-    proc = run(home, *args, check=False)
+def test_argument_errors_are_vietnamese_and_exit_2(desk_home, args, says):
+    proc = run(desk_home, *args, check=False)
     assert proc.returncode == 2
     assert proc.stderr.startswith("Cách dùng: desk-app")
     assert f"Lỗi: {says}" in proc.stderr
     assert _no_english(proc.stderr) == []
 
 
-def test_show_gives_the_whole_dossier(home):
-    received = json.loads(run(home, "receive", "--procedure", "2.000815", "--name", "Nguyễn Thị Thuỳ Dương",
+def test_show_gives_the_whole_dossier(desk_home):
+    received = json.loads(run(desk_home, "receive", "--procedure", "2.000815", "--name", "Nguyễn Thị Thuỳ Dương",
                               "--id-number", "001190012345", "--birth-date", "1990-03-04", "--sex", "nu",
                               "--phone", "0912345678", "--pages", "3", "--copies", "2",
                               "--received-at", "2025-11-24T09:15", "--json").stdout)
     code = received["code"]
-    run(home, "forward", code, "--at", "2025-11-24T10:00")
-    text = run(home, "show", code).stdout
+    run(desk_home, "forward", code, "--at", "2025-11-24T10:00")
+    text = run(desk_home, "show", code).stdout
     expected = [
         f"HỒ SƠ {code} — Đang giải quyết",
         "Thủ tục: Chứng thực bản sao từ bản chính giấy tờ, văn bản (2.000815)",
@@ -76,7 +69,7 @@ def test_show_gives_the_whole_dossier(home):
     ]
     missing = [line for line in expected if line not in text]
     assert missing == [], text
-    data = json.loads(run(home, "show", code, "--json").stdout)
+    data = json.loads(run(desk_home, "show", code, "--json").stdout)
     assert data["fee"]["receipt_no"] == "BL2025-01-00001" and data["fee"]["amount_vnd"] == 10_000
     assert [h["action"] for h in data["history"]][:4] == [
         "dossier.receive", "dossier.print_receipt", "dossier.set_status", "dossier.view"]
@@ -95,20 +88,20 @@ def _closed_reader(home, *args):
     return proc.returncode, err.decode("utf-8")
 
 
-def test_a_reader_that_stops_early_ends_the_command_quietly_and_its_work_stands(home):
-    code, err = _closed_reader(home, "receive", "--procedure", "1.001193", "--name", "Hoàng Văn Ống", "--json")
+def test_a_reader_that_stops_early_ends_the_command_quietly_and_its_work_stands(desk_home):
+    code, err = _closed_reader(desk_home, "receive", "--procedure", "1.001193", "--name", "Hoàng Văn Ống", "--json")
     assert (code, err) == (141, "")  # no traceback, no "cannot write file"
-    found = json.loads(run(home, "search", "Hoàng Văn Ống", "--json").stdout)
+    found = json.loads(run(desk_home, "search", "Hoàng Văn Ống", "--json").stdout)
     assert [d["applicant_name"] for d in found] == ["Hoàng Văn Ống"]  # the reception stands
     dossier = found[0]["code"]
     for args in (["show", dossier, "--json"], ["catalog", "list", "--json"], ["--help"]):
-        code, err = _closed_reader(home, *args)
+        code, err = _closed_reader(desk_home, *args)
         assert code in (0, 141) and err == "", (args, err)
 
 
-def test_show_piped_into_head(home):
-    dossier = json.loads(run(home, "search", "Hoàng Văn Ống", "--json").stdout)[0]["code"]
-    env = {**os.environ, "DESK_APP_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
+def test_show_piped_into_head(desk_home):
+    dossier = json.loads(run(desk_home, "search", "Hoàng Văn Ống", "--json").stdout)[0]["code"]
+    env = {**os.environ, "DESK_APP_HOME": str(desk_home), "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(f"'{sys.executable}' -m desk_app show '{dossier}' --json | head -c 10",
                           shell=True, capture_output=True, env=env, timeout=120)
     assert proc.stdout == b'{\n "code":' and proc.stderr == b""

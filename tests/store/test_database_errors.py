@@ -1,5 +1,6 @@
 """Each database failure is built for real and must say what happened and what to do."""
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -105,27 +106,33 @@ def test_disk_full_is_reported_and_nothing_is_written(tmp_path, clock):
     reopened.close()
 
 
-def _hold_write_lock(path, seconds, started):
-    raw = sqlite3.connect(path, isolation_level=None)
-    raw.execute("BEGIN IMMEDIATE")
-    started.set()
-    time.sleep(seconds)
-    raw.execute("ROLLBACK")
-    raw.close()
+@contextlib.contextmanager
+def write_lock_held(path, seconds):
+    """Another program holds the write lock for ``seconds`` (from the block's start)."""
+    started = threading.Event()
+
+    def hold():
+        raw = sqlite3.connect(path, isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
+        started.set()
+        time.sleep(seconds)
+        raw.execute("ROLLBACK")
+        raw.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    started.wait()
+    try:
+        yield
+    finally:
+        holder.join()
 
 
 def test_a_lock_that_does_not_clear_is_reported_as_a_lock(tmp_path, clock):
     path = _desk_file(tmp_path, clock)
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(path, 2.0, started))
-    holder.start()
-    started.wait()
     store = Store.open(path, busy_timeout=0.3)
-    try:
-        with pytest.raises(StoreError) as err:
-            receive(Desk(store, clock=clock, actor="tester"), simple_request())
-    finally:
-        holder.join()
+    with write_lock_held(path, 2.0), pytest.raises(StoreError) as err:
+        receive(Desk(store, clock=clock, actor="tester"), simple_request())
     assert err.value.code == "locked" and "chương trình khác khóa" in err.value.message
     assert store.count_dossiers() == 1
     store.close()
@@ -133,15 +140,11 @@ def test_a_lock_that_does_not_clear_is_reported_as_a_lock(tmp_path, clock):
 
 def test_a_lock_that_clears_within_seconds_is_waited_for(tmp_path, clock):
     path = _desk_file(tmp_path, clock)
-    started = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(path, 1.0, started))
-    holder.start()
-    started.wait()
     store = Store.open(path)  # the default busy timeout
-    begun = time.monotonic()
-    receive(Desk(store, clock=clock, actor="tester"), simple_request())
-    waited = time.monotonic() - begun
-    holder.join()
+    with write_lock_held(path, 1.0):
+        begun = time.monotonic()
+        receive(Desk(store, clock=clock, actor="tester"), simple_request())
+        waited = time.monotonic() - begun
     assert store.count_dossiers() == 2 and waited >= 0.5
     store.close()
 
