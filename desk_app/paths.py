@@ -10,6 +10,18 @@ from pathlib import Path
 import platformdirs
 
 ENV_HOME = "DESK_APP_HOME"
+DAILY_BACKUP_PREFIX = "desk-"
+
+
+def backups_folder(database: Path) -> Path:
+    """The daily backups of a database are kept beside it, in ``backups/``."""
+    return database.parent / "backups"
+
+
+def daily_backups(database: Path) -> list[Path]:
+    """The daily backups of ``database`` (``desk-YYYYMMDD.sqlite3``), oldest first."""
+    folder = backups_folder(database)
+    return sorted(folder.glob(f"{DAILY_BACKUP_PREFIX}[0-9]*.sqlite3")) if folder.is_dir() else []
 
 
 def resources_dir() -> Path:

@@ -7,10 +7,12 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from desk_app import __version__
 from desk_app.cli.catalogue_report import changes_json, changes_text
@@ -22,20 +24,29 @@ from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.schedule_io import ScheduleError
-from desk_app.paths import AppPaths
-from desk_app.services.backup import backup_to
+from desk_app.cli.parser import EXIT_BAD_INPUT
+from desk_app.cli.parser import VietnameseParser as _Parser
+from desk_app.cli.show import show_json, show_text
+from desk_app.paths import AppPaths, backups_folder
+from desk_app.services.backup import backup_to, daily_backup, restore_from
 from desk_app.services import ledger, lifecycle
-from desk_app.services.desk import Desk
+from desk_app.services.desk import Desk, local_clock
+from desk_app.services.dossier_record import dossier_record
 from desk_app.services.guidance import issue_supplement_guidance, missing_documents, render_guidance
 from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.services.spooler import SpoolError
-from desk_app.store.connection import StoreError
+from desk_app.store.connection import StoreError, classify
 from desk_app.store.store import Store
 
 EXIT_BUG = 1
-EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 3
+EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
+
+# How each command uses the database; a command not listed here writes.
+READS = {"search", "due", "catalog list", "calendar show"}  # opened read-only: never written, nor created
+VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
+CREATES = {"init"}  # the only command that may create the database
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +70,6 @@ class PrintFailed(Exception):
 
 class GuidancePrintFailed(PrintFailed):
     """The guidance slip is recorded but its PDF could not be produced."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        print(f"Lỗi: tham số không hợp lệ: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
 
 
 MOMENT_EXAMPLE = "\"24/11/2025 09:15\" hoặc 2025-11-24T09:15"
@@ -103,10 +107,11 @@ def _missing(text: str) -> tuple[str, str | None, int | None]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="desk-app", description="Bộ phận Một cửa cấp xã: tiếp nhận và trả kết quả hồ sơ.")
-    parser.add_argument("--version", action="version", version=f"desk-app {__version__}")
+    parser.add_argument("--version", action="version", version=f"desk-app {__version__}",
+                        help="hiện số phiên bản rồi thoát")
     parser.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng, "
                         "đổi bằng biến môi trường DESK_APP_HOME)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser, title="Lệnh")
 
     p = sub.add_parser("init", help="cài đặt quầy: xã, cơ quan, mã đơn vị, số quầy")
     p.add_argument("--commune", required=True, help='tên xã, ví dụ "Xã Tân Phú"')
@@ -165,8 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extension-days", type=int, default=0)
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("show", help="xem một hồ sơ")
-    p.add_argument("code")
+    p = sub.add_parser("show", help="xem toàn bộ một hồ sơ: giấy tờ, phí, hẹn trả, lịch sử (việc xem được ghi nhật ký)")
+    p.add_argument("code", help="mã hồ sơ")
     p.add_argument("--json", action="store_true")
 
     for name, (action, help_text) in LIFECYCLE_COMMANDS.items():
@@ -203,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     cal = sub.add_parser("calendar", help="lịch nghỉ lễ, nghỉ bù, làm bù")
-    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True, parser_class=_Parser)
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="LỆNH", required=True, parser_class=_Parser)
     p = cal_sub.add_parser("import", help="nhập tệp CSV date,name,kind (thay cả năm)")
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
@@ -212,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     cat = sub.add_parser("catalog", help="danh mục thủ tục hành chính")
-    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True, parser_class=_Parser)
+    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="LỆNH", required=True, parser_class=_Parser)
     p = cat_sub.add_parser("list", help="liệt kê thủ tục")
     p.add_argument("--query", default="", help="lọc theo tên (không cần dấu)")
     p.add_argument("--json", action="store_true")
@@ -231,7 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (API sao lưu của SQLite)")
-    p.add_argument("destination", type=Path)
+    p.add_argument("destination", type=Path, help="tệp sao lưu cần tạo")
+    p.add_argument("--force", action="store_true", help="ghi đè nếu tệp đã có")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (tệp đang dùng được giữ lại "
+                       "bên cạnh); đóng cửa sổ Một cửa trước")
+    p.add_argument("backup", type=Path, help="tệp sao lưu, ví dụ backups/desk-20261123.sqlite3")
+    p.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -339,9 +351,10 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         _emit(args, {"due_at": result.due_at.isoformat(timespec="seconds"), "reason": result.reason},
               f"Hẹn trả: {result.due_at:%H:%M %d/%m/%Y} ({result.reason})")
     elif command == "show":
-        d = desk.view_dossier(args.code, purpose="cli.show")
-        _emit(args, dossier_json(d), f"{d.code}  {d.applicant.name}  {d.procedure_name}  "
-              f"nhận {d.received_at:%H:%M %d/%m/%Y}  hẹn {d.due_at:%H:%M %d/%m/%Y}  {d.status.label}")
+        record = dossier_record(desk, args.code, purpose="cli.show")
+        if not record.audited:
+            print("Ghi chú: cơ sở dữ liệu chỉ đọc, lần xem này không ghi được vào nhật ký truy cập.", file=sys.stderr)
+        _emit(args, {**dossier_json(record.dossier), **show_json(record)}, show_text(record))
     elif command in LIFECYCLE_COMMANDS:
         change = lifecycle.apply(desk, args.code, LIFECYCLE_COMMANDS[command][0], note=getattr(args, "reason", ""),
                                  at=args.at)
@@ -394,7 +407,7 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         changes = desk.import_catalogue(args.file, replace=args.replace, dry_run=args.dry_run)
         _emit(args, changes_json(changes, dry_run=args.dry_run), changes_text(changes, dry_run=args.dry_run))
     elif command == "backup":
-        made = backup_to(desk, args.destination)
+        made = backup_to(desk, args.destination, overwrite=args.force)
         _emit(args, {"backup": str(made.path), "dossiers": made.dossiers},
               f"Đã sao lưu {made.dossiers} hồ sơ vào {made.path} (đã kiểm tra bản sao).")
 
@@ -407,22 +420,38 @@ def _fail(args: argparse.Namespace, code: str, message: str, problems: list[dict
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader went away before anything mattered was written (help, an error)
+        _detach_stdout()
+        return EXIT_READER_GONE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
-    db_path = args.db or AppPaths.from_environment().database
+    db_path: Path = args.db or AppPaths.from_environment().database
+    key = " ".join(filter(None, [args.command, getattr(args, f"{args.command}_command", None)]))
+    store: Store | None = None
     try:
-        store = Store.open(db_path)
-    except StoreError as exc:
-        return _fail(args, exc.code, exc.message, [], EXIT_ENVIRONMENT)
-    try:
+        if key == "restore":  # the database may be too damaged to open: handled without the store
+            return _deliver(lambda: _restore(args, db_path))
+        if key not in CREATES and not db_path.exists():
+            return _fail(args, "no_database", f"Chưa có cơ sở dữ liệu tại {db_path}. Hãy cài đặt quầy bằng: "
+                         "desk-app init --commune … --authority … --unit-code … --desk … "
+                         "(hoặc chỉ đúng tệp bằng --db).", [], EXIT_BAD_INPUT)
+        read_only = key in READS or (key in VIEWS and not _writable(db_path))
+        store = Store.open(db_path, read_only=read_only)
         desk = Desk(store, actor=getpass.getuser())
         if args.command != "init" and args.command != "backup" and not desk.configured:
             desk.profile()  # raises NotConfigured with the Vietnamese hint
-        _run(args, desk, db_path)
-        return 0
+        code = _deliver(lambda: _run(args, desk, db_path))
+        if not read_only and key not in VIEWS:
+            _daily_backup(args, desk, db_path)
+        return code
     except ValidationErrors as exc:
         return _fail(args, exc.code, exc.message,
                      [{"field": e.field, "code": e.code, "message": e.message} for e in exc.errors], EXIT_BAD_INPUT)
@@ -435,6 +464,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                      EXIT_BAD_INPUT)
     except StoreError as exc:
         return _fail(args, exc.code, exc.message, [], EXIT_ENVIRONMENT)
+    except sqlite3.DatabaseError as exc:  # met while reading (a damaged page, a lock): say what it means
+        error = classify(exc, db_path)
+        return _fail(args, error.code, error.message, [], EXIT_ENVIRONMENT)
     except GuidancePrintFailed as exc:
         return _fail(args, "print_failed",
                      f"Phiếu {exc.code} ĐÃ ĐƯỢC GHI NHẬN, nhưng không tạo được tệp PDF ({exc.cause}).", [],
@@ -446,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      f"In lại bằng: desk-app print {exc.code}", [], EXIT_ENVIRONMENT)
     except SpoolError as exc:
         return _fail(args, "print_failed", f"Chưa in được: {exc.message}", [], EXIT_ENVIRONMENT)
+    except BrokenPipeError:
+        raise  # not a file error: main() ends quietly
     except OSError as exc:
         return _fail(args, "os_error", f"Không ghi/đọc được tệp: {exc.strerror or exc}", [], EXIT_ENVIRONMENT)
     except Exception as exc:  # a bug: say so plainly, keep the trace for the maintainer
@@ -453,7 +487,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, "bug", f"Lỗi không mong đợi của phần mềm ({type(exc).__name__}: {exc}). "
                      "Dữ liệu đã lưu không bị ảnh hưởng; hãy báo cho người bảo trì.", [], EXIT_BUG)
     finally:
-        store.close()
+        if store is not None:
+            store.close()
+
+
+def _writable(path: Path) -> bool:
+    """Whether the database could take a write (false on write-protected media)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _deliver(command: Callable[[], None]) -> int:
+    """Run a command whose last step prints. If the reader of our output stops early
+    (`desk-app show … --json | head`), the command's effect stands and we end quietly."""
+    try:
+        command()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _detach_stdout()
+        return EXIT_READER_GONE
+    return 0
+
+
+def _detach_stdout() -> None:
+    # Python docs, "Note on SIGPIPE": point stdout at devnull so the final flush at exit is quiet.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _restore(args: argparse.Namespace, db_path: Path) -> None:
+    made = restore_from(args.backup, db_path, at=local_clock()(), actor=getpass.getuser(), force=args.force)
+    _emit(args, {"database": str(made.database), "backup": str(made.source), "dossiers": made.dossiers,
+                 "kept": str(made.kept) if made.kept else None},
+          f"Đã khôi phục {made.dossiers} hồ sơ từ {made.source} vào {made.database} (đã kiểm tra bản sao lưu)."
+          + (f"\nTệp cũ được giữ lại tại {made.kept}." if made.kept else ""))
+
+
+def _daily_backup(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
+    """After a command that wrote: today's backup if it is not made yet. The command itself has
+    succeeded, so a failure here is a warning, not an error."""
+    try:
+        made = daily_backup(desk, backups_folder(db_path))
+    except (DomainError, StoreError, OSError, sqlite3.Error) as exc:
+        log.warning("daily backup failed: %r", exc)
+        print(f"Cảnh báo: chưa sao lưu tự động được hôm nay ({getattr(exc, 'message', exc)}). "
+              "Hãy sao lưu bằng: desk-app backup <tệp>", file=sys.stderr)
+        return
+    if made is not None and not getattr(args, "json", False):
+        print(f"Đã sao lưu tự động {made.dossiers} hồ sơ vào {made.path}.", file=sys.stderr)
 
 
 if __name__ == "__main__":

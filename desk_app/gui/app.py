@@ -211,7 +211,9 @@ class Launcher:
     def _daily_backup(self) -> None:
         """Once a day, a verified copy beside the database (backups/), on the worker."""
         assert self.opened is not None
-        desk, folder = self.opened.desk, self.opened.database.parent / "backups"
+        from desk_app.paths import backups_folder
+
+        desk, folder = self.opened.desk, backups_folder(self.opened.database)
 
         def job() -> Any:
             from desk_app.services.backup import daily_backup

@@ -19,8 +19,20 @@ def _is_store_error(exc: BaseException) -> bool:
     return isinstance(exc, StoreError)
 
 
+def _classified(exc: BaseException) -> BaseException:
+    """A raw SQLite error met while reading (a damaged page, a lock) in the store's words."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        from desk_app.store.connection import classify
+
+        return classify(exc)
+    return exc
+
+
 def describe(exc: BaseException) -> str:
     """One Vietnamese paragraph for the receptionist."""
+    exc = _classified(exc)
     if isinstance(exc, ValidationErrors):
         return "Thông tin chưa hợp lệ:\n" + "\n".join(f"• {e.message}" for e in exc.errors)
     if isinstance(exc, DomainError) or _is_store_error(exc):
@@ -35,7 +47,7 @@ def describe(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException, *, lead: str = "") -> QMessageBox:
     """A window-modal message that does not block the event loop (the worker keeps running)."""
-    if not (isinstance(exc, DomainError) or _is_store_error(exc)):
+    if not (isinstance(exc, DomainError) or _is_store_error(_classified(exc))):
         log.error("%s: %r", title, exc)
     box = QMessageBox(QMessageBox.Icon.Critical, title, (lead + "\n\n" if lead else "") + describe(exc),
                       QMessageBox.StandardButton.Ok, parent)

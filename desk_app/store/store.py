@@ -20,7 +20,14 @@ from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry, DayKind
 from desk_app.domain.text import search_tokens
-from desk_app.store.connection import classify, connect
+from desk_app.store.connection import (
+    BUSY_TIMEOUT_S,
+    classify,
+    connect,
+    connect_read_only,
+    immediate,
+    tidy_after_read,
+)
 from desk_app.store.rows import dossier_from_row, dossier_row, search_row
 
 
@@ -32,24 +39,45 @@ def _procedure(body: str, retired_at: str | None) -> Procedure:
 class Store:
     """Intention-revealing reads and writes over one desk database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, path: Path | None = None, read_only: bool = False,
+                 tidy_on_close: bool = False) -> None:
         self.db = db
+        self.path = path
+        self.read_only = read_only
+        self._tidy_on_close = tidy_on_close
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        return cls(connect(path))
+    def open(cls, path: Path | str, *, read_only: bool = False, busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+        """Open for reading and writing (creating and migrating), or ``read_only``: nothing written.
+
+        ``busy_timeout``: seconds to wait for another program's write before reporting a lock.
+        """
+        if read_only:
+            db, tidy = connect_read_only(Path(path), busy_timeout=busy_timeout)
+            return cls(db, path=Path(path), read_only=True, tidy_on_close=tidy)
+        return cls(connect(path, busy_timeout=busy_timeout), path=None if str(path) == ":memory:" else Path(path))
 
     def close(self) -> None:
         self.db.close()
+        if self._tidy_on_close and self.path is not None:
+            tidy_after_read(self.path)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit: everything inside commits together or not at all."""
+        """One atomic unit: everything inside commits together or not at all.
+
+        The outermost one takes the write lock at once (BEGIN IMMEDIATE), so programs sharing
+        the file queue for up to the busy timeout instead of failing; nested ones are savepoints.
+        """
         try:
-            with self.db.atomic():
-                yield
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield
+            else:
+                with immediate(self.db.conn):
+                    yield
         except sqlite3.DatabaseError as exc:
-            raise classify(exc) from exc
+            raise classify(exc, self.path) from exc
 
     # settings -------------------------------------------------------------------------------
 

@@ -26,7 +26,10 @@ def receive(home, name, received_at="2025-11-24T09:15"):
 
 
 def shown(home, code):
-    return json.loads(run(home, "show", code, "--json").stdout)
+    """The dossier as shown, without its history (which grows with every viewing)."""
+    data = json.loads(run(home, "show", code, "--json").stdout)
+    data.pop("history")
+    return data
 
 
 def test_forward_result_return_and_timeliness(home):

@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -37,8 +38,50 @@ def test_daily_backup_once_a_day_keeping_the_newest(desk, clock, tmp_path):
     assert names == ["desk-20261125.sqlite3", "desk-20261126.sqlite3", "desk-20261127.sqlite3"]
 
 
+def test_backup_refuses_to_overwrite_an_existing_file_unless_asked(desk, tmp_path):
+    target = tmp_path / "usb" / "copy.sqlite3"
+    target.parent.mkdir()
+    target.write_bytes(b"an older copy")
+    with pytest.raises(DomainError) as err:
+        backup_to(desk, target)
+    assert err.value.code == "backup_exists" and target.read_bytes() == b"an older copy"
+    assert list(target.parent.iterdir()) == [target]  # no partial file left either
+    assert backup_to(desk, target, overwrite=True).path == target
+
+
+def test_restore_sets_the_damaged_file_aside_with_its_wal_and_puts_the_backup_in_place(desk, clock, tmp_path):
+    from desk_app.services.backup import restore_from
+
+    receive(desk, simple_request())
+    copy = backup_to(desk, tmp_path / "backups" / "desk-20261123.sqlite3").path
+    receive(desk, simple_request(name="Trần Văn Bình"))  # after the backup: kept only in the set-aside file
+    database = desk.store.path
+    desk.store.close()
+    with database.open("r+b") as f:
+        f.seek(100)
+        f.write(b"\xff" * 3996)
+    Path(f"{database}-wal").write_bytes(b"a stale log that must not be replayed into the copy")
+
+    with pytest.raises(DomainError) as err:
+        restore_from(tmp_path / "backups" / "missing.sqlite3", database, at=clock(), actor="tester")
+    assert err.value.code == "file_not_found"
+    made = restore_from(copy, database, at=clock(), actor="tester")
+    assert made.dossiers == 1 and made.kept == database.with_name("desk.sqlite3.damaged-20261123-091500")
+    assert Path(f"{made.kept}-wal").exists() and not Path(f"{database}-wal").exists()
+    restored = Store.open(database)
+    assert restored.count_dossiers() == 1
+    assert restored.db.execute("SELECT count(*) FROM audit WHERE action = 'database.restore'").fetchone()[0] == 1
+    from desk_app.store.identity import current_epoch
+    epochs = [row[0] for row in restored.db.execute("SELECT epoch FROM sync_epochs ORDER BY id")]
+    assert len(epochs) == 2 and current_epoch(restored) == epochs[-1]  # a restore starts a new epoch
+    restored.close()
+    with pytest.raises(DomainError) as err:  # now sound: replacing it again needs --force
+        restore_from(copy, database, at=clock(), actor="tester")
+    assert err.value.code == "database_sound"
+
+
 def test_a_copy_that_is_not_a_database_is_refused_in_words_not_a_traceback(desk, tmp_path, monkeypatch):
-    from desk_app.store.backups import check_backup
+    from desk_app.store.copies import verify_copy
 
     def garbled(destination):  # a USB stick that returns junk
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -49,4 +92,4 @@ def test_a_copy_that_is_not_a_database_is_refused_in_words_not_a_traceback(desk,
         backup_to(desk, tmp_path / "usb" / "copy.sqlite3")
     assert err.value.code == "backup_unverified"
     assert not (tmp_path / "usb" / "copy.sqlite3").exists() and not (tmp_path / "usb" / "copy.sqlite3.partial").exists()
-    assert check_backup(tmp_path / "desk.sqlite3").intact  # the live file itself checks out
+    assert verify_copy(tmp_path / "desk.sqlite3") is not None  # the live file itself checks out

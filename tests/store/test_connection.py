@@ -64,7 +64,7 @@ def test_file_that_is_not_a_database_gets_a_clear_message(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError) as err:
         connect(path)
-    assert err.value.code == "corrupt"
+    assert err.value.code == "not_database"
 
 
 def test_foreign_sqlite_file_is_refused(tmp_path):

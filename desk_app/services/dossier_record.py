@@ -1,0 +1,71 @@
+"""The whole record of one dossier for a person: the dossier, its fee and its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desk_app.domain.dossier import Dossier, Status
+from desk_app.services.desk import Desk
+from desk_app.store.connection import StoreError
+from desk_app.store.history import HistoryEntry, dossier_history
+from desk_app.store.papers import FeeRecord, fee_record
+
+# What each audited action on a dossier is called for people.
+ACTION_LABELS = {
+    "dossier.receive": "Tiếp nhận hồ sơ",
+    "dossier.receive_and_return": "Tiếp nhận và trả kết quả ngay tại quầy",
+    "dossier.print_receipt": "In giấy tiếp nhận",
+    "dossier.reprint_receipt": "In lại giấy tiếp nhận",
+    "dossier.print_fee_receipt": "In biên lai",
+    "dossier.print": "In",
+    "dossier.reprint": "In lại",
+    "dossier.set_status": "Chuyển trạng thái",
+    "dossier.view": "Xem hồ sơ",
+}
+
+
+@dataclass(frozen=True)
+class DossierRecord:
+    dossier: Dossier
+    fee: FeeRecord | None
+    history: list[HistoryEntry]
+    audited: bool  # False when the database is read-only and this viewing could not be recorded
+
+
+def dossier_record(desk: Desk, code: str, *, purpose: str) -> DossierRecord:
+    """Load the dossier for a person to read; the viewing is audited (personal data).
+
+    A database on write-protected media cannot take the audit entry: the record is still shown
+    (a backup must stay readable) and ``audited`` says it was not recorded.
+    """
+    audited = not desk.store.read_only
+    if audited:
+        try:
+            dossier = desk.view_dossier(code, purpose=purpose)
+        except StoreError as exc:
+            if exc.code != "read_only":
+                raise
+            audited = False
+    if not audited:
+        dossier = desk.dossier(code)
+    dossier_id = desk.store.dossier_id(dossier.code)
+    assert dossier_id is not None
+    return DossierRecord(dossier, fee_record(desk.store, dossier_id), dossier_history(desk.store, dossier.code),
+                         audited)
+
+
+def describe_step(entry: HistoryEntry) -> str:
+    """One history line's text, in Vietnamese."""
+    label = ACTION_LABELS.get(entry.action, entry.action)
+    detail = entry.detail
+    if entry.action == "dossier.set_status":
+        before, after = detail.get("from"), detail.get("to")
+        label = f"{Status(before).label} → {Status(after).label}" if before and after else label
+        if detail.get("note"):
+            label += f" (lý do: {detail['note']})"
+    elif entry.action in ("dossier.print", "dossier.reprint") and detail.get("paper"):
+        paper = {"receipt": "giấy tiếp nhận", "fee_receipt": "biên lai"}.get(detail["paper"], detail["paper"])
+        label += f" {paper}" + (f", lần in thứ {detail['print_no']}" if detail.get("print_no") else "")
+    elif entry.action == "dossier.reprint_receipt" and detail.get("print_count"):
+        label += f", lần in thứ {detail['print_count']}"
+    return label
