@@ -19,6 +19,7 @@ from desk_app.domain.dossier import Channel, Dossier, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.schedule_io import ScheduleError
+from desk_app.cli.hub import add_hub_commands, run_hub
 from desk_app.paths import AppPaths
 from desk_app.services.backup import backup_to
 from desk_app.services import ledger, lifecycle
@@ -195,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (API sao lưu của SQLite)")
     p.add_argument("destination", type=Path)
     p.add_argument("--json", action="store_true")
+    add_hub_commands(sub)
     return parser
 
 
@@ -348,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "hub":
+        return run_hub(args)
     db_path = args.db or AppPaths.from_environment().database
     try:
         store = Store.open(db_path)
