@@ -14,7 +14,7 @@ header{background:#7a1f1f;color:#fff;padding:14px 28px}
 header h1{margin:0;font-size:22px} header p{margin:4px 0 0;font-size:13px;opacity:.85}
 main{padding:18px 28px;max-width:1200px}
 .cards{display:flex;gap:14px;flex-wrap:wrap;margin-bottom:18px}
-.card{background:#fff;border-radius:6px;padding:10px 16px;min-width:130px;box-shadow:0 1px 2px #0002}
+.card{background:#fff;border-radius:6px;padding:10px 14px;flex:1 1 0;min-width:110px;box-shadow:0 1px 2px #0002}
 .card b{display:block;font-size:24px} .card span{font-size:13px;color:#52606d}
 .card.warn b{color:#b54708}
 section{background:#fff;border-radius:6px;padding:12px 18px;margin-bottom:16px;box-shadow:0 1px 2px #0002}
