@@ -21,7 +21,7 @@ from desk_app.domain.events import Event
 from desk_app.hub import rules
 from desk_app.hub.storage import batches
 from desk_app.hub.storage.database import Tx
-from desk_app.sync.protocol import Answer, AnswerStatus, BatchHeader, RejectCode
+from desk_app.sync.protocol import Answer, AnswerStatus, BatchHeader, RejectCode, fast_canonical
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class _Pass:
         self.answers: dict[int, Answer] = {}  # batch position → answer
         self.by_seq: dict[int, Answer] = {}  # answers of events that took their turn (or wait)
         self.applied: list[Event] = []
+        self.payloads: list[str] = []  # canonical JSON of each applied event's payload
         self.rejected: list[tuple[Event, str, str]] = []
         self.to_hold: list[Event] = []
         self.released: list[str] = []
@@ -128,7 +129,7 @@ def apply_batch(tx: Tx, header: BatchHeader, events: list[Event], desk: DeskFact
     run.released = [e.event_uuid for e in run.applied if e.event_uuid in held_uuids]
     run.released += [e.event_uuid for e, _, _ in run.rejected if e.event_uuid in held_uuids]
 
-    batches.insert_events(tx, run.applied, now)
+    batches.insert_events(tx, run.applied, run.payloads, now)
     batches.project(tx, run.applied, now)
     batches.record_rejections(tx, run.rejected, now)
     batches.release(tx, run.released)
@@ -148,9 +149,11 @@ def _take_turns(tx: Tx, run: _Pass, waiting: dict[int, Event], through: int, des
     dossier_ids = sorted({e.entity_id for e in turn if e.kind in rules.DOSSIER_KINDS})
     owners = batches.dossier_units(tx, dossier_ids)
     for event in turn:
-        problem = rules.check_content(event, desk_unit=desk.unit_code, dossier_units=owners)
+        payload_json, hash_ok = fast_canonical(event.payload, event.payload_hash)
+        problem = rules.check_content(event, hash_ok=hash_ok, desk_unit=desk.unit_code, dossier_units=owners)
         if problem is None:
             run.applied.append(event)
+            run.payloads.append(payload_json.decode())
             run.by_seq[event.seq] = Answer(event.event_uuid, event.seq, AnswerStatus.APPLIED)
             if event.kind in rules.DOSSIER_KINDS:
                 owners.setdefault(event.entity_id, event.unit_code)

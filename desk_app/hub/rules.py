@@ -68,9 +68,12 @@ def _payload_problem(event: Event) -> str:
     return ""
 
 
-def check_content(event: Event, *, desk_unit: str, dossier_units: Mapping[str, str]) -> Rejection | None:
-    """The rules judged when an event's turn comes in its stream; a rejection uses up its seq."""
-    if not event.hash_ok():
+def check_content(event: Event, *, hash_ok: bool, desk_unit: str,
+                  dossier_units: Mapping[str, str]) -> Rejection | None:
+    """The rules judged when an event's turn comes in its stream; a rejection uses up its seq.
+    ``hash_ok``: the payload's canonical JSON hashes to ``payload_hash`` (checked by the caller,
+    who keeps those bytes to store)."""
+    if not hash_ok:
         return Rejection(RejectCode.BAD_HASH)
     if event.schema != SCHEMA_VERSION:
         return Rejection(RejectCode.UNKNOWN_SCHEMA, f"phiên bản {event.schema}")

@@ -74,13 +74,12 @@ def dossier_units(tx: Tx, uuids: Sequence[str]) -> dict[str, str]:
     return {row[0]: row[1] for row in tx.query(sql, list(uuids))}
 
 
-def insert_events(tx: Tx, events: Sequence[Event], received_at: str) -> None:
+def insert_events(tx: Tx, events: Sequence[Event], payloads: Sequence[str], received_at: str) -> None:
     tx.executemany(
         "INSERT INTO events (event_uuid, desk_uuid, epoch, seq, schema_version, unit_code, entity, kind, entity_id, "
         "payload, payload_hash, business_time, device_time, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [(e.event_uuid, e.desk_uuid, e.epoch, e.seq, e.schema, e.unit_code, e.entity, e.kind, e.entity_id,
-          canonical_json(e.payload).decode(), e.payload_hash, e.business_time, e.device_time, received_at)
-         for e in events])
+          payload, e.payload_hash, e.business_time, e.device_time, received_at) for e, payload in zip(events, payloads)])
 
 
 def project(tx: Tx, events: Sequence[Event], now: str) -> None:
