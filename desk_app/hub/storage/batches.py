@@ -47,7 +47,7 @@ def set_stream(tx: Tx, desk_uuid: str, epoch: str, through_seq: int) -> None:
 def applied_events(tx: Tx, desk_uuid: str, epoch: str, uuids: Sequence[str], lo: int, hi: int) -> list[Known]:
     """Events already applied that share a uuid with the batch, or a seq in its range."""
     sql = ("SELECT event_uuid, desk_uuid, epoch, seq, payload_hash FROM events WHERE event_uuid IN ({}) "
-           "UNION SELECT event_uuid, desk_uuid, epoch, seq, payload_hash FROM events "
+           "UNION ALL SELECT event_uuid, desk_uuid, epoch, seq, payload_hash FROM events "
            "WHERE desk_uuid = ? AND epoch = ? AND seq BETWEEN ? AND ?").format(placeholders(len(uuids)))
     return [Known(*row) for row in tx.query(sql, [*uuids, desk_uuid, epoch, lo, hi])]
 
