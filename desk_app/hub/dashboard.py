@@ -22,7 +22,8 @@ section h2{font-size:17px;margin:0 0 8px}
 .facts{font-size:14px;color:#334155;margin-bottom:8px}
 .facts span{margin-right:18px}
 table{border-collapse:collapse;width:100%;font-size:14px}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7eb}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7eb;white-space:nowrap}
+td.reason{white-space:normal}
 th{background:#eef1f4;font-weight:600}
 td.num,th.num{text-align:right}
 .ok{color:#1a7f37}.late{color:#b54708}.off{color:#8a1c1c;font-weight:600}
@@ -80,7 +81,7 @@ def render(stats: dict[str, Any]) -> str:
                         "<code>desk-app hub enroll --unit-code MÃ --desk N</code>.</p></section>")
     rejections = "".join(
         f'<tr><td>{escape(str(r["unit_code"]))}</td><td>Quầy {r["desk_no"]}</td><td class="num">{r["seq"]}</td>'
-        f'<td>{escape(r["reason"])}</td><td>{_time(r["received_at"])}</td></tr>'
+        f'<td class="reason">{escape(r["reason"])}</td><td>{_time(r["received_at"])}</td></tr>'
         for r in stats["recent_rejections"])
     if rejections:
         sections.append(
