@@ -135,7 +135,7 @@ def apply_batch(tx: Tx, header: BatchHeader, events: list[Event], desk: DeskFact
     batches.release(tx, run.released)
     batches.hold(tx, run.to_hold, now)
     batches.set_stream(tx, desk.desk_uuid, header.epoch, through)
-    batches.touch_desk(tx, desk.desk_uuid, now, pushed=True)
+    batches.touch_desk(tx, desk.desk_uuid, now)
     return [run.answers[i] if i in run.answers else run.by_seq[in_line[i]] for i in range(len(events))]
 
 

@@ -268,6 +268,16 @@ def now_iso(clock: dt.datetime) -> str:
     return clock.isoformat(timespec="milliseconds")
 
 
+# The desk warns (it never adjusts its clock) when the hub's time differs by more than this.
+SKEW_WARNING = dt.timedelta(minutes=5)
+
+
+def clock_skew(hub_time: str, local: dt.datetime) -> dt.timedelta:
+    """How far the desk's clock is ahead of the hub's (negative: behind), from a reply's hub time.
+    Cursors never use clocks; this only feeds the "check the computer's clock" warning."""
+    return local - dt.datetime.fromisoformat(hub_time)
+
+
 # Desk → hub: batches --------------------------------------------------------------------------
 
 

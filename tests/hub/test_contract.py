@@ -336,3 +336,13 @@ def test_stats_has_dossiers_events_desks_and_on_time_rate(app, client, api_hub, 
     assert [d["desk_uuid"] for d in stats["desks"]] == [desk.desk_uuid]
     (commune,) = stats["communes"]
     assert (commune["done"], commune["on_time"], commune["open"], commune["on_time_rate"]) == (2, 1, 1, 0.5)
+
+
+def test_migrating_again_changes_nothing_and_a_newer_database_is_refused(hub):
+    from desk_app.hub.storage.database import HubDatabaseError
+    from desk_app.hub.storage.migrations import migrate
+
+    assert migrate(hub.db) == []
+    hub.db.run(lambda tx: tx.execute("INSERT INTO schema_migrations (name, applied_at) VALUES ('9999_future', 'x')"))
+    with pytest.raises(HubDatabaseError, match="phiên bản mới hơn"):
+        migrate(hub.db)

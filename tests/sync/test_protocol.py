@@ -130,3 +130,10 @@ def test_keys_serialise_and_sign():
     assert not p.signature_ok(key.public_text, b"y", key.sign(b"x"))
     assert not p.signature_ok("not base64!", b"x", key.sign(b"x"))
     assert key.to_text() not in repr(key)
+
+
+def test_clock_skew_against_the_hub_time():
+    hub_time = "2026-11-27T02:00:00.000+00:00"
+    assert p.clock_skew(hub_time, AT) == dt.timedelta(0)  # 09:00 at UTC+7 is 02:00 UTC
+    late = p.clock_skew(hub_time, AT - dt.timedelta(minutes=7))
+    assert late == -dt.timedelta(minutes=7) and abs(late) > p.SKEW_WARNING

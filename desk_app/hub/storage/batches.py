@@ -126,8 +126,6 @@ def record_rejections(tx: Tx, rejected: Sequence[tuple[Event, str, str]], receiv
           canonical_json(e.to_dict()).decode(), received_at) for e, code, reason in rejected])
 
 
-def touch_desk(tx: Tx, desk_uuid: str, now: str, *, pushed: bool) -> None:
-    if pushed:
-        tx.execute("UPDATE desks SET last_seen = ?, last_push = ? WHERE desk_uuid = ?", (now, now, desk_uuid))
-    else:
-        tx.execute("UPDATE desks SET last_seen = ? WHERE desk_uuid = ?", (now, desk_uuid))
+def touch_desk(tx: Tx, desk_uuid: str, now: str) -> None:
+    """The desk's last batch (the dashboard's "last sync")."""
+    tx.execute("UPDATE desks SET last_seen = ?, last_push = ? WHERE desk_uuid = ?", (now, now, desk_uuid))

@@ -7,7 +7,7 @@ JSON is kept byte for byte as it was hashed (JSONB would re-order and re-space i
 
 from __future__ import annotations
 
-from desk_app.hub.storage.database import Database, Tx
+from desk_app.hub.storage.database import Database, HubDatabaseError, Tx
 
 DIALECT_WORDS = {
     "sqlite": {"serial_pk": "INTEGER PRIMARY KEY AUTOINCREMENT"},
@@ -74,7 +74,8 @@ def _migrate(tx: Tx) -> list[str]:
     done = {row[0] for row in tx.query("SELECT name FROM schema_migrations")}
     known = {name for name, _ in MIGRATIONS}
     if done - known:
-        raise RuntimeError(f"hub database was migrated by a newer version: {sorted(done - known)}")
+        raise HubDatabaseError(f"cơ sở dữ liệu của máy chủ do phiên bản mới hơn tạo ({', '.join(sorted(done - known))}): "
+                               "hãy cập nhật phần mềm, không ghi gì vào đó")
     applied = []
     for name, sql_list in MIGRATIONS:
         if name in done:
