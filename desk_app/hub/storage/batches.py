@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desk_app.domain.dossier import Status
-from desk_app.domain.events import Event, Kind, canonical_json
-from desk_app.hub.rules import utc_iso
+from desk_app.domain.events import Event, canonical_json
+from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
 from desk_app.hub.storage.database import Tx, placeholders
 
 
@@ -88,11 +88,11 @@ def project(tx: Tx, events: Sequence[Event], now: str) -> None:
     changes = []
     for e in events:
         p = e.payload
-        if e.kind == Kind.DOSSIER_RECEIVED.value:
+        if e.kind == RECEIVED:
             finished = utc_iso(p["finished_at"]) if p.get("finished_at") else None
             received.append((e.entity_id, p["code"], e.unit_code, e.desk_uuid, p["procedure_code"], p["status"],
                              p["received_at"], utc_iso(p["due_at"]), finished, now))
-        elif e.kind == Kind.DOSSIER_STATUS_CHANGED.value:
+        elif e.kind == STATUS_CHANGED:
             still_open = 1 if Status(p["to"]).is_open else 0
             due = utc_iso(p["due_at"]) if p.get("due_at") else None
             changes.append((p["to"], still_open, utc_iso(p["at"]), due, now, e.entity_id))
