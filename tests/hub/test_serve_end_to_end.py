@@ -42,11 +42,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(hub_url, tmp_path):
+def _serve(hub_url: str, tmp_path: Path, *extra: str):
     port = _free_port()
     log = open(tmp_path / "serve.log", "w")
-    process = subprocess.Popen([*_desk_app(), "hub", "serve", "--db", hub_url, "--port", str(port)],
+    process = subprocess.Popen([*_desk_app(), "hub", "serve", "--db", hub_url, "--port", str(port), *extra],
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -68,6 +67,11 @@ def served(hub_url, tmp_path):
         process.kill()
         process.wait(5)
     log.close()
+
+
+@pytest.fixture
+def served(hub_url, tmp_path):
+    yield from _serve(hub_url, tmp_path)
 
 
 def test_desk_and_hub_processes_run_the_sync_story(served, hub_url, tmp_path):
@@ -147,3 +151,32 @@ def _look_at_dashboard(base: str, tmp_path: Path) -> None:
                 shutil.copy(shot, os.environ["DESK_HUB_SCREENSHOT"])
         finally:
             browser.close()
+
+
+def test_two_worker_processes_apply_a_batch_sent_to_both_once(hub_url, tmp_path):
+    """`--workers 2`: two processes behind one port share the database; the same batches sent
+    twice at once (a retry racing its original) are applied exactly once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from desk_app.hub.service import Hub
+
+    hub = Hub.open(hub_url)  # create the schema first, so the two workers do not race on it
+    desk = SimDesk()
+    desk.enroll_on(hub)
+    hub.close()
+    batches = [desk.batch([desk.received() for _ in range(20)]) for _ in range(6)]
+    for base in _serve(hub_url, tmp_path, "--workers", "2"):
+        clients = [HubClient(base), HubClient(base)]
+        results = []
+        with ThreadPoolExecutor(2) as pool:
+            for batch in batches:  # in order, as a desk sends them; each one twice at the same moment
+                results += pool.map(lambda c: c.push(batch), clients)
+        for c in clients:
+            c.close()
+        counts: dict[str, int] = {}
+        for result in results:
+            for answer in result.answers:
+                counts[answer.status.value] = counts.get(answer.status.value, 0) + 1
+        assert counts == {"applied": 120, "duplicate": 120}
+        stats = json.loads(hub_cli(hub_url, "stats", "--json").stdout)
+        assert (stats["events"], stats["dossiers"], stats["held"]) == (120, 120, 0)
