@@ -49,6 +49,7 @@ def floor(path: Path, events: list[ev.Event], batch: int) -> tuple[float, float]
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA cache_size=-65536")  # the hub's page cache too: only the work differs
     conn.execute("CREATE TABLE events (event_uuid TEXT PRIMARY KEY, desk_uuid TEXT, epoch TEXT, seq INT, "
                  "schema_version INT, unit_code TEXT, entity TEXT, kind TEXT, entity_id TEXT, payload TEXT, "
                  "payload_hash TEXT, business_time TEXT, device_time TEXT, received_at TEXT, "

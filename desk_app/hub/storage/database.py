@@ -118,6 +118,8 @@ class SqliteDatabase:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # A server's working set (uuid indexes of events and dossiers) outgrows the 2 MB default.
+            conn.execute("PRAGMA cache_size=-65536")
         except sqlite3.Error as exc:
             raise HubDatabaseError(f"không mở được cơ sở dữ liệu {self._path}: {exc}") from exc
         self._all.append(conn)
