@@ -24,6 +24,7 @@ from desk_app.hub.rules import utc_iso
 from desk_app.hub.storage import records
 from desk_app.hub.storage.database import Database, Tx, open_database
 from desk_app.hub.storage.migrations import migrate
+from desk_app.sync.keys import is_public_key
 from desk_app.sync.protocol import (
     Enrollment, Envelope, HubPackage, PackageKind, ProtocolError, PullRequest, PushResult, RefusalCode, SigningKey,
     Update, batch_events, BatchHeader, now_iso, signature_ok,
@@ -108,7 +109,7 @@ class Hub:
         return IssuedCode(code, unit_code, desk_no, expires)
 
     def enroll(self, *, code: str, desk_uuid: str, public_key: str, facts: Mapping[str, Any]) -> Enrollment:
-        if len(_key_bytes(public_key)) != 32:
+        if not is_public_key(public_key):
             raise ProtocolError(RefusalCode.MALFORMED, "khoá công khai của quầy")
         now = self.now()
 
@@ -292,12 +293,3 @@ class Hub:
 
         return self.db.run(work, write=False)
 
-
-def _key_bytes(text: str) -> bytes:
-    import base64
-    import binascii
-
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return b""

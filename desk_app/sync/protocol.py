@@ -32,10 +32,8 @@ from enum import Enum
 from typing import Any
 
 import orjson
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
 from desk_app.domain.events import Event, canonical_json
+from desk_app.sync.keys import SigningKey as SigningKey, signature_ok as signature_ok
 
 PROTOCOL = "desk-sync/1"
 MAGIC = b"DESK-SYNC-FILE/1"
@@ -95,61 +93,6 @@ class ProtocolError(Exception):
         self.detail = detail
         self.message = REFUSAL_MESSAGES[code] + (f" ({detail})" if detail else "")
         super().__init__(self.message)
-
-
-# Keys -----------------------------------------------------------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str, what: str) -> bytes:
-    try:
-        return base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        raise ProtocolError(RefusalCode.MALFORMED, f"{what} không phải base64") from None
-
-
-@dataclass(frozen=True)
-class SigningKey:
-    """An Ed25519 private key (a desk's or the hub's). ``raw`` is its 32-byte seed."""
-
-    raw: bytes = field(repr=False)
-
-    @classmethod
-    def generate(cls) -> SigningKey:
-        from cryptography.hazmat.primitives import serialization as ser
-
-        key = Ed25519PrivateKey.generate()
-        return cls(key.private_bytes(ser.Encoding.Raw, ser.PrivateFormat.Raw, ser.NoEncryption()))
-
-    @classmethod
-    def from_text(cls, text: str) -> SigningKey:
-        return cls(_unb64(text, "khoá bí mật"))
-
-    def to_text(self) -> str:
-        return _b64(self.raw)
-
-    @property
-    def public_text(self) -> str:
-        """The public key as base64 of its 32 raw bytes: what the other side stores."""
-        from cryptography.hazmat.primitives import serialization as ser
-
-        public = Ed25519PrivateKey.from_private_bytes(self.raw).public_key()
-        return _b64(public.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw))
-
-    def sign(self, data: bytes) -> str:
-        return _b64(Ed25519PrivateKey.from_private_bytes(self.raw).sign(data))
-
-
-def signature_ok(public_text: str, data: bytes, signature: str) -> bool:
-    try:
-        public = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_text, validate=True))
-        public.verify(base64.b64decode(signature, validate=True), data)
-    except (InvalidSignature, ValueError, binascii.Error):
-        return False
-    return True
 
 
 # Envelope -------------------------------------------------------------------------------------

@@ -130,6 +130,9 @@ def test_keys_serialise_and_sign():
     assert not p.signature_ok(key.public_text, b"y", key.sign(b"x"))
     assert not p.signature_ok("not base64!", b"x", key.sign(b"x"))
     assert key.to_text() not in repr(key)
+    for bad in ("not base64!", "AAAA"):
+        with pytest.raises(ValueError):
+            p.SigningKey.from_text(bad)
 
 
 def test_clock_skew_against_the_hub_time():
