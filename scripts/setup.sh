@@ -13,6 +13,8 @@ APT_PACKAGES=(
   fonts-liberation2 fonts-noto-core poppler-utils zbar-tools imagemagick
   cups cups-client printer-driver-cups-pdf libcups2
   python3 python3-venv python3-pip
+  # the hub: PostgreSQL for its contract tests, Chromium for its dashboard test
+  postgresql chromium
 )
 
 missing=()

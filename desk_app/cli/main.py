@@ -29,6 +29,7 @@ from desk_app.cli.parser import VietnameseParser as _Parser
 from desk_app.cli.show import show_json, show_text
 from desk_app.paths import AppPaths, backups_folder
 from desk_app.services.backup import backup_to, daily_backup, restore_from
+from desk_app.cli.hub import add_hub_commands, run_hub
 from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk, local_clock
 from desk_app.services.dossier_record import dossier_record
@@ -245,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", type=Path, help="tệp sao lưu, ví dụ backups/desk-20261123.sqlite3")
     p.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
     p.add_argument("--json", action="store_true")
+    add_hub_commands(sub)
     return parser
 
 
@@ -433,6 +435,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "hub":
+        return run_hub(args)
     db_path: Path = args.db or AppPaths.from_environment().database
     key = " ".join(filter(None, [args.command, getattr(args, f"{args.command}_command", None)]))
     store: Store | None = None

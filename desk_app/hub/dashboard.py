@@ -1,0 +1,106 @@
+"""The hub's dashboard page: each commune and desk, plain HTML and CSS in Vietnamese (no scripts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+VN = dt.timezone(dt.timedelta(hours=7))  # the communes' clocks; the hub stores UTC
+
+CSS = """
+body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;margin:0;background:#f4f6f8;color:#1d2733}
+header{background:#7a1f1f;color:#fff;padding:14px 28px}
+header h1{margin:0;font-size:22px} header p{margin:4px 0 0;font-size:13px;opacity:.85}
+main{padding:18px 28px;max-width:1200px}
+.cards{display:flex;gap:14px;flex-wrap:wrap;margin-bottom:18px}
+.card{background:#fff;border-radius:6px;padding:10px 14px;flex:1 1 0;min-width:110px;box-shadow:0 1px 2px #0002}
+.card b{display:block;font-size:24px} .card span{font-size:13px;color:#52606d}
+.card.warn b{color:#b54708}
+section{background:#fff;border-radius:6px;padding:12px 18px;margin-bottom:16px;box-shadow:0 1px 2px #0002}
+section h2{font-size:17px;margin:0 0 8px}
+.facts{font-size:14px;color:#334155;margin-bottom:8px}
+.facts span{margin-right:18px}
+table{border-collapse:collapse;width:100%;font-size:14px}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e4e7eb;white-space:nowrap}
+td.reason{white-space:normal}
+th{background:#eef1f4;font-weight:600}
+td.num,th.num{text-align:right}
+.ok{color:#1a7f37}.late{color:#b54708}.off{color:#8a1c1c;font-weight:600}
+footer{font-size:12px;color:#52606d;padding:0 28px 20px}
+"""
+
+
+def _time(text: str | None) -> str:
+    if not text:
+        return "chưa có"
+    return f"{dt.datetime.fromisoformat(text).astimezone(VN):%H:%M %d/%m/%Y}"
+
+
+def _rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+
+
+def _card(value: Any, label: str, warn: bool = False) -> str:
+    return f'<div class="card{" warn" if warn else ""}"><b>{escape(str(value))}</b><span>{escape(label)}</span></div>'
+
+
+def _desk_rows(desks: list[dict[str, Any]]) -> str:
+    rows = []
+    for d in sorted(desks, key=lambda d: (d["desk_no"], d["enrolled_at"])):
+        state = ('<span class="off">Đã thu hồi</span>' if d["revoked_at"] else '<span class="ok">Hoạt động</span>')
+        pending = f'<span class="late">{d["held"]}</span>' if d["held"] else "0"
+        rows.append(
+            f'<tr><td>Quầy {d["desk_no"]}</td><td>{_time(d["last_push"])}</td><td>{_time(d["last_seen"])}</td>'
+            f'<td class="num">{d["events"]}</td><td class="num">{pending}</td><td class="num">{d["rejected"]}</td>'
+            f'<td>{state}</td></tr>')
+    return "".join(rows)
+
+
+def render(stats: dict[str, Any]) -> str:
+    """The whole page from ``Hub.stats()``."""
+    communes = {c["unit_code"]: c for c in stats["communes"]}
+    desks_by_unit: dict[str, list[dict[str, Any]]] = {}
+    for d in stats["desks"]:
+        desks_by_unit.setdefault(d["unit_code"], []).append(d)
+    sections = []
+    for unit in sorted(set(communes) | set(desks_by_unit)):
+        c = communes.get(unit, {"dossiers": 0, "open": 0, "overdue": 0, "done": 0, "on_time_rate": None})
+        desks = desks_by_unit.get(unit, [])
+        sections.append(
+            f'<section><h2>Đơn vị {escape(unit)}</h2><div class="facts">'
+            f'<span>Hồ sơ: <b>{c["dossiers"]}</b></span><span>Đang giải quyết: <b>{c["open"]}</b></span>'
+            f'<span>Quá hạn: <b class="{"late" if c["overdue"] else ""}">{c["overdue"]}</b></span>'
+            f'<span>Đã có kết quả: <b>{c["done"]}</b></span>'
+            f'<span>Tỷ lệ đúng hạn: <b>{_rate(c["on_time_rate"])}</b></span></div>'
+            '<table><thead><tr><th>Quầy</th><th>Gửi dữ liệu lần cuối</th><th>Liên lạc lần cuối</th>'
+            '<th class="num">Sự kiện đã nhận</th><th class="num">Chờ xử lý</th><th class="num">Bị từ chối</th>'
+            f'<th>Tình trạng</th></tr></thead><tbody>{_desk_rows(desks)}</tbody></table></section>')
+    if not sections:
+        sections.append("<section><h2>Chưa có quầy nào</h2><p>Cấp mã ghi danh bằng lệnh "
+                        "<code>desk-app hub enroll --unit-code MÃ --desk N</code>.</p></section>")
+    rejections = "".join(
+        f'<tr><td>{escape(str(r["unit_code"]))}</td><td>Quầy {r["desk_no"]}</td><td class="num">{r["seq"]}</td>'
+        f'<td class="reason">{escape(r["reason"])}</td><td>{_time(r["received_at"])}</td></tr>'
+        for r in stats["recent_rejections"])
+    if rejections:
+        sections.append(
+            '<section><h2>Sự kiện bị từ chối gần đây</h2><table><thead><tr><th>Đơn vị</th><th>Quầy</th>'
+            f'<th class="num">Số thứ tự</th><th>Lý do</th><th>Lúc nhận</th></tr></thead><tbody>{rejections}'
+            '</tbody></table></section>')
+    cards = "".join([
+        _card(len(communes) or len(desks_by_unit), "đơn vị"), _card(len(stats["desks"]), "quầy đã ghi danh"),
+        _card(stats["dossiers"], "hồ sơ"), _card(stats["events"], "sự kiện đã nhận"),
+        _card(stats["held"], "sự kiện chờ (thiếu số trước)", warn=stats["held"] > 0),
+        _card(stats["rejected"], "sự kiện bị từ chối", warn=stats["rejected"] > 0),
+        _card(stats["updates"], "cập nhật gửi xuống quầy"),
+    ])
+    return (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>Máy chủ đồng bộ Một cửa</title><style>{CSS}</style></head><body>'
+        '<header><h1>Máy chủ đồng bộ Bộ phận Một cửa</h1>'
+        f'<p>Giờ máy chủ: {_time(stats["hub_time"])} · Kỳ dữ liệu: {escape(stats["hub_epoch"][:8])}</p></header>'
+        f'<main><div class="cards">{cards}</div>{"".join(sections)}</main>'
+        '<footer>Chờ xử lý: sự kiện đến trước khi nhận đủ các số thứ tự trước nó; sẽ tự ghi khi đủ. '
+        'Tỷ lệ đúng hạn tính trên hồ sơ đã có kết quả.</footer></body></html>')
