@@ -9,12 +9,13 @@
 - Kinto: POST /v1/batch creating the events as records, on PostgreSQL.
 
 Prints a table, or with --json a list of {"name", "value", "unit"}. The events are generated
-once per (count, seed) into bench/out/ and reused.
+once per (count, seed, generator version) into bench/out/ and reused.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -22,18 +23,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import sync_data
 from peers import kinto_peer, pouchdb_peer, sqlite_floor
-from sync_data import write_jsonl
 
 OUT = Path(__file__).resolve().parent / "out"
 PEERS = ("sqlite", "pouchdb", "kinto")
 
 
 def events_file(count: int, seed: int) -> Path:
-    path = OUT / f"events-{count}-seed{seed}.jsonl"
+    # The generator's own hash in the name: a changed generator never reuses stale events.
+    version = hashlib.sha256(Path(sync_data.__file__).read_bytes()).hexdigest()[:8]
+    path = OUT / f"events-{count}-seed{seed}-{version}.jsonl"
     if not path.exists():
         partial = path.with_suffix(".partial")
-        write_jsonl(partial, count, seed=seed)
+        sync_data.write_jsonl(partial, count, seed=seed)
         partial.rename(path)
     return path
 

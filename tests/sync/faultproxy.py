@@ -297,6 +297,9 @@ class FaultProxy:
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 drops connections when fifty desks push at once; a dropped SYN
+    # costs the client a one-second retransmit, which is not a fault the plan asked for.
+    request_queue_size = 128
 
     def __init__(self, proxy: FaultProxy) -> None:
         self.proxy = proxy

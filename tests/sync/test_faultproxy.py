@@ -19,6 +19,7 @@ class Upstream(ThreadingHTTPServer):
     """A tiny server that records every request it received whole and answers with its running count."""
 
     daemon_threads = True
+    request_queue_size = 128  # many clients at once: no dropped connections (and 1 s retransmits)
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Recorder)
@@ -229,6 +230,29 @@ def test_an_unreachable_upstream_answers_502() -> None:
         assert conn.getresponse().status == 502
         conn.close()
         assert proxy.counts.upstream_errors == 1
+
+
+def test_many_clients_at_once_are_all_served_and_counted(proxy: FaultProxy, upstream: Upstream) -> None:
+    proxy.set_plan(FaultPlan(duplicate=0.3, seed=3))
+    errors: list[BaseException] = []
+
+    def desk(number: int) -> None:
+        try:
+            for i in range(4):
+                post(proxy, f"quầy {number} lô {i}".encode())
+        except BaseException as error:  # reported below: a thread's assert would vanish
+            errors.append(error)
+
+    threads = [threading.Thread(target=desk, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    counts = proxy.counts
+    assert counts.requests == counts.answered == 160
+    assert len(upstream.bodies()) == counts.forwarded == 160 + counts[Fault.DUPLICATE]
+    assert {b.decode() for b in upstream.bodies()} == {f"quầy {n} lô {i}" for n in range(40) for i in range(4)}
 
 
 def run_mixed(upstream: Upstream, seed: int, n: int) -> tuple[list[frozenset[Fault]], FaultProxy]:
