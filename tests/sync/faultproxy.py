@@ -254,6 +254,12 @@ class FaultProxy:
         if request is None:
             return
         faults, plan = self._decide(request)
+        try:
+            self._answer(client, request, faults, plan)
+        except OSError as error:  # the client went away first: nothing left to do for it
+            log.debug("client lost: %s", error)
+
+    def _answer(self, client: socket.socket, request: _Message, faults: frozenset[Fault], plan: FaultPlan) -> None:
         if Fault.DROP in faults:
             return  # the handler closes the socket: a clean FIN, no answer
         if Fault.DELAY in faults:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -218,6 +219,18 @@ def test_a_keep_alive_client_reconnects_after_each_answer(proxy: FaultProxy, ups
         assert response.getheader("Connection") == "close"
         assert json.loads(response.read())["count"] == i + 1
     conn.close()
+
+
+def test_a_client_that_gives_up_leaves_no_traceback(proxy: FaultProxy, upstream: Upstream,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    proxy.set_plan(FaultPlan(delay=1.0, delay_ms=200))
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as impatient:
+        impatient.sendall(b"POST /push HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+        impatient.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # leave with an RST
+    time.sleep(0.4)
+    assert upstream.bodies() == [b"hi"]  # forwarded all the same
+    assert "Traceback" not in capsys.readouterr().err
+    assert post(proxy, b"next")["count"] == 2  # and the proxy goes on
 
 
 def test_an_unreachable_upstream_answers_502() -> None:
