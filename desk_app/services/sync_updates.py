@@ -78,10 +78,11 @@ def apply_update(desk: Desk, update: Update, *, hub_epoch: str) -> UpdateOutcome
         except (StoreError, sqlite3.Error):
             raise
         except (KeyError, TypeError, ValueError) as exc:
-            outcome, label, reason = PROBLEM, update.entity_id, f"nội dung cập nhật không hợp lệ ({exc})"
+            log.warning("update %s (%s) malformed: %r", update.hub_seq, update.kind, exc)
+            outcome, label, reason = PROBLEM, _label(update), "nội dung cập nhật không hợp lệ, không áp dụng"
         except Exception as exc:  # a bug must not stop the other updates: logged for the maintainer
             log.exception("update %s (%s) failed", update.hub_seq, update.kind)
-            outcome, label, reason = PROBLEM, update.entity_id, f"lỗi phần mềm khi áp dụng ({type(exc).__name__})"
+            outcome, label, reason = PROBLEM, _label(update), f"lỗi phần mềm khi áp dụng ({type(exc).__name__})"
         if outcome == PROBLEM:
             log.warning("hub update %s (%s %s) not applied: %s", update.hub_seq, update.kind, label, reason)
         sync_state.record_update(
@@ -89,6 +90,17 @@ def apply_update(desk: Desk, update: Update, *, hub_epoch: str) -> UpdateOutcome
             hub_seq=update.hub_seq, outcome=outcome, label=label, reason=reason, at=desk.device_clock(),
         )
     return UpdateOutcome(update.hub_seq, update.kind, outcome, label, reason)
+
+
+_LABELS = {ev.Kind.DOSSIER_DECIDED.value: ("Hồ sơ", "code"), ev.Kind.CATALOGUE_UPDATED.value: ("Danh mục", "version"),
+           ev.Kind.CALENDAR_UPDATED.value: ("Lịch nghỉ", "version")}
+
+
+def _label(update: Update) -> str:
+    """What an update is about, for people, even when its payload is malformed."""
+    word, name = _LABELS.get(update.kind, ("", ""))
+    value = update.payload.get(name) if name else None
+    return f"{word} {value}" if isinstance(value, str) and value else update.entity_id
 
 
 Handler = Callable[[Desk, dict[str, Any]], tuple[str, str, str]]

@@ -60,5 +60,15 @@ def enrolled(desk, hub):
     return desk
 
 
-def register(desk: Desk, name: str = "Đặng Thị Hoà", procedure: str = "1.004837"):
-    return receive(desk, ReceptionRequest(procedure_code=procedure, name=name)).dossier
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+GIVEN = ["An", "Bình", "Cúc", "Dũng", "Giang", "Hà", "Hải", "Hoà", "Khánh", "Lan", "Minh", "Ngọc", "Phúc", "Thảo"]
+
+
+def person(i: int) -> str:
+    """A different Vietnamese name for each i (names may not hold digits)."""
+    return f"{FAMILY[i % len(FAMILY)]} Văn {GIVEN[(i // len(FAMILY)) % len(GIVEN)]}"
+
+
+def register(desk: Desk, name: str | int = "Đặng Thị Hoà", procedure: str = "1.004837"):
+    text = person(name) if isinstance(name, int) else name
+    return receive(desk, ReceptionRequest(procedure_code=procedure, name=text)).dossier
