@@ -132,6 +132,9 @@ class SyncRunner:
                     log.exception("closing the sync runner's database")
 
     def _open(self) -> Store | None:
+        if not self.db_path.exists():  # never create a database: only `init` and the set-up do
+            log.warning("sync runner: no database at %s", self.db_path)
+            return None
         try:
             return Store.open(self.db_path)
         except Exception as exc:
