@@ -43,8 +43,8 @@ from desk_app.store.outbox import EventAnswer
 from desk_app.store.sync_state import Enrolment
 from desk_app.sync.client import HubClient, HubProtocolError, HubRefused, HubUnreachable, SyncError
 from desk_app.sync.protocol import (
-    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, HubPackage, PushResult, SigningKey, build_batch, clock_skew,
-    now_iso,
+    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, HubPackage, PushResult, RefusalCode, SigningKey, build_batch,
+    clock_skew, now_iso,
 )
 
 log = logging.getLogger(__name__)
@@ -170,11 +170,15 @@ def enrolment_warnings(desk: Desk, found: Enrolment) -> list[str]:
     return []
 
 
+_DAMAGED = frozenset({RefusalCode.MALFORMED.value, RefusalCode.BODY_MISMATCH.value, RefusalCode.BAD_SIGNATURE.value})
+
+
 def _failure(exc: SyncError, what: str) -> SyncFailed:
     if isinstance(exc, HubUnreachable):
         return SyncFailed("hub_unreachable", f"Chưa {what} được: {exc.message}. Sẽ thử lại khi có kết nối.", retry=True)
     if isinstance(exc, HubRefused):
-        return SyncFailed(exc.code, f"Máy chủ từ chối {what}: {exc.message}.")
+        # A batch the desk signed and built whole, refused as damaged, was damaged on the way.
+        return SyncFailed(exc.code, f"Máy chủ từ chối {what}: {exc.message}.", retry=exc.code in _DAMAGED)
     return SyncFailed("hub_protocol", f"Chưa {what} được: trả lời của máy chủ không hợp lệ ({exc.message}).",
                       retry=True)
 
