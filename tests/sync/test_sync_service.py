@@ -154,8 +154,8 @@ def test_a_rejected_event_is_kept_with_its_reason_and_the_rest_goes_on(enrolled,
     assert dossier_sync_marks(enrolled, [bad.uuid, good.uuid]) == {bad.uuid: "rejected", good.uuid: "synced"}
     assert f"1 bị từ chối: Hồ sơ {bad.code}" in sync_status(enrolled).summary()
     assert hub.hub.stats()["dossiers"] == 2
-    # Sending it again changes nothing: the same rejection.
-    assert len(sync_status(enrolled).rejected) == 1
+    # Final: never sent again, still shown.
+    assert sync_now(enrolled, connect=hub.connect).sent == 0 and len(sync_status(enrolled).rejected) == 1
 
 
 def test_held_events_are_sent_again_until_the_gap_is_filled(enrolled, hub):
