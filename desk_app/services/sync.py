@@ -190,7 +190,8 @@ def sync_now(desk: Desk, progress: Progress | None = None, *, connect: Connect =
              wait: float = 30.0, batch_size: int = DEFAULT_BATCH_SIZE) -> SyncReport:
     """Push every pending event, then pull and apply the hub's updates; returns what happened.
 
-    ``progress`` is called (on the calling thread) after every batch and package. ``connect``
+    ``progress`` is called (on the calling thread) after every batch and package (``batch_size``
+    events or updates each). ``connect``
     makes the HTTP client for the enrolled hub URL (tests pass one over FastAPI's TestClient).
     If another program on this database is syncing, waits up to ``wait`` seconds for it, then
     raises SyncFailed("sync_busy", retry=True). Any failure (NotEnrolled, hub unreachable or
@@ -205,7 +206,7 @@ def sync_now(desk: Desk, progress: Progress | None = None, *, connect: Connect =
         with connect(found.hub_url) as client:
             try:
                 _push(desk, client, found, report, progress, holder, batch_size)
-                _pull(desk, client, found, report, progress)
+                _pull(desk, client, found, report, progress, batch_size)
                 if report.updates_applied:  # a decision applied here is a change the hub should hear of now
                     _push(desk, client, found, report, progress, holder, batch_size)
             except SyncError as exc:
@@ -334,7 +335,8 @@ def _event_answer(event_uuid: str, status: AnswerStatus, code: str, reason: str,
     return EventAnswer(event_uuid, ev.Answer(status.value), at, code, reason)
 
 
-def _pull(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, progress: Progress | None) -> None:
+def _pull(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, progress: Progress | None,
+          limit: int) -> None:
     outbox = desk.recorder.outbox
     key = SigningKey.from_text(found.private_key)
     resyncs = 0
@@ -343,7 +345,7 @@ def _pull(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, p
         cursor = outbox.pull_cursor()
         result = client.pull(key=key, desk_uuid=desk.desk_uuid(), after_seq=cursor.seq if cursor else 0,
                              hub_epoch=cursor.epoch if cursor else None, hub_public_key=found.hub_public_key,
-                             at=now_iso(desk.device_clock()))
+                             at=now_iso(desk.device_clock()), limit=limit)
         package = result.package
         if package.resync_required:
             resyncs += 1
@@ -358,6 +360,8 @@ def _pull(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, p
         _notify(progress, "pull", report.pulled, 0, f"Đã nhận {report.pulled} cập nhật")
         if not package.has_more:
             return
+        if cursor is not None and cursor.epoch == package.hub_epoch and package.last_hub_seq <= cursor.seq:
+            raise HubProtocolError("máy chủ báo còn cập nhật nhưng không đưa thêm")  # never loop for ever
 
 
 def take_updates(desk: Desk, package: HubPackage, report: SyncReport | None = None) -> list[UpdateOutcome]:

@@ -389,3 +389,15 @@ def test_two_programs_syncing_one_database_at_once_apply_nothing_twice(enrolled,
     for d in dossiers[:6]:
         assert enrolled.dossier(d.code).status is Status.RESULT_READY
         assert len(decision_events(enrolled, d.uuid)) == 1
+
+
+def test_updates_come_in_packages_until_the_hub_has_no_more(enrolled, hub):
+    dossiers = [register(enrolled, i) for i in range(5)]
+    sync_now(enrolled, connect=hub.connect)
+    for d in dossiers:
+        hub.hub.decide(d.code, Status.REFUSED)
+    phases = []
+    report = sync_now(enrolled, phases.append, connect=hub.connect, batch_size=2)
+    assert (report.pulled, report.updates_applied) == (5, 5)
+    assert [x.done for x in phases if x.phase == "pull"] == [0, 2, 4, 5]
+    assert all(enrolled.dossier(d.code).status is Status.REFUSED for d in dossiers)
