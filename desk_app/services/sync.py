@@ -191,8 +191,8 @@ def sync_now(desk: Desk, progress: Progress | None = None, *, connect: Connect =
     """Push every pending event, then pull and apply the hub's updates; returns what happened.
 
     ``progress`` is called (on the calling thread) after every batch and package (``batch_size``
-    events or updates each). ``connect``
-    makes the HTTP client for the enrolled hub URL (tests pass one over FastAPI's TestClient).
+    events or updates each). ``connect`` makes the HTTP client for the enrolled hub URL (tests
+    pass one over FastAPI's TestClient).
     If another program on this database is syncing, waits up to ``wait`` seconds for it, then
     raises SyncFailed("sync_busy", retry=True). Any failure (NotEnrolled, hub unreachable or
     refusing, an answer that is not the hub's) raises SyncFailed after recording it for
