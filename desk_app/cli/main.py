@@ -30,6 +30,7 @@ from desk_app.cli.show import show_json, show_text
 from desk_app.paths import AppPaths, backups_folder
 from desk_app.services.backup import backup_to, daily_backup, restore_from
 from desk_app.cli.hub import add_hub_commands, run_hub
+from desk_app.cli.sync import add_sync_commands, run_sync
 from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk, local_clock
 from desk_app.services.dossier_record import dossier_record
@@ -37,6 +38,7 @@ from desk_app.services.guidance import issue_supplement_guidance, missing_docume
 from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.services.spooler import SpoolError
+from desk_app.services.sync import SyncFailed
 from desk_app.store.connection import StoreError, classify
 from desk_app.store.store import Store
 
@@ -45,7 +47,7 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show"}  # opened read-only: never written, nor created
+READS = {"search", "due", "catalog list", "calendar show", "sync status"}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
@@ -247,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
     p.add_argument("--json", action="store_true")
     add_hub_commands(sub)
+    add_sync_commands(sub)
     return parser
 
 
@@ -408,6 +411,8 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
     elif command == "catalog":
         changes = desk.import_catalogue(args.file, replace=args.replace, dry_run=args.dry_run)
         _emit(args, changes_json(changes, dry_run=args.dry_run), changes_text(changes, dry_run=args.dry_run))
+    elif command == "sync":
+        run_sync(args, desk)
     elif command == "backup":
         made = backup_to(desk, args.destination, overwrite=args.force)
         _emit(args, {"backup": str(made.path), "dossiers": made.dossiers},
@@ -459,6 +464,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except ValidationErrors as exc:
         return _fail(args, exc.code, exc.message,
                      [{"field": e.field, "code": e.code, "message": e.message} for e in exc.errors], EXIT_BAD_INPUT)
+    except SyncFailed as exc:  # the network, the hub or the disk (3), or the officer's input (2)
+        return _fail(args, exc.code, exc.message, [], EXIT_ENVIRONMENT if exc.environment else EXIT_BAD_INPUT)
     except DomainError as exc:
         return _fail(args, exc.code, exc.message, [{"field": exc.field, "code": exc.code, "message": exc.message}],
                      EXIT_BAD_INPUT)

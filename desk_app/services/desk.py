@@ -223,6 +223,12 @@ class Desk:
                          events.calendar_imported(years, source))
             change.audit("calendar.import", "calendar", source, {"years": sorted(years)})
 
+    def apply_calendar(self, years: dict[int, list[DayEntry]], *, source: str) -> None:
+        """Import already parsed schedules (e.g. published by the hub) as a file import would:
+        each year replaces that year, recorded with its event and audit entry."""
+        self._import_calendar(years, source, self.clock())
+        self._calendar = None
+
     def calendar_year(self, year: int) -> list[DayEntry]:
         return self.calendar().entries(year)
 
@@ -304,6 +310,12 @@ class Desk:
         catalogue = self._read_catalogue(path)
         with self.store.transaction():
             return self._import_catalogue(catalogue, self.clock(), replace=replace, dry_run=dry_run, source=path.name)
+
+    def apply_catalogue(self, catalogue: Catalogue, *, source: str, dry_run: bool = False) -> CatalogueChanges:
+        """Import an already parsed catalogue (e.g. published by the hub) as a file import would:
+        add and update by code, never drop a procedure; ``dry_run`` only plans."""
+        with self.store.transaction():
+            return self._import_catalogue(catalogue, self.clock(), dry_run=dry_run, source=source)
 
     def export_catalogue(self, path: Path, *, delimiter: str = ",") -> int:
         """Write the commune's procedures (not the retired ones) to a CSV or JSON file.

@@ -420,3 +420,70 @@ def m0009_papers_fee_receipt_numbers(db: Database) -> None:
         "INSERT INTO settings(key, value) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
         [QR_KEY_SETTING, json.dumps(secrets.token_hex(32)), QR_KEY_SETTING],
     )
+
+
+@desk_migrations(name="0010_sync_desk")
+def m0010_sync_desk(db: Database) -> None:
+    """The desk side of sync (services/sync.py): enrolment, runs, applied updates, one pusher at a time.
+
+    - ``sync_enrolment``: one row once the desk is enrolled: the hub's URL and public key, the unit
+      code and desk number the hub enrolled it as, and the desk's own Ed25519 key. The private key
+      lives here, in the database, on purpose: the file already holds every citizen's personal
+      data (the more sensitive asset, protected the same way), a verified backup restores a desk
+      that can still sync, and a lost or stolen PC is answered on the hub (``hub revoke``).
+    - ``sync_runs``: what each sync attempt did (HTTP, USB export, USB import): when, whether it
+      succeeded, the error in Vietnamese, the hub's clock and the skew against ours. Pruned to the
+      newest runs by the service.
+    - ``sync_updates``: every update pulled from the hub (or read from a hub file) the desk has
+      dealt with, by content hash: re-pulling after a resync, or importing a file twice, applies
+      nothing again. ``outcome`` says what happened; a ``problem`` keeps its Vietnamese reason
+      for the status panel.
+    - ``sync_lease``: which program is syncing now (window, command line), until when: two
+      programs never push the same outbox at once, and a crashed one's lease simply expires.
+    """
+    for statement in (
+        """CREATE TABLE sync_enrolment (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            hub_url TEXT NOT NULL,
+            hub_public_key TEXT NOT NULL,
+            hub_epoch TEXT NOT NULL,           -- the hub database's epoch when the desk enrolled
+            unit_code TEXT NOT NULL,
+            desk_no INTEGER NOT NULL,
+            private_key TEXT NOT NULL,         -- base64 Ed25519 seed (see the migration's docstring)
+            public_key TEXT NOT NULL,
+            enrolled_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('http', 'usb_export', 'usb_import')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            error_code TEXT NOT NULL DEFAULT '',
+            error TEXT NOT NULL DEFAULT '',     -- Vietnamese, for the receptionist
+            hub_time TEXT,
+            clock_skew_s REAL,                 -- our clock minus the hub's, in seconds
+            detail TEXT NOT NULL DEFAULT '{}'  -- the run's report as JSON
+        )""",
+        "CREATE INDEX sync_runs_ok ON sync_runs(ok, id)",
+        """CREATE TABLE sync_updates (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            payload_hash TEXT NOT NULL,
+            hub_epoch TEXT NOT NULL,
+            hub_seq INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'unchanged', 'not_ours', 'problem')),
+            label TEXT NOT NULL DEFAULT '',    -- e.g. the dossier code, for people
+            reason TEXT NOT NULL DEFAULT '',   -- Vietnamese, for a problem
+            handled_at TEXT NOT NULL,
+            UNIQUE (kind, entity_id, payload_hash)
+        )""",
+        "CREATE INDEX sync_updates_problems ON sync_updates(id) WHERE outcome = 'problem'",
+        """CREATE TABLE sync_lease (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            holder TEXT NOT NULL,
+            until TEXT NOT NULL
+        )""",
+    ):
+        db.execute(statement)
