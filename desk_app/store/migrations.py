@@ -420,3 +420,32 @@ def m0009_papers_fee_receipt_numbers(db: Database) -> None:
         "INSERT INTO settings(key, value) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
         [QR_KEY_SETTING, json.dumps(secrets.token_hex(32)), QR_KEY_SETTING],
     )
+
+
+@desk_migrations(name="0011_accounts")
+def m0011_accounts(db: Database) -> None:
+    """Officers who sign in at the desk (issue 8). A desk without any row keeps working as its
+    set-up administrator, as before accounts existed.
+
+    ``roles``: space-separated role names (domain.accounts.Role). ``password_hash``: an argon2id
+    hash string (parameters and salt inside). After ``max_failures`` wrong passwords in a row the
+    account is locked until ``locked_until``; ``active`` = 0 disables it (rows are never deleted:
+    the audit names them). Audit entries name the officer by login (``actor``) and by full name
+    (``actor_name``: empty for entries written before accounts).
+    """
+    db.execute("ALTER TABLE audit ADD COLUMN actor_name TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """CREATE TABLE officers (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            full_name TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL,
+            last_login_at TEXT
+        )"""
+    )

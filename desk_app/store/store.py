@@ -314,11 +314,15 @@ class Store:
     # is for actions that change nothing (viewing, printing, backing up).
 
     def add_audit(
-        self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime
+        self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime,
+        actor_name: str = "",
     ) -> None:
+        """``actor``: the officer's login (or the system user on a desk without accounts);
+        ``actor_name``: the officer's full name."""
         self.db.execute(
-            "INSERT INTO audit(at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            [at.isoformat(timespec="seconds"), actor, action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
+            "INSERT INTO audit(at, actor, actor_name, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [at.isoformat(timespec="seconds"), actor, actor_name, action, entity, entity_id,
+             json.dumps(detail, ensure_ascii=False)],
         )
 
     def count_rows(self, table: str) -> int:
