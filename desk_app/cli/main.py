@@ -16,6 +16,7 @@ from typing import Any
 
 from desk_app import __version__
 from desk_app.cli import accounts as accounts_cli
+from desk_app.cli import audit as audit_cli
 from desk_app.cli.catalogue_report import changes_json, changes_text
 from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
@@ -47,15 +48,16 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show"}  # opened read-only: never written, nor created
+READS = {"search", "due", "catalog list", "calendar show", "audit verify", "audit list"}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
 log = logging.getLogger(__name__)
 
 # Commands whose whole body lives in their own module: name → run(args, desk).
-COMMAND_MODULES: dict[str, Callable[[argparse.Namespace, Desk], None]] = {
+COMMAND_MODULES: dict[str, Callable[[argparse.Namespace, Desk], int | None]] = {
     "user": accounts_cli.run,
+    "audit": audit_cli.run,
 }
 
 # Lifecycle commands: name → (action, help). Each takes a dossier code, --at and --json.
@@ -257,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add_hub_commands(sub)
     accounts_cli.add_commands(sub)
+    audit_cli.add_commands(sub, _date)
     return parser
 
 
@@ -296,11 +299,11 @@ def _receipt_path(args: argparse.Namespace, db_path: Path, code: str) -> Path:
     return db_path.parent / "receipts" / f"{code}.pdf"
 
 
-def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
+def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> int | None:
     command = args.command
     if command in COMMAND_MODULES:
-        COMMAND_MODULES[command](args, desk)
-    elif command == "init":
+        return COMMAND_MODULES[command](args, desk)
+    if command == "init":
         admin = accounts_cli.check_first_admin(args)
         profile = desk.initialise(
             commune=args.commune, authority=args.authority, unit_code=args.unit_code,
@@ -331,7 +334,7 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         slip = not args.on_the_spot or args.pdf is not None
         if not slip and d.fee_vnd == 0:
             _emit(args, dossier_json(d), f"Đã ghi nhận hồ sơ {d.code}: giải quyết và trả kết quả ngay tại quầy.")
-            return
+            return None
         # --print sends the papers to the printer; files are kept when --pdf is given, or when
         # nothing is printed (the command's behaviour before --print existed).
         path = _receipt_path(args, db_path, d.code) if args.pdf is not None or not args.print else None
@@ -429,6 +432,7 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         made = backup_to(desk, args.destination, overwrite=args.force)
         _emit(args, {"backup": str(made.path), "dossiers": made.dossiers},
               f"Đã sao lưu {made.dossiers} hồ sơ vào {made.path} (đã kiểm tra bản sao).")
+    return None
 
 
 def _fail(args: argparse.Namespace, code: str, message: str, problems: list[dict[str, Any]], exit_code: int) -> int:
@@ -522,16 +526,16 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _deliver(command: Callable[[], None]) -> int:
-    """Run a command whose last step prints. If the reader of our output stops early
-    (`desk-app show … --json | head`), the command's effect stands and we end quietly."""
+def _deliver(command: Callable[[], int | None]) -> int:
+    """Run a command whose last step prints; its exit code (None: 0). If the reader of our output
+    stops early (`desk-app show … --json | head`), the command's effect stands and we end quietly."""
     try:
-        command()
+        code = command() or 0
         sys.stdout.flush()
     except BrokenPipeError:
         _detach_stdout()
         return EXIT_READER_GONE
-    return 0
+    return code
 
 
 def _detach_stdout() -> None:

@@ -449,3 +449,34 @@ def m0011_accounts(db: Database) -> None:
             last_login_at TEXT
         )"""
     )
+
+
+@desk_migrations(name="0011_audit_chain")
+def m0011_audit_chain(db: Database) -> None:
+    """A tamper-evident audit trail (store/audit.py): each entry names its device (the desk UUID)
+    and is chained to the one before by a hash; ``audit_head`` holds the latest. Entries written
+    before are chained here, in id order. From now on the table is append-only."""
+    from desk_app.store.audit import chain_existing
+
+    for statement in (
+        "ALTER TABLE audit ADD COLUMN device TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_id INTEGER NOT NULL,       -- the latest entry: deleting it or any before is noticed
+            hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_actor ON audit(actor, id)",
+        "CREATE INDEX audit_action ON audit(action, id)",
+        "CREATE INDEX audit_at ON audit(at)",
+    ):
+        db.execute(statement)
+    chain_existing(db)
+    for statement in (
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    ):
+        db.execute(statement)
