@@ -44,6 +44,7 @@ class OfficerSession(QObject):
 
         add("password", "Đổi &mật khẩu…", self.change_password)
         add("accounts", "Quản lý &tài khoản…", self.manage_accounts)
+        add("audit", "&Nhật ký hệ thống…", self.show_audit)
         add("lock", "&Khoá màn hình", self.lock, "Ctrl+L")
         self.refresh_actions()
 
@@ -60,6 +61,7 @@ class OfficerSession(QObject):
             self.actions["password"].setEnabled(signed_in)
             self.actions["lock"].setEnabled(signed_in)
             self.actions["accounts"].setEnabled(self.ctx.desk is not None and self.allows(Permission.ACCOUNTS))
+            self.actions["audit"].setEnabled(self.ctx.desk is not None and self.allows(Permission.AUDIT))
 
     # signing in -----------------------------------------------------------------------------
 
@@ -137,6 +139,15 @@ class OfficerSession(QObject):
             return None
         dialog = AccountsDialog(self.ctx.runner, self.ctx.desk, parent=self.window)
         dialog.changed.connect(lambda: self._on_accounts_changed(dialog))
+        dialog.open()
+        return dialog
+
+    def show_audit(self) -> QWidget | None:
+        from desk_app.gui.audit_view import AuditDialog
+
+        if self.ctx.desk is None:
+            return None
+        dialog = AuditDialog(self.ctx.runner, self.ctx.desk, parent=self.window)
         dialog.open()
         return dialog
 

@@ -178,3 +178,32 @@ def test_the_first_account_made_in_the_window_asks_for_a_sign_in(qtbot, ctx, des
     sign_in[0].password.setText("quantri-2026")
     sign_in[0].submit()
     assert win.user_label.text() == "Cán bộ: Nguyễn Văn Quản (quantri)"
+
+
+def test_the_audit_view_filters_checks_the_chain_and_exports(qtbot, qtmodeltester, ctx, desk, tmp_path):
+    from desk_app.gui.audit_view import AuditDialog
+    from desk_app.services.reception import ReceptionRequest, receive
+
+    code = receive(desk, ReceptionRequest(procedure_code="2.000815", name="Nguyễn Văn An", pages=3)).dossier.code
+    desk.view_dossier(code)
+    target = tmp_path / "nhat-ky.csv"
+    dialog = AuditDialog(ctx.runner, desk, ask_path=lambda parent, suggested: target)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    assert dialog.model.rowCount() == 5 and dialog.model.data(dialog.model.index(0, 4)) == "dossier.view"
+    dialog.action.setText("dossier.")
+    dialog.refresh()
+    assert [e.action for e in dialog.model.entries] == ["dossier.view", "dossier.receive"]
+    dialog.since.setText("31/02/2026")
+    dialog.refresh()
+    assert "31/02/2026" in dialog.status.text()  # an impossible day is said so, in Vietnamese
+    dialog.since.setText("23/11/2026")
+    dialog.verify()
+    assert dialog.status.text().startswith("Nhật ký nguyên vẹn")
+    dialog.export()
+    assert dialog.status.text() == f"Đã xuất 2 mục vào {target}."
+    assert "dossier.receive" in target.read_text(encoding="utf-8-sig")
+
+
+def test_the_audit_menu_is_an_administrators(signed_in_window):
+    assert not signed_in_window.session.actions["audit"].isEnabled()
