@@ -17,6 +17,7 @@ from typing import Any
 from desk_app import __version__
 from desk_app.cli import accounts as accounts_cli
 from desk_app.cli import audit as audit_cli
+from desk_app.cli import citizen as citizen_cli
 from desk_app.cli.catalogue_report import changes_json, changes_text
 from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: dict[str, Callable[[argparse.Namespace, Desk], int | None]] = {
     "user": accounts_cli.run,
     "audit": audit_cli.run,
+    "citizen": citizen_cli.run,
 }
 
 # Lifecycle commands: name → (action, help). Each takes a dossier code, --at and --json.
@@ -260,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_hub_commands(sub)
     accounts_cli.add_commands(sub)
     audit_cli.add_commands(sub, _date)
+    citizen_cli.add_commands(sub)
     return parser
 
 
