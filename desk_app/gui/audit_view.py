@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -75,7 +76,7 @@ class AuditModel(QAbstractTableModel):
         e = self.entries[index.row()]
         if role == Qt.ItemDataRole.UserRole:
             return e
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         try:
             detail = ", ".join(f"{k}: {v}" for k, v in json.loads(e.detail).items())
@@ -108,11 +109,16 @@ class AuditDialog(QDialog):
         days.addWidget(self.since)
         days.addWidget(QLabel("đến"))
         days.addWidget(self.until)
-        filters.addRow("&Từ ngày:", days)
+        days_label = QLabel("Từ &ngày:")
+        days_label.setBuddy(self.since)
+        filters.addRow(days_label, days)
         self.model = AuditModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column in range(len(COLUMNS) - 1):  # the detail takes what is left
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.status = QLabel()
         self.status.setObjectName("auditStatus")
         self.status.setWordWrap(True)
@@ -126,6 +132,7 @@ class AuditDialog(QDialog):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
