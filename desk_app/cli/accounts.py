@@ -53,15 +53,12 @@ def add_commands(sub: Any) -> None:
     p = actions.add_parser("passwd", help=f"đổi mật khẩu của chính mình (mật khẩu mới: biến {NEW_PASSWORD_ENV} "
                            "hoặc nhập hai lần)")
     p.add_argument("--json", action="store_true")
-    p = actions.add_parser("reset", help="quản trị viên đặt lại mật khẩu (và mở khoá) một tài khoản")
-    p.add_argument("username")
-    p.add_argument("--json", action="store_true")
-    p = actions.add_parser("disable", help="vô hiệu hoá một tài khoản (không xoá: nhật ký vẫn ghi tên)")
-    p.add_argument("username")
-    p.add_argument("--json", action="store_true")
-    p = actions.add_parser("enable", help="cho một tài khoản đã vô hiệu hoá đăng nhập lại")
-    p.add_argument("username")
-    p.add_argument("--json", action="store_true")
+    for name, help_text in (("reset", "quản trị viên đặt lại mật khẩu (và mở khoá) một tài khoản"),
+                            ("disable", "vô hiệu hoá một tài khoản (không xoá: nhật ký vẫn ghi tên)"),
+                            ("enable", "cho một tài khoản đã vô hiệu hoá đăng nhập lại")):
+        p = actions.add_parser(name, help=help_text)
+        p.add_argument("username")
+        p.add_argument("--json", action="store_true")
     p = actions.add_parser("edit", help="đổi họ tên hoặc vai trò của một tài khoản")
     p.add_argument("username")
     p.add_argument("--name", help="họ tên mới")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain.accounts import Role
+from desk_app.gui.rows_model import RowsModel
 from desk_app.gui.tasks import Runner
 
 if TYPE_CHECKING:
     from desk_app.services.desk import Desk
     from desk_app.store.accounts import OfficerRow
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -91,43 +90,17 @@ class ChangePasswordDialog(QDialog):
 COLUMNS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
 
 
-class OfficersModel(QAbstractTableModel):
+class OfficersModel(RowsModel["OfficerRow"]):
     """The desk's accounts, one row each; ``Qt.UserRole`` gives the OfficerRow."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[OfficerRow] = []
+    columns = COLUMNS
 
-    def set_rows(self, rows: list[OfficerRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return row
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def cell(self, row: OfficerRow, column: int) -> Any:
         officer = row.officer
         state = "đang dùng" if officer.active else "đã vô hiệu hoá"
         if row.locked_until is not None:
             state += " (có thể đang bị tạm khoá)"
-        return (officer.username, officer.full_name, officer.roles_label, state)[index.column()]
+        return (officer.username, officer.full_name, officer.roles_label, state)[column]
 
 
 class AccountsDialog(QDialog):

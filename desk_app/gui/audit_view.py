@@ -7,12 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.gui.rows_model import RowsModel
 from desk_app.gui.tasks import Runner
 
 if TYPE_CHECKING:
@@ -31,59 +30,29 @@ if TYPE_CHECKING:
     from desk_app.services.desk import Desk
     from desk_app.store.audit import AuditEntry
 
-Index = QModelIndex | QPersistentModelIndex
 AskCsvPath = Callable[[QWidget, str], Path | None]
 COLUMNS = ("Số", "Thời điểm", "Tên đăng nhập", "Họ tên", "Thao tác", "Đối tượng", "Chi tiết")
 SHOWN = 2000  # newest first; the export has them all
 
 
 def ask_csv_path(parent: QWidget, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "Xuất nhật ký", suggested, "Tệp CSV (*.csv)")
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".csv" else path.with_suffix(".csv")
+    from desk_app.gui.preview_dialog import ask_file_path
+
+    return ask_file_path(parent, suggested, title="Xuất nhật ký", file_filter="Tệp CSV (*.csv)", suffix=".csv")
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowsModel["AuditEntry"]):
     """Audit entries, one per row; ``Qt.UserRole`` gives the AuditEntry."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entries: list[AuditEntry] = []
+    columns = COLUMNS
 
-    def set_entries(self, entries: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
-            return None
-        e = self.entries[index.row()]
-        if role == Qt.ItemDataRole.UserRole:
-            return e
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
+    def cell(self, e: AuditEntry, column: int) -> Any:
         try:
             detail = ", ".join(f"{k}: {v}" for k, v in json.loads(e.detail).items())
         except (ValueError, AttributeError):
             detail = e.detail
         at = e.at.replace("T", " ")[:19]
-        return (e.id, at, e.actor, e.actor_name, e.action, f"{e.entity} {e.entity_id}", detail)[index.column()]
+        return (e.id, at, e.actor, e.actor_name, e.action, f"{e.entity} {e.entity_id}", detail)[column]
 
 
 class AuditDialog(QDialog):
@@ -188,7 +157,7 @@ class AuditDialog(QDialog):
             return entries(desk, where, limit=SHOWN)
 
         def done(found: list[AuditEntry]) -> None:
-            self.model.set_entries(found)
+            self.model.set_rows(found)
             more = " (chỉ hiện những mục mới nhất; bản xuất CSV có đủ)" if len(found) == SHOWN else ""
             self.status.setText(f"{len(found)} mục{more}.")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher, profiles
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
@@ -12,21 +11,9 @@ from desk_app.gui.app import Launcher, Options
 from desk_app.gui.main_window import MainWindow
 from desk_app.gui.sign_in import IdleWatch, SignInDialog
 from desk_app.gui.tasks import TaskRunner
-from desk_app.services import accounts
 from desk_app.store import accounts as rows
 from tests.gui.keys import focused, press, type_keys
-
-CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
-
-
-def staff(desk):
-    accounts.add_officer(desk, username="quantri", full_name="Nguyễn Văn Quản", roles=frozenset({Role.ADMIN}),
-                         password="quantri-2026", hasher=CHEAP)
-    desk.sign_in(rows.find(desk.store, "quantri").officer)
-    accounts.add_officer(desk, username="binh", full_name="Trần Thị Bình", roles=frozenset({Role.RECEPTIONIST}),
-                         password="binh-2026!", hasher=CHEAP)
-    desk.sign_out()
-
+from tests.staff import staff
 
 @pytest.fixture
 def signed_in_window(qtbot, ctx, desk):
@@ -193,7 +180,7 @@ def test_the_audit_view_filters_checks_the_chain_and_exports(qtbot, qtmodelteste
     assert dialog.model.rowCount() == 5 and dialog.model.data(dialog.model.index(0, 4)) == "dossier.view"
     dialog.action.setText("dossier.")
     dialog.refresh()
-    assert [e.action for e in dialog.model.entries] == ["dossier.view", "dossier.receive"]
+    assert [e.action for e in dialog.model.rows] == ["dossier.view", "dossier.receive"]
     dialog.since.setText("31/02/2026")
     dialog.refresh()
     assert "31/02/2026" in dialog.status.text()  # an impossible day is said so, in Vietnamese

@@ -3,16 +3,12 @@
 import datetime as dt
 
 import pytest
-from argon2 import PasswordHasher, profiles
 
-from desk_app.domain.accounts import Role
 from desk_app.domain.errors import DomainError
-from desk_app.services import accounts, audit_trail
+from desk_app.services import audit_trail
 from desk_app.services.audit_trail import AuditFilter
 from desk_app.services.reception import ReceptionRequest, receive
-from desk_app.store import accounts as rows
-
-CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
+from tests.staff import ADMIN, CLERK, sign_in, staff
 
 
 def test_filters_by_officer_action_and_day(desk, clock):
@@ -30,19 +26,15 @@ def test_filters_by_officer_action_and_day(desk, clock):
 
 
 def test_only_an_administrator_reads_or_exports_the_trail(desk, tmp_path):
-    accounts.add_officer(desk, username="quantri", full_name="Nguyễn Văn Quản", roles=frozenset({Role.ADMIN}),
-                         password="quantri-2026", hasher=CHEAP)
-    desk.sign_in(rows.find(desk.store, "quantri").officer)
-    accounts.add_officer(desk, username="binh", full_name="Trần Thị Bình", roles=frozenset({Role.RECEPTIONIST}),
-                         password="binh-2026!", hasher=CHEAP)
-    accounts.sign_in(desk, "binh", "binh-2026!", via="test", hasher=CHEAP)
+    staff(desk)
+    sign_in(desk, CLERK)
     for refused in (lambda: audit_trail.entries(desk, AuditFilter()),
                     lambda: audit_trail.export_csv(desk, tmp_path / "x.csv", AuditFilter())):
         with pytest.raises(DomainError, match="không có quyền xem nhật ký hệ thống"):
             refused()
     assert not (tmp_path / "x.csv").exists()
     assert audit_trail.verify(desk).ok  # anyone signed in may check the chain
-    accounts.sign_in(desk, "quantri", "quantri-2026", via="test", hasher=CHEAP)
-    count = audit_trail.export_csv(desk, tmp_path / "x.csv", AuditFilter(actor="binh"))
+    sign_in(desk, ADMIN)
+    count = audit_trail.export_csv(desk, tmp_path / "x.csv", AuditFilter(actor=CLERK))
     text = (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
     assert count == 1 and "officer.login" in text and "Trần Thị Bình" in text

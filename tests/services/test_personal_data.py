@@ -5,22 +5,18 @@ import json
 import stat
 
 import pytest
-from argon2 import PasswordHasher, profiles
 
-from desk_app.domain.accounts import Role
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.dossier import ReceivedDocument, Sex
 from desk_app.domain.errors import DomainError
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.personal_data import PURGED_NAME, RetentionPolicy
-from desk_app.services import accounts, lifecycle, personal_data
+from desk_app.services import lifecycle, personal_data
 from desk_app.services.guidance import issue_supplement_guidance
 from desk_app.services.reception import ReceptionRequest, receive
-from desk_app.store import accounts as rows
 from desk_app.store import audit
 from tests.conftest import VN
-
-CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
+from tests.staff import CLERK, sign_in, staff
 ID = "001190012345"
 
 
@@ -66,12 +62,8 @@ def test_a_bad_number_writes_nothing(desk, tmp_path):
 
 
 def test_only_an_administrator_exports_or_purges(desk, tmp_path):
-    accounts.add_officer(desk, username="quantri", full_name="Nguyễn Văn Quản", roles=frozenset({Role.ADMIN}),
-                         password="quantri-2026", hasher=CHEAP)
-    desk.sign_in(rows.find(desk.store, "quantri").officer)
-    accounts.add_officer(desk, username="binh", full_name="Trần Thị Bình", roles=frozenset({Role.RECEPTIONIST}),
-                         password="binh-2026!", hasher=CHEAP)
-    accounts.sign_in(desk, "binh", "binh-2026!", via="test", hasher=CHEAP)
+    staff(desk)
+    sign_in(desk, CLERK)
     for refused in (lambda: personal_data.export_citizen(desk, ID, tmp_path / "x.json"),
                     lambda: personal_data.purge(desk), lambda: personal_data.set_retention(desk, 5)):
         with pytest.raises(DomainError, match="không có quyền"):
