@@ -11,6 +11,13 @@ import pytest  # noqa: E402
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
+# Property tests (hypothesis): few examples in CI, many on request (HYPOTHESIS_PROFILE=long).
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 class FakeClock:
     """A settable clock in the desk's offset, so tests never depend on today's date."""

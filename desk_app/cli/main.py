@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from desk_app import __version__
+from desk_app.cli import accounts as accounts_cli
+from desk_app.cli import audit as audit_cli
+from desk_app.cli import citizen as citizen_cli
 from desk_app.cli.catalogue_report import changes_json, changes_text
 from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
@@ -39,6 +42,7 @@ from desk_app.services.printouts import prepare_printout
 from desk_app.services.reception import ReceptionRequest, receive
 from desk_app.services.spooler import SpoolError
 from desk_app.services.sync import SyncFailed
+from desk_app.store.accounts import has_officers
 from desk_app.store.connection import StoreError, classify
 from desk_app.store.store import Store
 
@@ -47,11 +51,18 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show", "sync status"}  # opened read-only: never written, nor created
+READS = {"search", "due", "catalog list", "calendar show", "sync status", "audit verify", "audit list"}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
 log = logging.getLogger(__name__)
+
+# Commands whose whole body lives in their own module: name → run(args, desk).
+COMMAND_MODULES: dict[str, Callable[[argparse.Namespace, Desk], int | None]] = {
+    "user": accounts_cli.run,
+    "audit": audit_cli.run,
+    "citizen": citizen_cli.run,
+}
 
 # Lifecycle commands: name → (action, help). Each takes a dossier code, --at and --json.
 LIFECYCLE_COMMANDS = {
@@ -114,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="hiện số phiên bản rồi thoát")
     parser.add_argument("--db", type=Path, help="tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng, "
                         "đổi bằng biến môi trường DESK_APP_HOME)")
+    accounts_cli.add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser, title="Lệnh")
 
     p = sub.add_parser("init", help="cài đặt quầy: xã, cơ quan, mã đơn vị, số quầy")
@@ -125,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit-name", help="tên bộ phận (mặc định: BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ)")
     p.add_argument("--paper", choices=["A5", "A4"], default="A5", help="khổ giấy in (mặc định A5)")
     papers.fee_book_options(p, "fee-")
+    accounts_cli.add_init_options(p)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("receive", help="tiếp nhận một hồ sơ và in giấy tiếp nhận")
@@ -250,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add_hub_commands(sub)
     add_sync_commands(sub)
+    accounts_cli.add_commands(sub)
+    audit_cli.add_commands(sub, _date)
+    citizen_cli.add_commands(sub)
     return parser
 
 
@@ -289,19 +305,26 @@ def _receipt_path(args: argparse.Namespace, db_path: Path, code: str) -> Path:
     return db_path.parent / "receipts" / f"{code}.pdf"
 
 
-def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
+def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> int | None:
     command = args.command
+    if command in COMMAND_MODULES:
+        return COMMAND_MODULES[command](args, desk)
     if command == "init":
+        admin = accounts_cli.check_first_admin(args)
         profile = desk.initialise(
             commune=args.commune, authority=args.authority, unit_code=args.unit_code,
             desk_no=args.desk, place=args.place, unit_name=args.unit_name, paper=args.paper,
             fee_form=args.fee_form, fee_series=args.fee_series, fee_start=args.fee_start,
         )
+        if admin is not None:
+            accounts_cli.create_first_admin(desk, admin)
         book = desk.fee_receipt_book()
         _emit(args, {"database": str(db_path), "unit_code": profile.unit_code, "desk": profile.desk_no,
-                     "place": profile.place, "fee_receipt": papers.book_json(book)},
+                     "place": profile.place, "fee_receipt": papers.book_json(book),
+                     "admin": admin[0] if admin else None},
               f"Đã cài đặt quầy {profile.desk_no} của {profile.commune} ({profile.unit_code}) tại {db_path}.\n"
-              + papers.book_text(book))
+              + papers.book_text(book)
+              + (f"\nTài khoản quản trị: {admin[0]} ({admin[1]})." if admin else ""))
     elif command == "receive":
         reception = receive(desk, ReceptionRequest(
             procedure_code=args.procedure, name=args.name, id_number=args.id_number,
@@ -317,7 +340,7 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         slip = not args.on_the_spot or args.pdf is not None
         if not slip and d.fee_vnd == 0:
             _emit(args, dossier_json(d), f"Đã ghi nhận hồ sơ {d.code}: giải quyết và trả kết quả ngay tại quầy.")
-            return
+            return None
         # --print sends the papers to the printer; files are kept when --pdf is given, or when
         # nothing is printed (the command's behaviour before --print existed).
         path = _receipt_path(args, db_path, d.code) if args.pdf is not None or not args.print else None
@@ -417,6 +440,7 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         made = backup_to(desk, args.destination, overwrite=args.force)
         _emit(args, {"backup": str(made.path), "dossiers": made.dossiers},
               f"Đã sao lưu {made.dossiers} hồ sơ vào {made.path} (đã kiểm tra bản sao).")
+    return None
 
 
 def _fail(args: argparse.Namespace, code: str, message: str, problems: list[dict[str, Any]], exit_code: int) -> int:
@@ -454,7 +478,12 @@ def _main(argv: Sequence[str] | None) -> int:
                          "(hoặc chỉ đúng tệp bằng --db).", [], EXIT_BAD_INPUT)
         read_only = key in READS or (key in VIEWS and not _writable(db_path))
         store = Store.open(db_path, read_only=read_only)
+        if store.read_only and _writable(db_path) and has_officers(store):
+            # Signing in is audited and counts wrong passwords, even before a command that only reads.
+            store.close()
+            store = Store.open(db_path)
         desk = Desk(store, actor=getpass.getuser())
+        accounts_cli.sign_in(args, desk)
         if args.command != "init" and args.command != "backup" and not desk.configured:
             desk.profile()  # raises NotConfigured with the Vietnamese hint
         code = _deliver(lambda: _run(args, desk, db_path))
@@ -507,16 +536,16 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _deliver(command: Callable[[], None]) -> int:
-    """Run a command whose last step prints. If the reader of our output stops early
-    (`desk-app show … --json | head`), the command's effect stands and we end quietly."""
+def _deliver(command: Callable[[], int | None]) -> int:
+    """Run a command whose last step prints; its exit code (None: 0). If the reader of our output
+    stops early (`desk-app show … --json | head`), the command's effect stands and we end quietly."""
     try:
-        command()
+        code = command() or 0
         sys.stdout.flush()
     except BrokenPipeError:
         _detach_stdout()
         return EXIT_READER_GONE
-    return 0
+    return code
 
 
 def _detach_stdout() -> None:
@@ -527,7 +556,8 @@ def _detach_stdout() -> None:
 
 
 def _restore(args: argparse.Namespace, db_path: Path) -> None:
-    made = restore_from(args.backup, db_path, at=local_clock()(), actor=getpass.getuser(), force=args.force)
+    login, name = accounts_cli.restore_signer(args, db_path, args.backup)
+    made = restore_from(args.backup, db_path, at=local_clock()(), actor=login, actor_name=name, force=args.force)
     _emit(args, {"database": str(made.database), "backup": str(made.source), "dossiers": made.dossiers,
                  "kept": str(made.kept) if made.kept else None},
           f"Đã khôi phục {made.dossiers} hồ sơ từ {made.source} vào {made.database} (đã kiểm tra bản sao lưu)."

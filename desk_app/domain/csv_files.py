@@ -6,7 +6,9 @@ import codecs
 import csv
 import io
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from desk_app.domain.errors import DomainError
 
@@ -90,13 +92,18 @@ def read_table(text: str) -> CsvTable:
     text = text.lstrip("\ufeff")
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    columns = tuple(name.strip().lstrip("\ufeff").lower() for name in header)
+    # newline="": the csv module reads \r, \n and \r\n line ends itself (a lone \r from an old
+    # Mac export, or inside a cell, would otherwise stop the reader).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[CsvRow] = []
     problems: list[tuple[int, str]] = []
+    try:
+        header = next(reader, [])
+    except csv.Error:
+        return CsvTable((), (), ((1, _BROKEN),))
+    columns = tuple(name.strip().lstrip("\ufeff").lower() for name in header)
     end_of_previous = reader.line_num
-    for values in reader:
+    for values in _records(reader, problems):
         line, end_of_previous = end_of_previous + 1, reader.line_num
         cells = [value.strip() for value in values]
         if not any(cells):
@@ -107,3 +114,19 @@ def read_table(text: str) -> CsvTable:
         padded = cells + [""] * (len(columns) - len(cells))
         rows.append(CsvRow(line, dict(zip(columns, padded))))
     return CsvTable(columns, tuple(rows), tuple(problems))
+
+
+_BROKEN = "dòng CSV hỏng (một ô quá dài, hoặc dấu ngoặc kép không đóng); không đọc tiếp được"
+
+
+def _records(reader: Any, problems: list[tuple[int, str]]) -> Iterator[list[str]]:
+    """The reader's records; a record it cannot read ends the file with a problem, never a crash."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            problems.append((reader.line_num or 1, _BROKEN))
+            return
+        yield values

@@ -52,6 +52,8 @@ class Opened:
     configured: bool
     profile: Any
     printer: str | None
+    accounts: bool = False  # officers must sign in before the window opens the desk
+    idle_minutes: int = 0
 
 
 def parse_args(args: list[str]) -> Options:
@@ -96,10 +98,13 @@ def open_desk(database: Path, *, demo: bool) -> Opened:
         from desk_app.services.demo import create_demo_database
 
         create_demo_database(database, dossiers=DEMO_DOSSIERS)
+    from desk_app.services import accounts
+
     desk = Desk(Store.open(database), actor=getpass.getuser())
     configured = desk.configured
     profile = desk.profile() if configured else None
-    return Opened(desk, database, configured, profile, desk.printer())
+    return Opened(desk, database, configured, profile, desk.printer(), accounts.accounts_exist(desk),
+                  accounts.policy(desk).idle_minutes)
 
 
 class Launcher:
@@ -115,6 +120,7 @@ class Launcher:
         self.app, self.runner, self.options, self.on_ready = app, runner, options, on_ready
         self.window: QWidget | None = None
         self.setup: QWidget | None = None
+        self.sign_in: QWidget | None = None
         self.opened: Opened | None = None
         self.temp: TemporaryDirectory[str] | None = None
         self.exit_code = 0
@@ -179,6 +185,16 @@ class Launcher:
 
     def _on_opened(self, opened: Opened) -> None:
         self.opened = opened
+        assert self.window is not None
+        ctx = self.window.ctx  # type: ignore[attr-defined]
+        ctx.accounts, ctx.idle_minutes = opened.accounts, opened.idle_minutes
+        if opened.configured and opened.accounts:
+            # Nothing of the desk shows before an officer signs in; Thoát (Esc) quits.
+            ctx.desk = opened.desk
+            self.sign_in = self.window.session.sign_in_dialog()  # type: ignore[attr-defined]
+            self.sign_in.signed_in.connect(lambda _officer: self._attach(opened.profile, opened.printer))
+            self.sign_in.rejected.connect(self.app.quit)
+            return
         if opened.configured:
             self._attach(opened.profile, opened.printer)
             return

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from desk_app.gui.tasks import Runner
 
 if TYPE_CHECKING:  # printing and the store load on first use, not with the window
+    from desk_app.domain.accounts import Officer
     from desk_app.domain.desk import DeskProfile
     from desk_app.gui.preview_dialog import AskPath, PreviewDialog
     from desk_app.gui.printing import Document, PrinterSink
@@ -40,6 +41,9 @@ class DeskContext:
     demo: bool = False
     database: Path | None = None
     sync_state: str = "Chưa cấu hình đồng bộ"
+    officer: Officer | None = None  # signed in; None: a desk without accounts (its set-up administrator)
+    accounts: bool = False  # the desk has accounts: nothing is done without a signed-in officer
+    idle_minutes: int = 0  # the window locks after this long without input (0: never)
 
     def printer_sink(self) -> PrinterSink:
         if self.sink is None:

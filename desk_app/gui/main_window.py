@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from desk_app import __version__
 from desk_app.gui.context import DeskContext
+from desk_app.gui.officer_session import OfficerSession
 
 if TYPE_CHECKING:
     from desk_app.gui.detail_view import DetailView
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
             opened.connect(self.open_dossier)
         self.tabs.setCurrentIndex(RECEPTION)
         self.tabs.setEnabled(True)
+        self.session.refresh_actions()
         self.refresh_titles()
         self.form.focus_picker()
 
@@ -147,7 +149,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.place_label = QLabel()
         self.place_label.setObjectName("statusPlace")
-        self.user_label = QLabel(f"Người dùng: {self.ctx.user}")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("statusUser")
+        self.session = OfficerSession(self, self.ctx, self.tabs, self.user_label)
         self.sync_label = QLabel(f"Đồng bộ: {self.ctx.sync_state}")
         self.sync_label.setObjectName("statusSync")
         self.sync_label.setContentsMargins(0, 0, 8, 0)  # a maximised window has no size grip to keep it off the edge
@@ -187,6 +191,8 @@ class MainWindow(QMainWindow):
         desk = self.menuBar().addMenu("&Quầy")
         add(desk, "&Cài đặt quầy…", self.open_setup)
         add(desk, "&Sao lưu dữ liệu…", self.ask_backup)
+        desk.addSeparator()
+        self.session.add_menu_actions(desk)
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         add(help_menu, "Phím &tắt", self.show_shortcuts, keys="F1")
         add(help_menu, "&Giới thiệu", self.show_about)
@@ -308,4 +314,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.closing.emit()
+        self.session.stop()
         super().closeEvent(event)

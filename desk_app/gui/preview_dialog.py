@@ -29,12 +29,17 @@ AskPath = Callable[[QWidget, str], Path | None]
 
 
 def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
-    """The system "save as" dialog; None when the receptionist cancels."""
-    name, _ = QFileDialog.getSaveFileName(parent, "Lưu tệp PDF", suggested, "Tệp PDF (*.pdf)")
+    """The system "save as" dialog for a PDF; None when the receptionist cancels."""
+    return ask_file_path(parent, suggested, title="Lưu tệp PDF", file_filter="Tệp PDF (*.pdf)", suffix=".pdf")
+
+
+def ask_file_path(parent: QWidget, suggested: str, *, title: str, file_filter: str, suffix: str) -> Path | None:
+    """The system "save as" dialog; the name gets ``suffix`` if it lacks it; None when cancelled."""
+    name, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
     if not name:
         return None
     path = Path(name)
-    return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+    return path if path.suffix.lower() == suffix else path.with_suffix(suffix)
 
 
 class PreviewDialog(QDialog):

@@ -55,9 +55,9 @@ def _intro(dossier: Dossier, profile: DeskProfile) -> str:
 def _applicant(dossier: Dossier, styles: Styles) -> list[Flowable]:
     person = dossier.applicant
     lines: list[Flowable] = [labelled("Ông/Bà", person.name, styles.body, bold=True)]
+    # Only what Mẫu 01 asks for: name, address, phone, email. The ID number, birth date and sex
+    # stay in the desk's record: a lost slip must not carry them (Luật 91/2025, minimal data).
     # Empty fields are left out rather than dotted: the slip is printed, not filled by hand.
-    if person.id_number:
-        lines.append(labelled("Số định danh cá nhân", person.id_number, styles.body))
     if person.address:
         lines.append(labelled("Địa chỉ", person.address, styles.body))
     contact = [f"{label}: {text(value)}" for label, value in

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from desk_app.domain.accounts import Permission
 from desk_app.domain.errors import DomainError
 from desk_app.paths import DAILY_BACKUP_PREFIX
 from desk_app.services.desk import Desk
@@ -40,14 +41,14 @@ def backup_to(desk: Desk, destination: Path, *, overwrite: bool = False) -> Back
     dossiers as the desk. A backup that is not verified is not a backup. An existing file is
     replaced only with ``overwrite`` (it may be last week's only good copy).
     """
+    desk.require(Permission.VIEW)
     destination = destination.expanduser()
     if desk.store.path is not None and destination.resolve() == desk.store.path.resolve():
         raise DomainError("backup_onto_itself", "Không thể sao lưu đè lên chính cơ sở dữ liệu đang dùng.")
     _refuse_existing(destination, overwrite)
     now = desk.clock()
     with desk.store.transaction():
-        desk.store.add_audit(actor=desk.actor, action="database.backup", entity="database",
-                             entity_id=destination.name, detail={"path": str(destination)}, at=now)
+        desk.audit("database.backup", "database", destination.name, {"path": str(destination)}, now)
     # One partial file per process: two programs making the daily backup at once never share one.
     partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
@@ -87,7 +88,8 @@ def daily_backup(desk: Desk, folder: Path, *, keep: int = KEEP_DAILY) -> Backup 
     return made
 
 
-def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False) -> Restored:
+def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False,
+                 actor_name: str = "") -> Restored:
     """Put a verified backup in place of ``database``; the file it replaces is kept beside it.
 
     A database that is still sound is replaced only with ``force``: dossiers received after the
@@ -114,7 +116,8 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
             # The backup's outbox sequence is behind what the hub may already hold from this desk:
             # a new epoch keeps (epoch, seq) from ever naming two different events.
             epoch = start_new_epoch(store, at=at, reason=f"restore:{backup.name}")
-            store.add_audit(actor=actor, action="database.restore", entity="database", entity_id=backup.name,
+            store.add_audit(actor=actor, actor_name=actor_name, action="database.restore", entity="database",
+                            entity_id=backup.name,
                             detail={"from": str(backup), "kept": str(kept) if kept else None, "epoch": epoch}, at=at)
     finally:
         store.close()

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desk_app.domain import events
+from desk_app.domain import accounts, events
+from desk_app.domain.accounts import Officer, Permission
 from desk_app.domain.calendar import CalendarSettings, DueResult, WorkCalendar
 from desk_app.domain.catalogue import Catalogue, Procedure
 from desk_app.domain.catalogue_changes import CatalogueChanges, plan_import
@@ -26,6 +27,7 @@ from desk_app.domain.schedule_io import parse_schedule_csv
 from desk_app.domain.text import nfc
 from desk_app.paths import resources_dir
 from desk_app.services import config
+from desk_app.store import accounts as officer_rows
 from desk_app.store import identity
 from desk_app.store.recorder import Recorder
 from desk_app.store.store import Store
@@ -53,11 +55,14 @@ class Desk:
     set it). ``device_clock`` is the real wall clock stamped on each outbox event beside the
     business time; it defaults to the computer's clock even when ``clock`` is injected.
     ``new_uuid`` names dossiers, slips and events (a test can make them predictable).
+
+    The person at the counter is the signed-in ``officer`` (``sign_in``); on a desk without
+    accounts nobody signs in and ``actor`` (the system login) acts as the set-up administrator.
     """
 
     def __init__(
         self, store: Store, *, clock: Clock | None = None, actor: str = "desk", device_clock: Clock | None = None,
-        new_uuid: Callable[[], str] | None = None,
+        new_uuid: Callable[[], str] | None = None, officer: Officer | None = None,
     ) -> None:
         self.store = store
         offset = int(store.setting(config.UTC_OFFSET_KEY, config.DEFAULT_UTC_OFFSET))
@@ -65,11 +70,53 @@ class Desk:
         self.clock = clock or local_clock(offset)
         self.device_clock = device_clock or local_clock(offset)
         self.new_uuid = new_uuid or (lambda: str(uuid.uuid4()))
-        self.actor = actor
+        self._system_actor = actor
+        self.officer: Officer | None = None
         # Records this desk's changes (rows, outbox event, audit entry) in one transaction.
         self.recorder = Recorder(store, unit_code=lambda: self.profile().unit_code, device_clock=self.device_clock,
                                  actor=actor, new_uuid=self.new_uuid)
         self._calendar: WorkCalendar | None = None
+        if officer is not None:
+            self.sign_in(officer)
+
+    # the person at the counter --------------------------------------------------------------
+
+    @property
+    def actor(self) -> str:
+        """Who papers name under "Người tiếp nhận hồ sơ" / "Người thu tiền": the officer's full name."""
+        return self.officer.full_name if self.officer else self._system_actor
+
+    @property
+    def login(self) -> str:
+        """Who the audit names: the officer's login (the system user on a desk without accounts)."""
+        return self.officer.username if self.officer else self._system_actor
+
+    def sign_in(self, officer: Officer) -> None:
+        """From now on ``officer`` acts: on papers, in the audit (login and full name), in checks."""
+        self.officer = officer
+        self.recorder.actor, self.recorder.actor_name = officer.username, officer.full_name
+
+    def sign_out(self) -> None:
+        self.officer = None
+        self.recorder.actor, self.recorder.actor_name = self._system_actor, ""
+
+    def require(self, permission: Permission) -> None:
+        """Refuse (DomainError, Vietnamese) unless the person at the counter may do ``permission``.
+
+        A desk without accounts is run by its set-up administrator, who may do everything; once
+        an account exists, nobody acts without signing in.
+        """
+        if self.officer is not None:
+            accounts.require(self.officer, permission)
+        elif officer_rows.has_officers(self.store):
+            raise DomainError("sign_in_required", "Quầy đã có tài khoản cán bộ: hãy đăng nhập trước "
+                              "(cửa sổ: hộp đăng nhập; dòng lệnh: --user TÊN và mật khẩu).")
+
+    def audit(self, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime) -> None:
+        """An audit entry for an action that changes nothing (view, print, export, backup),
+        signed with the officer's login and full name."""
+        self.store.add_audit(actor=self.login, action=action, entity=entity, entity_id=entity_id, detail=detail,
+                             at=at, actor_name=self.officer.full_name if self.officer else "")
 
     # configuration --------------------------------------------------------------------------
 
@@ -107,6 +154,7 @@ class Desk:
         The place in the date line defaults to the commune's name without "Xã"/"Phường". The fee
         receipt's form, series and start number keep their current (or default) values when None.
         """
+        self.require(Permission.SETTINGS)
         commune, authority = nfc(commune), nfc(authority)
         if not commune or not authority:
             raise DomainError("profile_required", "Cần nhập tên xã và dòng cơ quan chủ quản.")
@@ -163,6 +211,7 @@ class Desk:
         return value if isinstance(value, str) and value else None
 
     def set_printer(self, name: str | None) -> None:
+        self.require(Permission.SETTINGS)
         with self.recorder.change(business_time=self.clock()) as change:
             self.store.put_settings({config.PRINTER_KEY: name})
             change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(),
@@ -182,6 +231,7 @@ class Desk:
     ) -> FeeReceiptBook:
         """Change what the next fee receipts carry (None: unchanged). A new series starts its own
         count from ``start_no``; going back to a series continues after its last number."""
+        self.require(Permission.SETTINGS)
         current = self.fee_receipt_book()
         book = check_book(
             current.form_no if form_no is None else form_no,
@@ -203,13 +253,11 @@ class Desk:
             self._calendar = WorkCalendar(self.calendar_settings(), self.store.calendar_schedules())
         return self._calendar
 
-    def _audit(self, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime) -> None:
-        self.store.add_audit(actor=self.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at)
-
     # calendar -------------------------------------------------------------------------------
 
     def import_calendar(self, path: Path) -> dict[int, int]:
         """Import a schedule file; each year in it replaces that year. Returns days per year."""
+        self.require(Permission.CALENDAR)
         years = parse_schedule_csv(_read_text(path))
         self._import_calendar(years, path.name, self.clock())
         self._calendar = None
@@ -307,6 +355,7 @@ class Desk:
         """Add and update procedures by code from a JSON or CSV file, in one transaction with its
         audit entry. Only ``replace`` removes the procedures the file lacks; those that dossiers
         refer to are retired, not deleted. ``dry_run`` reports the changes and writes nothing."""
+        self.require(Permission.CATALOGUE)
         catalogue = self._read_catalogue(path)
         with self.store.transaction():
             return self._import_catalogue(catalogue, self.clock(), replace=replace, dry_run=dry_run, source=path.name)
@@ -322,6 +371,7 @@ class Desk:
 
         CSV is written UTF-8 with a BOM, so Excel opens it with the Vietnamese letters right.
         """
+        self.require(Permission.VIEW)
         procedures = tuple(sorted(self.store.procedures(), key=lambda p: p.code))
         catalogue = Catalogue(self.store.catalogue_version() or "", procedures)
         if path.suffix.lower() == ".json":
@@ -330,7 +380,7 @@ class Desk:
             path.write_text(catalogue_to_csv(catalogue, delimiter=delimiter), encoding="utf-8-sig", newline="")
         now = self.clock()
         with self.store.transaction():
-            self._audit("catalogue.export", "catalogue", catalogue.version, {"file": path.name,
+            self.audit("catalogue.export", "catalogue", catalogue.version, {"file": path.name,
                                                                              "procedures": len(procedures)}, now)
         return len(procedures)
 
@@ -344,13 +394,15 @@ class Desk:
 
     def view_dossier(self, code: str, *, purpose: str = "view") -> Dossier:
         """A dossier shown to a person: personal data, so the view is audited (Luật 91/2025)."""
+        self.require(Permission.VIEW)
         dossier = self.dossier(code)
         now = self.clock()
         with self.store.transaction():
-            self._audit("dossier.view", "dossier", dossier.code, {"purpose": purpose}, now)
+            self.audit("dossier.view", "dossier", dossier.code, {"purpose": purpose}, now)
         return dossier
 
     def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
+        self.require(Permission.VIEW)
         return self.store.search(nfc(text), limit=limit)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desk_app.domain.accounts import Permission
 from desk_app.domain.dossier import Dossier, Status
 from desk_app.services.desk import Desk
 from desk_app.store.connection import StoreError
@@ -39,6 +40,7 @@ def dossier_record(desk: Desk, code: str, *, purpose: str) -> DossierRecord:
     (a backup must stay readable) and ``audited`` says it was not recorded.
     """
     audited = not desk.store.read_only
+    desk.require(Permission.VIEW)
     if audited:
         try:
             dossier = desk.view_dossier(code, purpose=purpose)

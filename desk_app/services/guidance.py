@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from desk_app.domain import events
+from desk_app.domain.accounts import Permission
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.dossier import ReceivedDocument
 from desk_app.domain.errors import DomainError
@@ -37,6 +38,7 @@ def issue_supplement_guidance(
     Raises ValidationErrors / DomainError (nothing written) for a missing or invalid name or
     phone, an unknown procedure, no document to add, or a document without a name or count.
     """
+    desk.require(Permission.RECEPTION)
     now = desk.clock()
     applicant = clean_applicant(name=name, phone=phone, address=address, today=now.date())
     procedure = desk.active_procedure(procedure_code)

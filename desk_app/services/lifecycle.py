@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desk_app.domain import lifecycle
+from desk_app.domain.accounts import ACTION_PERMISSIONS
 from desk_app.domain.errors import DomainError
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.text import nfc
@@ -26,6 +27,7 @@ def apply(desk: Desk, code: str, action: Action, *, note: str = "", at: dt.datet
     (result ready, or returned) keeps its time as ``finished_at``, which decides early / on time
     / late.
     """
+    desk.require(ACTION_PERMISSIONS[action])
     note = nfc(note)
     now = desk.localise(desk.clock())
     moment = desk.localise(at) if at else now

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desk_app.domain.accounts import Permission
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.errors import DomainError
 from desk_app.domain.papers import Paper
@@ -81,6 +82,7 @@ def prepare_printout(desk: Desk, code: str, *, slip: bool = True, fee_receipt: b
     but the citizen who paid still gets the biên lai); the fee receipt exists only when a fee was
     collected. A paper printed before comes out marked "BẢN IN LẠI".
     """
+    desk.require(Permission.RECEPTION)
     dossier = desk.dossier(code)
     profile = desk.profile()
     now = desk.clock()
@@ -116,11 +118,8 @@ def record_printed(desk: Desk, printout: Printout, delivered: Iterable[Paper], *
                 continue
             number = papers.count_print(desk.store, printout.dossier_id, copy.paper)
             numbers[copy.paper] = number
-            desk.store.add_audit(
-                actor=desk.actor, action="dossier.reprint" if copy.reprint else "dossier.print",
-                entity="dossier", entity_id=printout.code,
-                detail={"paper": copy.paper.value, "print_no": number, "via": via}, at=now,
-            )
+            desk.audit("dossier.reprint" if copy.reprint else "dossier.print", "dossier", printout.code,
+                       {"paper": copy.paper.value, "print_no": number, "via": via}, now)
     return numbers
 
 

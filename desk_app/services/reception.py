@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from desk_app.domain import codes, events
+from desk_app.domain.accounts import Permission
 from desk_app.domain.dossier import Channel, Dossier, ReceivedDocument, ReturnMethod, Sex, Status
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.fee_receipts import FeeReceiptNo
@@ -71,6 +72,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     One transaction writes the dossier, its documents, its fee, an outbox event and an audit
     entry; nothing is printed before it commits, so every printed receipt is on disk.
     """
+    desk.require(Permission.RECEPTION)
     profile = desk.profile()
     now = desk.clock()
     received_at = desk.localise(request.received_at) if request.received_at else now

@@ -487,3 +487,63 @@ def m0010_sync_desk(db: Database) -> None:
         )""",
     ):
         db.execute(statement)
+
+
+@desk_migrations(name="0011_accounts")
+def m0011_accounts(db: Database) -> None:
+    """Officers who sign in at the desk (issue 8). A desk without any row keeps working as its
+    set-up administrator, as before accounts existed.
+
+    ``roles``: space-separated role names (domain.accounts.Role). ``password_hash``: an argon2id
+    hash string (parameters and salt inside). After ``max_failures`` wrong passwords in a row the
+    account is locked until ``locked_until``; ``active`` = 0 disables it (rows are never deleted:
+    the audit names them). Audit entries name the officer by login (``actor``) and by full name
+    (``actor_name``: empty for entries written before accounts).
+    """
+    db.execute("ALTER TABLE audit ADD COLUMN actor_name TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """CREATE TABLE officers (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            full_name TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL,
+            last_login_at TEXT
+        )"""
+    )
+
+
+@desk_migrations(name="0012_audit_chain")
+def m0012_audit_chain(db: Database) -> None:
+    """A tamper-evident audit trail (store/audit.py): each entry names its device (the desk UUID)
+    and is chained to the one before by a hash; ``audit_head`` holds the latest. Entries written
+    before are chained here, in id order. From now on the table is append-only."""
+    from desk_app.store.audit import chain_existing
+
+    for statement in (
+        "ALTER TABLE audit ADD COLUMN device TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            last_id INTEGER NOT NULL,       -- the latest entry: deleting it or any before is noticed
+            hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_actor ON audit(actor, id)",
+        "CREATE INDEX audit_action ON audit(action, id)",
+        "CREATE INDEX audit_at ON audit(at)",
+    ):
+        db.execute(statement)
+    chain_existing(db)
+    for statement in (
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    ):
+        db.execute(statement)

@@ -65,7 +65,8 @@ class Change:
         if dt.datetime.fromisoformat(self.recorded.business_time) != at:
             detail = {**detail, "business_time": self.recorded.business_time}
         self._recorder.store.add_audit(
-            actor=self._recorder.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at
+            actor=self._recorder.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at,
+            actor_name=self._recorder.actor_name,
         )
         self._audited = True
 
@@ -75,7 +76,8 @@ class Change:
 
 
 class Recorder:
-    """Records the changes of one desk: who (``actor``), which commune (``unit_code``), which clock.
+    """Records the changes of one desk: who (``actor``, the login, and ``actor_name``, the full
+    name), which commune (``unit_code``), which clock.
 
     ``device_clock`` is the real wall clock (injectable for tests); the business time is given
     per change (the officer's ``--at``, or the desk's clock). ``new_uuid`` names events.
@@ -83,13 +85,14 @@ class Recorder:
 
     def __init__(
         self, store: Store, *, unit_code: Callable[[], str], device_clock: Clock, actor: str,
-        new_uuid: Callable[[], str] = lambda: str(uuid.uuid4()),
+        new_uuid: Callable[[], str] = lambda: str(uuid.uuid4()), actor_name: str = "",
     ) -> None:
         self.store = store
         self.outbox = Outbox(store)
         self.unit_code = unit_code
         self.device_clock = device_clock
         self.actor = actor
+        self.actor_name = actor_name
         self.new_uuid = new_uuid
 
     @contextlib.contextmanager

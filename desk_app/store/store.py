@@ -20,6 +20,7 @@ from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry, DayKind
 from desk_app.domain.text import search_tokens
+from desk_app.store import audit
 from desk_app.store.connection import (
     BUSY_TIMEOUT_S,
     classify,
@@ -314,12 +315,18 @@ class Store:
     # is for actions that change nothing (viewing, printing, backing up).
 
     def add_audit(
-        self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime
+        self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime,
+        actor_name: str = "",
     ) -> None:
-        self.db.execute(
-            "INSERT INTO audit(at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            [at.isoformat(timespec="seconds"), actor, action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
-        )
+        """The one way an audit entry is written (changes through the recorder, other actions
+        directly): chained to the one before (store/audit.py), with this desk as device.
+
+        ``actor``: the officer's login (or the system user on a desk without accounts);
+        ``actor_name``: the officer's full name.
+        """
+        with self.transaction():
+            audit.append(self.db, at=at, actor=actor, actor_name=actor_name, action=action, entity=entity,
+                         entity_id=entity_id, detail=detail)
 
     def count_rows(self, table: str) -> int:
         if table not in {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search", "guidance_slips"}:

@@ -177,9 +177,14 @@ def _ascii(raw: bytes) -> str:
         raise ProtocolError(RefusalCode.MALFORMED, "chữ ký không đúng định dạng") from None
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _header_from(raw: bytes) -> dict[str, Any]:
     try:
-        header = json.loads(raw)
+        # NaN and Infinity are not JSON: a header holding them could never be signed or checked.
+        header = json.loads(raw, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         raise ProtocolError(RefusalCode.MALFORMED, "phần đầu không phải JSON") from None
     if not isinstance(header, dict):
@@ -394,7 +399,7 @@ class Answer:
         try:
             code = RejectCode(data["code"]) if data.get("code") else None
             return cls(str(data["event_uuid"]), int(data["seq"]), AnswerStatus(data["status"]), code, data.get("reason"))
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:  # AttributeError: not an object
             raise ProtocolError(RefusalCode.MALFORMED, f"câu trả lời không hợp lệ: {exc}") from None
 
 

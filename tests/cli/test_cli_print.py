@@ -177,7 +177,7 @@ def test_receive_and_print_send_the_papers_to_the_desks_printer(cups, home, spoo
     assert len(PdfReader(slip).pages) == 2 and len(PdfReader(fee).pages) == 2  # both copies (liên)
     slip_text, fee_text = pdf_text(slip), pdf_text(fee)
     assert code in slip_text and skeleton("BẢN IN LẠI") not in slip_text
-    assert "001190012345" in slip_text  # the slip prints the ID number in text; its QR does not carry it
+    assert "001190012345" not in slip_text  # Mẫu 01 asks no ID number (docs/trust.md), nor does the QR carry it
     for value in ("01BLP2-001", "AA/26T", "0000001", code, skeleton("Số tiền: 10.000 đ")):
         assert value in fee_text
     assert skeleton("BẢN IN LẠI") not in fee_text

@@ -96,3 +96,13 @@ def test_quoted_multiline_cells_crlf_blank_rows_and_line_numbers():
     assert table.rows[0].cells["notes"] == "dòng một\r\ndòng hai"
     assert table.rows[2].cells["notes"] == ""
     assert table.problems == ((6, "dòng có 4 ô, nhiều hơn 3 cột của dòng tiêu đề"),)
+
+
+def test_old_mac_line_ends_and_a_runaway_quote_are_read_or_reported_never_a_crash():
+    from desk_app.domain.csv_files import read_table
+
+    table = read_table("date,name,kind\r01/01/2027,Tết Dương lịch,holiday\r")
+    assert [r.cells["name"] for r in table.rows] == ["Tết Dương lịch"] and not table.problems
+    huge = "code,name\n1," + '"' + "x" * 200_000 + '"\n'
+    table = read_table(huge)
+    assert table.problems and table.problems[0][1].startswith("dòng CSV hỏng")

@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4, A5
 
 from desk_app.domain.desk import DeskProfile, PaperSize
 from desk_app.domain import qr_text
-from desk_app.domain.dossier import Dossier, ReturnMethod, Status
+from desk_app.domain.dossier import Dossier, ReturnMethod, Sex, Status
 from desk_app.printing import fonts
 from desk_app.printing.qr import receipt_qr_payload
 from desk_app.printing.receipt import render_receipt
@@ -42,7 +42,6 @@ def test_every_field_is_printed_on_both_copies(dossier: Dossier, profile: DeskPr
             "Mã hồ sơ: 000.21.33.H49-261122-0007",
             "Bộ phận tiếp nhận và trả kết quả xã Tân Phú tiếp nhận hồ sơ của:",
             f"Ông/Bà: {NAME}",
-            "Số định danh cá nhân: 079186012345",
             "Địa chỉ: Số 12, ấp Mỹ Lợi, xã Tân Phú, tỉnh Đồng Tháp",
             "Số điện thoại: 0912 345 678",
             "Email: hang.nguyen@example.vn",
@@ -117,6 +116,19 @@ def test_the_date_line_uses_the_place_name(dossier: Dossier, profile: DeskProfil
                                           qr_key=QR_KEY))[0])
     assert line in page
     assert f"Xã {line}" not in page
+
+
+def test_the_slip_carries_no_more_personal_data_than_the_form_asks(dossier: Dossier, profile: DeskProfile) -> None:
+    """Mẫu 01 names the applicant with address, phone and email; the ID number, birth date and
+    sex stay in the desk's record, off both copies (a lost slip must not carry them)."""
+    person = dataclasses.replace(dossier.applicant, birth_date=dt.date(1986, 3, 4), sex=Sex.FEMALE)
+    dossier = dataclasses.replace(dossier, applicant=person)
+    assert person.id_number
+    for page in page_texts(render_receipt(dossier, profile, issued_at=ISSUED_AT, qr_key=QR_KEY)):
+        page = flat(page)
+        for value in (person.id_number, person.id_number[-6:], f"{person.birth_date:%d/%m/%Y}", "định danh",
+                      "Ngày sinh", "Giới tính"):
+            assert value not in page
 
 
 def test_empty_optional_fields_and_free_dossier_are_left_out(profile: DeskProfile) -> None:

@@ -21,7 +21,9 @@ from desk_app.services.printouts import prepare_printout, record_printed
 from desk_app.services.reception import ReceptionRequest, receive
 
 # Sync bookkeeping and derived tables: changing them is not a change of the desk's state.
-NOT_STATE = {"outbox", "audit", "outbox_answers", "sync_cursors", "sync_epochs", "desk_identity"}
+NOT_STATE = {"outbox", "audit", "audit_head", "outbox_answers", "sync_cursors", "sync_epochs", "desk_identity",
+             # Accounts are the desk's own: audited, never sent to the hub (services/accounts.py).
+             "officers"}
 NOT_STATE_PREFIXES = ("sqlite_", "_sqlite", "dossier_search_")  # SQLite's own, migrations, FTS shadow tables
 # Counting printings is audit, not state ("printed twice" is no news for the hub).
 NOT_STATE_COLUMNS = {("dossiers", "receipt_prints"), ("dossiers", "fee_receipt_prints")}
