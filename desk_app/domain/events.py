@@ -222,6 +222,19 @@ def dossier_status_changed(
     return payload
 
 
+def with_step(payload: dict[str, Any], *, step: str, detail: Mapping[str, Any]) -> dict[str, Any]:
+    """A status change's payload with the step that made it (``step``: a lifecycle action, e.g.
+    "request_supplement", "apologize") and its details (papers to add, who took the dossier, the
+    leader's sign-off, who received the result). Steps without details (forward, result, return,
+    withdraw) are sent without these keys, byte for byte as before."""
+    extended = dict(payload)
+    if step:
+        extended["step"] = step
+    if detail:
+        extended["detail"] = dict(detail)
+    return extended
+
+
 def _documents(documents: Iterable[ReceivedDocument]) -> list[dict[str, Any]]:
     return [{"name": d.name, "form": d.form.value, "count": d.count} for d in documents]
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from desk_app.domain.dossier import Dossier, Status
+from desk_app.domain.handover import Handover
+from desk_app.domain.lifecycle import Action
+from desk_app.domain.papers import Paper
 from desk_app.services.desk import Desk
 from desk_app.store.connection import StoreError
 from desk_app.store.history import HistoryEntry, dossier_history
@@ -61,11 +65,25 @@ def describe_step(entry: HistoryEntry) -> str:
     if entry.action == "dossier.set_status":
         before, after = detail.get("from"), detail.get("to")
         label = f"{Status(before).label} → {Status(after).label}" if before and after else label
+        if detail.get("step") in _STEPS:
+            label = f"{Action(detail['step']).label}" + (f" ({label})" if before != after else "")
         if detail.get("note"):
             label += f" (lý do: {detail['note']})"
+        if detail.get("due_at"):
+            label += f", hẹn trả mới {dt.datetime.fromisoformat(detail['due_at']):%H:%M %d/%m/%Y}"
+        if detail.get("handed_to"):
+            label += f", chuyển cho {detail['handed_to']}"
+        if isinstance(detail.get("handover"), dict):
+            label += f", {Handover.from_dict(detail['handover']).text}"
     elif entry.action in ("dossier.print", "dossier.reprint") and detail.get("paper"):
-        paper = {"receipt": "giấy tiếp nhận", "fee_receipt": "biên lai"}.get(detail["paper"], detail["paper"])
+        paper = _PAPER_NAMES.get(detail["paper"]) or (
+            Paper(detail["paper"]).label.lower() if detail["paper"] in _PAPERS else detail["paper"])
         label += f" {paper}" + (f", lần in thứ {detail['print_no']}" if detail.get("print_no") else "")
     elif entry.action == "dossier.reprint_receipt" and detail.get("print_count"):
         label += f", lần in thứ {detail['print_count']}"
     return label
+
+
+_STEPS = {a.value for a in Action}
+_PAPERS = {p.value for p in Paper}
+_PAPER_NAMES = {Paper.RECEIPT.value: "giấy tiếp nhận", Paper.FEE_RECEIPT.value: "biên lai"}
