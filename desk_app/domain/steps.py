@@ -139,3 +139,54 @@ def dossier_due_text(steps: Sequence[Step], dossier: Dossier) -> str:
     moved = next((s for s in steps if s.due_before is not None), None)
     first = moved.due_before if moved is not None and moved.due_before is not None else dossier.due_at
     return f"{first:%H:%M %d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    """One line of the ledger book (Mẫu 07): the dossier and the times it changed hands."""
+
+    dossier: Dossier
+    forwarded_at: dt.datetime | None
+    deciding: str
+    result_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    returned_to: str
+    note: str
+
+
+_ENDINGS = {Status.REFUSED: Action.REFUSE, Status.STOPPED: Action.STOP, Status.WITHDRAWN: Action.WITHDRAW}
+
+
+def book_entry(dossier: Dossier, steps: Sequence[Step]) -> BookEntry:
+    """The ledger line of ``dossier``: the first hand-over to the deciding officer, the result,
+    the return; the note says how a dossier ended without a result, and what moved its appointment."""
+    forward = next((s for s in steps if s.action is Action.FORWARD), None)
+    result = latest(steps, Action.RECORD_RESULT)
+    returned = latest(steps, Action.RETURN_RESULT)
+    notes = []
+    for step in steps:
+        if step.action is Action.REQUEST_SUPPLEMENT:
+            notes.append(f"Yêu cầu bổ sung {step.at:%d/%m/%Y}")
+        elif step.action is Action.RECEIVE_SUPPLEMENT and step.due_after:
+            notes.append(f"nhận bổ sung {step.at:%d/%m/%Y}, hẹn mới {step.due_after:%d/%m/%Y}")
+        elif step.action is Action.APOLOGIZE and step.due_after:
+            notes.append(f"xin lỗi, hẹn lại {step.due_after:%d/%m/%Y}")
+        elif step.action is not None and step.action is _ENDINGS.get(step.after):
+            notes.append(f"{step.after.label} {step.at:%d/%m/%Y}" + (f": {step.note}" if step.note else ""))
+    recipient = ""
+    if returned is not None:
+        recipient = returned.handover.recipient if returned.handover else dossier.applicant.name
+    # Resolved on the spot: reception recorded it returned, with no step of its own.
+    on_the_spot = dossier.status is Status.RETURNED and returned is None
+    if on_the_spot:
+        recipient = dossier.applicant.name
+        notes.insert(0, "Giải quyết và trả ngay tại quầy")
+    return BookEntry(
+        dossier=dossier,
+        forwarded_at=forward.at if forward else None,
+        deciding=(forward.to or DECIDING) if forward else "",
+        result_at=result.at if result else dossier.finished_at if on_the_spot else None,
+        returned_at=returned.at if returned else dossier.finished_at if on_the_spot else None,
+        returned_to=recipient,
+        note="; ".join(notes),
+    )

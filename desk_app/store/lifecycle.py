@@ -108,22 +108,49 @@ def _insert_step(store: Store, dossier_id: int, step: Step) -> None:
     )
 
 
+_STEP_COLUMNS = "dossier_id, action, from_status, to_status, at, actor, note, due_before, due_after, detail"
+
+
+def _step(row: tuple[object, ...]) -> Step:
+    _, action, before, after, at, actor, note, due_before, due_after, detail = (str(v) if v is not None else None
+                                                                                for v in row)
+    assert before and after and at
+    return Step(
+        Action(action) if action else None, Status(before), Status(after), dt.datetime.fromisoformat(at),
+        actor or "", note or "", dt.datetime.fromisoformat(due_before) if due_before else None,
+        dt.datetime.fromisoformat(due_after) if due_after else None,
+        **Step.detail_fields(json.loads(detail or "{}")),
+    )
+
+
 def steps(store: Store, dossier_id: int) -> list[Step]:
     """The dossier's steps in the order they were recorded."""
+    rows = store.db.execute(f"SELECT {_STEP_COLUMNS} FROM dossier_steps WHERE dossier_id = ? ORDER BY id",
+                            [dossier_id])
+    return [_step(row) for row in rows]
+
+
+def steps_of(store: Store, dossier_ids: list[int]) -> dict[int, list[Step]]:
+    """The steps of many dossiers at once, each list in recorded order."""
+    found: dict[int, list[Step]] = {}
+    for start in range(0, len(dossier_ids), 500):  # well under SQLite's limit of bound values
+        batch = dossier_ids[start:start + 500]
+        marks = ",".join("?" for _ in batch)
+        for row in store.db.execute(
+            f"SELECT {_STEP_COLUMNS} FROM dossier_steps WHERE dossier_id IN ({marks}) ORDER BY id", batch
+        ):
+            found.setdefault(int(row[0]), []).append(_step(row))
+    return found
+
+
+def received_between(store: Store, first: dt.date, last: dt.date) -> list[int]:
+    """Ids of the dossiers received from ``first`` to ``last`` (local dates, inclusive), in ledger
+    order. Times are stored in the desk's one offset, so their text compares as the dates do."""
     rows = store.db.execute(
-        "SELECT action, from_status, to_status, at, actor, note, due_before, due_after, detail FROM dossier_steps "
-        "WHERE dossier_id = ? ORDER BY id",
-        [dossier_id],
+        "SELECT id FROM dossiers WHERE received_at >= ? AND received_at < ? ORDER BY ledger_year, desk_no, ledger_no",
+        [first.isoformat(), (last + dt.timedelta(days=1)).isoformat()],
     )
-    return [
-        Step(
-            Action(action) if action else None, Status(before), Status(after), dt.datetime.fromisoformat(at), actor,
-            note, dt.datetime.fromisoformat(due_before) if due_before else None,
-            dt.datetime.fromisoformat(due_after) if due_after else None,
-            **Step.detail_fields(json.loads(detail or "{}")),
-        )
-        for action, before, after, at, actor, note, due_before, due_after, detail in rows
-    ]
+    return [int(r[0]) for r in rows]
 
 
 def setup_admin(store: Store) -> str | None:
