@@ -12,7 +12,11 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator, Sequence
+import datetime as dt
 from typing import Any, NoReturn
+
+from desk_app.domain.dates import parse_date, parse_moment
+from desk_app.domain.errors import DomainError
 
 EXIT_BAD_INPUT = 2
 
@@ -73,6 +77,39 @@ def integer(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' không phải số nguyên") from None
+
+
+MOMENT_EXAMPLE = "\"24/11/2025 09:15\" hoặc 2025-11-24T09:15"
+
+
+def moment(text: str) -> dt.datetime:
+    """A date and time: "24/11/2025 09:15", "2025-11-24T09:15" (argparse type)."""
+    try:
+        return parse_moment(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def date(text: str) -> dt.date:
+    """A date: 04/03/1990 or 1990-03-04 (argparse type)."""
+    try:
+        return parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def missing_paper(text: str) -> tuple[str, str | None, int | None]:
+    """"Tên giấy tờ|form|count", form and count optional (argparse type)."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > 3 or not parts[0]:
+        raise argparse.ArgumentTypeError(f"'{text}' phải có dạng \"Tên giấy tờ|hình thức|số lượng\"")
+    form = parts[1] if len(parts) > 1 and parts[1] else None
+    count = None
+    if len(parts) > 2 and parts[2]:
+        if not parts[2].isdigit():
+            raise argparse.ArgumentTypeError(f"số lượng '{parts[2]}' phải là số nguyên dương")
+        count = int(parts[2])
+    return parts[0], form, count
 
 
 class VietnameseParser(argparse.ArgumentParser):
