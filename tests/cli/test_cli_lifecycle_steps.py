@@ -11,11 +11,9 @@ from pypdf import PdfReader
 from tests.cli.test_cli_end_to_end import INIT, run
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    path = tmp_path_factory.mktemp("desk-home")
-    run(path, *INIT)
-    return path
+@pytest.fixture
+def home(desk_home):
+    return desk_home  # one desk for the module (tests/cli/conftest.py)
 
 
 def receive(home, name, received_at="2025-11-24T09:15"):
