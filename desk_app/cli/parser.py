@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from desk_app.domain.dates import parse_date, parse_moment
 from desk_app.domain.errors import DomainError
+from desk_app.domain.guidance import parse_missing
 
 EXIT_BAD_INPUT = 2
 
@@ -100,16 +101,10 @@ def date(text: str) -> dt.date:
 
 def missing_paper(text: str) -> tuple[str, str | None, int | None]:
     """"Tên giấy tờ|form|count", form and count optional (argparse type)."""
-    parts = [part.strip() for part in text.split("|")]
-    if len(parts) > 3 or not parts[0]:
-        raise argparse.ArgumentTypeError(f"'{text}' phải có dạng \"Tên giấy tờ|hình thức|số lượng\"")
-    form = parts[1] if len(parts) > 1 and parts[1] else None
-    count = None
-    if len(parts) > 2 and parts[2]:
-        if not parts[2].isdigit():
-            raise argparse.ArgumentTypeError(f"số lượng '{parts[2]}' phải là số nguyên dương")
-        count = int(parts[2])
-    return parts[0], form, count
+    try:
+        return parse_missing(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 class VietnameseParser(argparse.ArgumentParser):

@@ -292,7 +292,10 @@ class MainWindow(QMainWindow):
             "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
             "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
-            "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+R rút hồ sơ\n"
+            "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+B yêu cầu bổ "
+            "sung (Mẫu 02), Alt+N nhận hồ sơ bổ sung, Alt+L xin lỗi và hẹn lại (Mẫu 04), Alt+O từ chối (Mẫu 03), "
+            "Alt+D dừng giải quyết (Mẫu 05), Alt+R rút hồ sơ; Ctrl+K phiếu kiểm soát (Mẫu 06), "
+            "Ctrl+Shift+P in lại phiếu của bước gần nhất\n"
             "Trong ô thủ tục: gõ không dấu, mũi tên lên/xuống để chọn, Enter để nhận."))
 
     def show_about(self) -> None:
