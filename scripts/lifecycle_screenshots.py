@@ -129,7 +129,7 @@ def main() -> None:
                         desk_no=1)
         codes = build(desk, clock)
         papers(desk, codes, folder)
-        detail_tab(desk, codes["open"])
+        detail_tab(desk, codes["supplemented"])
         store.close()
 
 

@@ -22,6 +22,7 @@ from desk_app.cli.parser import MOMENT_EXAMPLE, VietnameseParser, date, missing_
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.papers import Paper
+from desk_app.domain.timeliness import PUBLIC_NAMES
 from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk
 from desk_app.services.guidance import missing_documents
@@ -169,7 +170,7 @@ def _step(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
     change = COMMANDS[args.command].step(args, desk)
     d = desk.dossier(change.code)
     timeliness = ledger.judge(d.status, d.due_at, d.finished_at, ledger.window(desk))
-    data = {**dossier_json(d), "timeliness": timeliness.value if timeliness else None,
+    data = {**dossier_json(d), "timeliness": PUBLIC_NAMES[timeliness] if timeliness else None,
             "finished_at": d.finished_at.isoformat(timespec="seconds") if d.finished_at else None,
             "step": change.action.value if change.action else None}
     moved = f"{change.before.label} → {change.after.label}"

@@ -190,3 +190,33 @@ def book_entry(dossier: Dossier, steps: Sequence[Step]) -> BookEntry:
         returned_to=recipient,
         note="; ".join(notes),
     )
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One line of a dossier's status history: the status it reached, when, by whom, why."""
+
+    status: Status
+    at: dt.datetime
+    by: str
+    note: str
+    step: Action | None = None
+    due_at: dt.datetime | None = None  # the new appointment, when the step moved it
+
+
+def status_history(dossier: Dossier, steps: Sequence[Step]) -> list[StatusEntry]:
+    """The reception, then each recorded step, in time order (steps are recorded in order)."""
+    first = StatusEntry(Status.RECEIVED, dossier.received_at, dossier.receiver, "")
+    if not steps and dossier.status is not Status.RECEIVED:  # resolved on the spot by reception
+        return [first, StatusEntry(dossier.status, dossier.finished_at or dossier.received_at, dossier.receiver,
+                                   "Giải quyết và trả ngay tại quầy")]
+    entries = [first]
+    for step in steps:
+        note = step.note
+        if step.handover is not None:
+            note = "; ".join(filter(None, [note, step.handover.text]))
+        if step.documents:
+            note = "; ".join(filter(None, [note, "cần bổ sung: " + ", ".join(d.name for d in step.documents)]))
+        moved = step.due_after if step.due_after is not None and step.due_after != step.due_before else None
+        entries.append(StatusEntry(step.after, step.at, step.actor, note, step.action, moved))
+    return entries

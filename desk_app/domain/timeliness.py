@@ -31,6 +31,19 @@ TIMELINESS_LABELS = {
     Timeliness.DONE_LATE: "Trả muộn",
 }
 
+# The words scripts read ("timeliness" in the command line's JSON): early / on time / late once
+# finished; in time / due soon / overdue / paused while open. Due today is due soon.
+PUBLIC_NAMES = {
+    Timeliness.DONE_EARLY: "early",
+    Timeliness.DONE_ON_TIME: "on_time",
+    Timeliness.DONE_LATE: "late",
+    Timeliness.ON_TRACK: "in_time",
+    Timeliness.DUE_SOON: "due_soon",
+    Timeliness.DUE_TODAY: "due_soon",
+    Timeliness.OVERDUE: "overdue",
+    Timeliness.PAUSED: "paused",
+}
+
 # The appointment clock runs only while the desk or the deciding agency holds a complete dossier
 # (NĐ 61 Art. 19(4): a supplement request stops it, and it restarts from zero).
 CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROCESS)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from desk_app.domain.errors import DomainError
@@ -17,6 +17,8 @@ from desk_app.domain.lifecycle import FORM_OF, Action
 from desk_app.domain.text import format_vnd
 from desk_app.gui.context import DeskContext
 from desk_app.gui.errors import describe, show_error
+from desk_app.domain.steps import StatusEntry
+from desk_app.domain.timeliness import TIMELINESS_LABELS
 from desk_app.gui.lifecycle_steps import DetailState, StepDone, load, make_paper, questions, record
 from desk_app.gui.reception_jobs import make_printout
 from desk_app.gui.step_dialog import Ask, ask_fields
@@ -94,6 +96,34 @@ def describe_dossier(d: Dossier) -> dict[str, str]:
     }
 
 
+def _text_box(name: str, title: str) -> tuple[QLabel, QGroupBox]:
+    """A titled box holding one wrapped rich-text label, read from its top."""
+    label = QLabel("—")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(label)
+    return label, box
+
+
+def history_html(entries: tuple[StatusEntry, ...]) -> str:
+    """The status history as the tab lists it: time, status, who, why, a new appointment."""
+    lines = []
+    for e in entries:
+        line = f"<b>{e.at:%H:%M %d/%m/%Y}</b> {html.escape(e.status.label)}"
+        if e.step is not None and e.step.label != e.status.label:
+            line += f" ({html.escape(e.step.label.lower())})"
+        if e.by:
+            line += f" – {html.escape(e.by)}"
+        if e.note:
+            line += f": {html.escape(e.note)}"
+        if e.due_at is not None:
+            line += f"; hẹn trả mới {e.due_at:%H:%M %d/%m/%Y}"
+        lines.append(line)
+    return "<br>".join(lines) or "—"
+
+
 class DetailView(QWidget):
     """Loads a dossier on the worker; Ctrl+P reprints the slip, Ctrl+K prints the control slip,
     Ctrl+Shift+P reprints the last step's paper; the Alt keys take the lifecycle steps."""
@@ -123,14 +153,16 @@ class DetailView(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = value
             form.addRow(caption + ":", value)
+        self.timeliness = QLabel("—")
+        self.timeliness.setObjectName("detail_timeliness")
+        form.insertRow(5, "Tình trạng hạn:", self.timeliness)
         info = QGroupBox("Thông tin hồ sơ")
         info.setLayout(form)
-        self.documents = QLabel("—")
-        self.documents.setObjectName("detail_documents")
-        self.documents.setWordWrap(True)
-        self.documents.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        documents_box = QGroupBox("Giấy tờ đã nhận")
-        QVBoxLayout(documents_box).addWidget(self.documents)
+        self.documents, documents_box = _text_box("detail_documents", "Giấy tờ đã nhận")
+        self.history, history_box = _text_box("detail_history", "Quá trình xử lý")
+        right = QVBoxLayout()
+        right.addWidget(documents_box, 1)
+        right.addWidget(history_box, 2)
         actions_box = self._build_lifecycle_actions()
         self.reprint_button = self._paper_button("In lại giấy tiếp nhận  [Ctrl+P]", "reprintButton", "Ctrl+P",
                                                  self.reprint)
@@ -145,12 +177,20 @@ class DetailView(QWidget):
         for button in (self.reprint_button, self.control_button, self.step_paper_button):
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
-        columns = QHBoxLayout()
+        body = QWidget()
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
         columns.addWidget(info, 3)
-        columns.addWidget(documents_box, 2)
+        columns.addLayout(right, 2)
+        # On a 1280×720 counter screen the fields and a long history scroll; the steps and paper
+        # buttons below them always show.
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(columns, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(actions_box)
         layout.addLayout(buttons)
 
@@ -244,6 +284,8 @@ class DetailView(QWidget):
             self.values[key].setText(text)
         items = "".join(f"<li>{html.escape(d.name)} – {d.form.label}, {d.count} bản</li>" for d in dossier.documents)
         self.documents.setText(f"<ol>{items}</ol>" if items else "Không có giấy tờ nào được ghi.")
+        self.timeliness.setText(TIMELINESS_LABELS[state.timeliness] if state.timeliness else "—")
+        self.history.setText(history_html(state.history))
         self.reprint_button.setEnabled(True)
         self.control_button.setEnabled(True)
         self.step_paper_button.setEnabled(bool(state.papers))

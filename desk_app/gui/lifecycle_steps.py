@@ -15,6 +15,8 @@ from desk_app.domain.dates import parse_moment
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import parse_missing
 from desk_app.domain.lifecycle import FORM_OF, Action
+from desk_app.domain.steps import StatusEntry, status_history
+from desk_app.domain.timeliness import Timeliness
 from desk_app.gui.step_dialog import Answers, Field
 
 if TYPE_CHECKING:  # the store layer loads on the worker
@@ -35,19 +37,23 @@ class DetailState:
     allowed: tuple[Action, ...]
     scale: tuple[str, ...]
     papers: tuple[Paper, ...]
+    history: tuple[StatusEntry, ...] = ()  # reception and each step, in time order
+    timeliness: Timeliness | None = None  # against the appointment, now
 
 
 def load(desk: Desk, code: str, *, viewing: bool = True) -> DetailState:
     """Worker job: the dossier and what it may do next. Opening it is a viewing (audited, personal
     data); reloading it after a step the receptionist took on it is not a new one."""
-    from desk_app.services import lifecycle
+    from desk_app.services import ledger, lifecycle
     from desk_app.services.lifecycle_papers import STEP_PAPERS
 
     dossier = desk.view_dossier(code, purpose="detail") if viewing else desk.dossier(code)
     _, steps = lifecycle.dossier_steps(desk, dossier.code)
-    taken = {s.action for s in steps}
-    papers = tuple(paper for action, paper in STEP_PAPERS.items() if action in taken and action in FORM_OF)
-    return DetailState(dossier, lifecycle.allowed(desk, dossier), lifecycle.rating_scale(desk), papers)
+    # The step papers in the order their steps were taken: the last is the one Ctrl+Shift+P reprints.
+    papers = tuple(dict.fromkeys(STEP_PAPERS[s.action] for s in steps if s.action in FORM_OF))
+    judged = ledger.judge(dossier.status, dossier.due_at, dossier.finished_at, ledger.window(desk))
+    return DetailState(dossier, lifecycle.allowed(desk, dossier), lifecycle.rating_scale(desk), papers,
+                       tuple(status_history(dossier, steps)), judged)
 
 
 def questions(action: Action, state: DetailState, user: str) -> tuple[str, list[Field]] | None:

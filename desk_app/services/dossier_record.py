@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desk_app.domain.dossier import Dossier, Status
 from desk_app.domain.handover import Handover
 from desk_app.domain.lifecycle import Action
 from desk_app.domain.papers import Paper
+from desk_app.domain.steps import StatusEntry, status_history
+from desk_app.domain.timeliness import Timeliness
+from desk_app.services import ledger
 from desk_app.services.desk import Desk
 from desk_app.store.connection import StoreError
 from desk_app.store.history import HistoryEntry, dossier_history
+from desk_app.store.lifecycle import steps
 from desk_app.store.papers import FeeRecord, fee_record
 
 # What each audited action on a dossier is called for people.
@@ -32,8 +36,10 @@ ACTION_LABELS = {
 class DossierRecord:
     dossier: Dossier
     fee: FeeRecord | None
-    history: list[HistoryEntry]
+    history: list[HistoryEntry]  # the audit: every action on the dossier, viewings included
     audited: bool  # False when the database is read-only and this viewing could not be recorded
+    statuses: list[StatusEntry] = field(default_factory=list)  # reception and each step, in time order
+    timeliness: Timeliness | None = None  # against the appointment, now
 
 
 def dossier_record(desk: Desk, code: str, *, purpose: str) -> DossierRecord:
@@ -54,8 +60,9 @@ def dossier_record(desk: Desk, code: str, *, purpose: str) -> DossierRecord:
         dossier = desk.dossier(code)
     dossier_id = desk.store.dossier_id(dossier.code)
     assert dossier_id is not None
+    judged = ledger.judge(dossier.status, dossier.due_at, dossier.finished_at, ledger.window(desk))
     return DossierRecord(dossier, fee_record(desk.store, dossier_id), dossier_history(desk.store, dossier.code),
-                         audited)
+                         audited, status_history(dossier, steps(desk.store, dossier_id)), judged)
 
 
 def describe_step(entry: HistoryEntry) -> str:

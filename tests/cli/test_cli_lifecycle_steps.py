@@ -28,7 +28,7 @@ def as_json(home, *args):
 
 def shown(home, code):
     data = as_json(home, "show", code)
-    return data["status"], data["due_at"], len([h for h in data["history"] if h["action"] != "dossier.view"])
+    return data["status"], data["due_at"], data["history"]
 
 
 def pdf_text(path):
@@ -63,7 +63,15 @@ def test_supplement_pauses_and_the_supplement_restarts_the_time(home, tmp_path):
     assert out["pdf"].endswith(f"papers/{code}-giay-tiep-nhan-moi.pdf")
     assert "BẢN IN LẠI" not in slip and "09 giờ 15 phút" in slip  # received at, kept
     assert "Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 03/12/2025" in slip
-    assert as_json(home, "show", code)["due_at"] == "2025-12-03T14:00:00+07:00"
+    data = as_json(home, "show", code)
+    assert (data["due_at"], data["timeliness"]) == ("2025-12-03T14:00:00+07:00", "overdue")  # by the real clock
+    assert [(h["status"], h["at"], h.get("due_at")) for h in data["history"]] == [
+        ("received", "2025-11-24T09:15:00+07:00", None),
+        ("supplement_requested", "2025-11-24T10:00:00+07:00", None),
+        ("received", "2025-11-28T14:00:00+07:00", "2025-12-03T14:00:00+07:00"),
+    ]
+    assert data["history"][1]["note"] == ("Thiếu giấy tờ chứng minh; cần bổ sung: Giấy chứng nhận kết hôn, "
+                                          "Văn bản đồng ý")
     run(home, "forward", code, "--at", "2025-11-28T15:00", "--to", "Công chức Tư pháp - Hộ tịch")
     err = refused(home, code, "supplement", code, "--missing", "Giấy khác", "--reason", "Thiếu nữa",
                   error="once_only")
@@ -103,7 +111,7 @@ def test_apologize_once_and_only_in_time(home, tmp_path):
                   "--at", "2025-11-28T09:00", error="once_only")
     assert "chỉ được hẹn lại một lần" in err
     out = as_json(home, "result", code, "--at", "2025-12-02T08:00")
-    assert out["timeliness"] == "done_on_time"  # against the new appointment
+    assert out["timeliness"] == "on_time"  # against the new appointment
 
 
 def test_stop_and_the_return_to_an_authorised_person(home, tmp_path):
@@ -120,9 +128,9 @@ def test_stop_and_the_return_to_an_authorised_person(home, tmp_path):
     refused(home, code, "return", code, "--rating", "9", error="invalid_rating")
     out = as_json(home, "return", code, "--recipient", "Hoàng Văn Nam", "--authorization", "Giấy ủy quyền số 5/UQ",
                   "--original", "Giấy chứng sinh", "--rating", "1", "--at", "2025-11-26T09:00")
-    assert (out["status"], out["timeliness"]) == ("returned", "done_early")
-    history = as_json(home, "show", code)["history"]
-    returned = [h for h in history if h["detail"].get("to") == "returned"][0]
+    assert (out["status"], out["timeliness"]) == ("returned", "early")
+    audit = as_json(home, "show", code)["audit"]
+    returned = [h for h in audit if h["detail"].get("to") == "returned"][0]
     assert returned["text"] == ("Có kết quả → Đã trả kết quả, người nhận: Hoàng Văn Nam (người được ủy quyền; "
                                 "Giấy ủy quyền số 5/UQ), trả bản chính: Giấy chứng sinh, đánh giá: Rất hài lòng")
     slip = as_json(home, "control-slip", code, "--pdf", str(tmp_path / "mau06.pdf"))

@@ -58,6 +58,11 @@ def test_supplement_then_its_arrival(qtbot, detail, desk, sink, clock, code):
     press(Qt.Key.Key_B, ALT)
     assert detail.ask.asked[0][2] == ["missing", "reason"]
     assert detail.values["status"].text() == "Yêu cầu bổ sung"
+    assert detail.timeliness.text() == "Chờ bổ sung"  # paused: no due bucket
+    assert detail.history.text() == (
+        "<b>09:15 23/11/2026</b> Đã tiếp nhận – tester<br>"
+        "<b>09:15 23/11/2026</b> Yêu cầu bổ sung – tester: Thiếu giấy chứng minh; cần bổ sung: "
+        "Giấy chứng nhận kết hôn, Văn bản đồng ý")
     assert shown_actions(detail) == [Action.RECEIVE_SUPPLEMENT, Action.REFUSE, Action.STOP, Action.WITHDRAW]
     assert detail.preview.isVisible()
     text = preview_text(detail)
@@ -71,6 +76,9 @@ def test_supplement_then_its_arrival(qtbot, detail, desk, sink, clock, code):
     press(Qt.Key.Key_N, ALT)
     assert detail.values["status"].text() == "Đã tiếp nhận"
     assert detail.values["due"].text() == "14:00 30/11/2026"  # three working days again, in full
+    assert detail.timeliness.text() == "Trong hạn"
+    assert detail.history.text().endswith("<b>14:00 25/11/2026</b> Đã tiếp nhận (nhận hồ sơ bổ sung) – tester; "
+                                          "hẹn trả mới 14:00 30/11/2026")
     assert detail.status.text().startswith("Đã ghi nhận: Yêu cầu bổ sung → Đã tiếp nhận lúc 14:00 25/11/2026. "
                                            "Hẹn trả mới: 14:00 30/11/2026. Xem trước bản in đầu tiên")
     text = preview_text(detail)
@@ -152,3 +160,9 @@ def test_the_step_dialog_by_keyboard(qtbot):
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.answers() == {"recipient": "Trần Văn Bình", "originals": "Giấy chứng sinh",
                                 "new_due": "10:00 02/12/2026", "rating": "Không hài lòng"}
+
+
+def test_the_detail_tab_fits_a_1280x720_counter_screen(detail):
+    # The fields and a long history scroll; the step and paper buttons always show.
+    hint = detail.window().minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 690
