@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desk_app.domain.catalogue import DocForm
-from desk_app.domain.dates import parse_moment
+from desk_app.domain.dates import parse_date, parse_moment
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import parse_missing
 from desk_app.domain.lifecycle import FORM_OF, Action
@@ -22,6 +22,7 @@ from desk_app.gui.step_dialog import Answers, Field
 if TYPE_CHECKING:  # the store layer loads on the worker
     from desk_app.domain.papers import Paper
     from desk_app.services.desk import Desk
+    from desk_app.services.lifecycle_papers import LedgerBook
     from desk_app.services.printouts import Printout
     from desk_app.store.lifecycle import StatusChange
 
@@ -140,3 +141,26 @@ def make_paper(desk: Desk, code: str, paper: Paper) -> Printout:
     from desk_app.services.lifecycle_papers import prepare_paper
 
     return prepare_paper(desk, code, paper)
+
+
+def book_questions(today: dt.date) -> tuple[str, list[Field]]:
+    """The period of the ledger book: this month so far, unless changed."""
+    return ("Sổ theo dõi hồ sơ (Mẫu 07) của các hồ sơ tiếp nhận trong khoảng thời gian", [
+        Field("first", "Từ ngày", "line", f"{today.replace(day=1):%d/%m/%Y}"),
+        Field("last", "Đến ngày", "line", f"{today:%d/%m/%Y}"),
+    ])
+
+
+def make_ledger_book(desk: Desk, answers: Answers) -> LedgerBook:
+    """Worker job: the ledger book of the period typed (dd/mm/yyyy), rendered."""
+    from desk_app.services.lifecycle_papers import ledger_book
+
+    return ledger_book(desk, parse_date(answers.get("first", ""), field="from"),
+                       parse_date(answers.get("last", ""), field="to"))
+
+
+def record_book(desk: Desk, book: LedgerBook, via: str) -> None:
+    """Worker job: the ledger book reached the printer or a file: audit it."""
+    from desk_app.services.lifecycle_papers import record_book_printed
+
+    record_book_printed(desk, book, via)

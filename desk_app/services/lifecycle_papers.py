@@ -114,7 +114,7 @@ def ledger_book(desk: Desk, first: dt.date, last: dt.date) -> LedgerBook:
 def deliver_book(desk: Desk, book: LedgerBook, *, path: Path | None, printer: str | None = None,
                  to_printer: bool = False) -> spooler.SpoolJob | None:
     """Write the ledger book to ``path`` (whole, or not at all) and/or send it to the printer;
-    audited once delivered (it holds the personal data of every citizen in the period)."""
+    audited once delivered (``record_book_printed``)."""
     via = []
     job = None
     try:
@@ -126,8 +126,13 @@ def deliver_book(desk: Desk, book: LedgerBook, *, path: Path | None, printer: st
             via.append(f"printer:{job.printer} {job.job_id}".strip())
     finally:
         if via:
-            with desk.store.transaction():
-                desk.store.add_audit(actor=desk.actor, action="ledger_book.print", entity="ledger_book",
-                                     entity_id=f"{book.first.isoformat()}..{book.last.isoformat()}",
-                                     detail={"entries": book.entries, "via": "; ".join(via)}, at=desk.clock())
+            record_book_printed(desk, book, "; ".join(via))
     return job
+
+
+def record_book_printed(desk: Desk, book: LedgerBook, via: str) -> None:
+    """Audit a delivered ledger book: it holds the personal data of every citizen in the period."""
+    with desk.store.transaction():
+        desk.store.add_audit(actor=desk.actor, action="ledger_book.print", entity="ledger_book",
+                             entity_id=f"{book.first.isoformat()}..{book.last.isoformat()}",
+                             detail={"entries": book.entries, "via": via}, at=desk.clock())

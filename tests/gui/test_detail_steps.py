@@ -166,3 +166,29 @@ def test_the_detail_tab_fits_a_1280x720_counter_screen(detail):
     # The fields and a long history scroll; the step and paper buttons always show.
     hint = detail.window().minimumSizeHint()
     assert hint.width() <= 1280 and hint.height() <= 690
+
+
+def test_the_ledger_book_from_the_menu(qtbot, shown_window, desk, sink, code):
+    shown_window.ask_period = Answers({"first": "01/11/2026", "last": "30/11/2026"})
+    shown_window.activateWindow()
+    press(Qt.Key.Key_L, CTRL | Qt.KeyboardModifier.ShiftModifier, widget=shown_window)
+    assert shown_window.ask_period.asked[0][2] == ["first", "last"]
+    preview = shown_window.book_preview
+    assert preview is not None and "30/11/2026" in preview.windowTitle()
+    text = " ".join(PdfReader(io.BytesIO(preview.documents[0].pdf)).pages[0].extract_text().split())
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Nguyễn Văn An" in text
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
+    audit = desk.store.count_rows("audit")
+    press(Qt.Key.Key_Return)
+    assert len(sink.jobs) == 1
+    assert desk.store.count_rows("audit") == audit + 1
+    action, entity_id = desk.store.db.execute("SELECT action, entity_id FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert (action, entity_id) == ("ledger_book.print", "2026-11-01..2026-11-30")
+
+
+def test_a_wrong_period_is_said_in_vietnamese(qtbot, shown_window, code):
+    shown_window.ask_period = Answers({"first": "31/02/2026", "last": "30/11/2026"})
+    shown_window.print_ledger_book()
+    box = shown_window.findChild(QMessageBox, "errorBox")
+    assert box is not None and "Không có ngày 31/02/2026." in box.text()
+    box.close()
