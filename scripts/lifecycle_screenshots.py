@@ -1,5 +1,5 @@
 """Take a dossier through every lifecycle step and picture each paper (Mẫu 02–07, the new slip
-after a supplement) and the detail tab, into docs/screenshots/ (mau-*.png, 10-detail-steps.png).
+after a supplement) and the detail tab, into docs/screenshots/ (mau-*.png, 10-detail-steps.png, 11-ledger-alerts.png).
 
 Run from the project folder: ``.venv/bin/python scripts/lifecycle_screenshots.py`` (needs
 pdftoppm; the window is drawn offscreen). A throwaway database in a temporary folder is used.
@@ -104,7 +104,7 @@ def detail_tab(desk: Desk, code: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from desk_app.gui.context import DeskContext
-    from desk_app.gui.main_window import DETAIL, MainWindow
+    from desk_app.gui.main_window import DETAIL, LEDGER, MainWindow
     from desk_app.gui.tasks import SyncRunner
 
     app = QApplication.instance() or QApplication([])
@@ -112,10 +112,18 @@ def detail_tab(desk: Desk, code: str) -> None:
     window.resize(1366, 768)
     window.show()
     window.tabs.setCurrentIndex(DETAIL)
+    window.attach(desk, desk.profile(), None)  # as the app does once the worker opened the database
+    window.tabs.setCurrentIndex(DETAIL)
     window.detail.open_code(code)
     app.processEvents()
     window.grab().save(str(OUT / "10-detail-steps.png"), "PNG")
     print(f"screenshot: {OUT / '10-detail-steps.png'}", flush=True)
+    window.tabs.setCurrentIndex(LEDGER)
+    ledger = window.ledger
+    ledger.due.setCurrentIndex(ledger.due.findData("apology"))
+    app.processEvents()
+    window.grab().save(str(OUT / "11-ledger-alerts.png"), "PNG")
+    print(f"screenshot: {OUT / '11-ledger-alerts.png'}", flush=True)
     window.close()
 
 

@@ -24,6 +24,7 @@ from desk_app.domain.lifecycle import Action
 from desk_app.domain.papers import Paper
 from desk_app.domain.timeliness import PUBLIC_NAMES
 from desk_app.services import ledger, lifecycle
+from desk_app.services.alerts import alerts, set_soon_working_days
 from desk_app.services.desk import Desk
 from desk_app.services.guidance import missing_documents
 from desk_app.services.lifecycle_papers import (
@@ -84,7 +85,7 @@ COMMANDS: dict[str, Command] = {
     "stop": Command("dừng giải quyết hồ sơ (Mẫu 05, cần --reason)",
                     lambda a, d: lifecycle.stop(d, a.code, reason=a.reason, at=a.at), "lý do dừng giải quyết"),
 }
-OTHERS = {"control-slip", "ledger-book"}
+OTHERS = {"control-slip", "ledger-book", "alerts"}
 # The paper each command's step prints (options --pdf, --print, --printer).
 STEP_PAPER_OF = {"supplement": Paper.SUPPLEMENT_REQUEST, "supplemented": Paper.RECEIPT, "refuse": Paper.REFUSAL,
                  "apologize": Paper.APOLOGY, "stop": Paper.STOP_NOTICE}
@@ -138,6 +139,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--to", dest="last", type=date, required=True, help="đến ngày tiếp nhận (kể cả ngày này)")
     _paper_options(p, "sổ")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("alerts", help="hồ sơ cần chú ý: quá hạn, đến hạn hôm nay, sắp đến hạn, chờ bổ sung, cần xin "
+                       "lỗi và hẹn lại khi còn kịp")
+    p.add_argument("--json", action="store_true")
 
 
 def add_settings(settings: Any) -> None:
@@ -146,15 +150,24 @@ def add_settings(settings: Any) -> None:
         "xem)")
     p.add_argument("labels", nargs="*", help='các mức, ví dụ "Rất hài lòng" "Hài lòng" "Không hài lòng"')
     p.add_argument("--json", action="store_true")
+    p = settings.add_parser("due-soon", help="báo «sắp đến hạn» khi còn N ngày làm việc (mặc định 2; không có "
+                            "tham số: xem)")
+    p.add_argument("days", nargs="?", type=int, help="số ngày làm việc, từ 1 đến 10")
+    p.add_argument("--json", action="store_true")
 
 
 def handles(args: argparse.Namespace) -> bool:
     return args.command in COMMANDS or args.command in OTHERS or (
-        args.command == "settings" and args.settings_command == "rating-scale")
+        args.command == "settings" and args.settings_command in ("rating-scale", "due-soon"))
 
 
 def run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
-    if args.command == "settings":
+    if args.command == "settings" and args.settings_command == "due-soon":
+        days = set_soon_working_days(desk, args.days) if args.days is not None else ledger.soon_days(desk)
+        emit(args, {"due_soon_working_days": days}, f"Báo sắp đến hạn khi còn {days} ngày làm việc.")
+    elif args.command == "alerts":
+        _alerts(args, desk)
+    elif args.command == "settings":
         scale = lifecycle.set_rating_scale(desk, args.labels) if args.labels else lifecycle.rating_scale(desk)
         emit(args, {"rating_scale": list(scale)},
              "Thang đánh giá: " + ", ".join(f"{i}. {label}" for i, label in enumerate(scale, start=1)) + ".")
@@ -221,6 +234,19 @@ def reprint(args: argparse.Namespace, desk: Desk) -> None:
     emit(args, {"code": printout.code, "paper": paper.value, "pdf": str(delivery.files[paper])
                 if paper in delivery.files else None, **papers.delivery_json(printout, delivery)},
          f"Hồ sơ {printout.code}:\n" + "\n".join(papers.delivery_lines(printout, delivery)))
+
+
+def _alerts(args: argparse.Namespace, desk: Desk) -> None:
+    found = alerts(desk)
+    lines = [found.text]
+    lines += [f"  Xin lỗi, hẹn lại chậm nhất ngày {r.last_day:%d/%m/%Y}: {r.code} {r.applicant_name} "
+              f"(hẹn trả {r.due_at:%H:%M %d/%m/%Y})" for r in found.apologies]
+    emit(args, {"at": found.at.isoformat(timespec="seconds"), "due_soon_working_days": found.soon_working_days,
+                "counts": dict(found.counts),
+                "apologies": [{"code": r.code, "applicant_name": r.applicant_name,
+                               "due_at": r.due_at.isoformat(timespec="seconds"), "last_day": r.last_day.isoformat()}
+                              for r in found.apologies]},
+         "\n".join(lines))
 
 
 def _ledger_book(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:

@@ -47,7 +47,7 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show"}  # opened read-only: never written, nor created
+READS = {"search", "due", "catalog list", "calendar show", "alerts"}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 

@@ -59,6 +59,10 @@ class DueWindow:
 
     now: dt.datetime
     soon_until: dt.datetime
+    # Due dates (from, until) whose apology may still be sent and must be by the end of the soon
+    # window: the "apology" alert. None: not computed (no calendar at hand).
+    apology_from: dt.datetime | None = None
+    apology_until: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.soon_until.tzinfo is None:

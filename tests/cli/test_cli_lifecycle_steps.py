@@ -159,3 +159,22 @@ def test_the_rating_scale_setting(tmp_path_factory):
     assert out.strip() == "Thang đánh giá: 1. Hài lòng, 2. Chưa hài lòng."
     proc = run(home, "settings", "rating-scale", "Một mức", check=False)
     assert proc.returncode == 2 and "từ 2 đến 10 mức" in proc.stderr
+
+
+def test_alerts_and_the_due_soon_setting(tmp_path_factory):
+    home = tmp_path_factory.mktemp("desk-home")
+    run(home, *INIT)
+    overdue = receive(home, "Nguyễn Văn An")  # due 27/11/2025, long past by the real clock
+    paused = receive(home, "Trần Thị Bình")
+    run(home, "supplement", paused, "--missing", "Giấy chứng sinh", "--reason", "Thiếu", "--at", "2025-11-24T10:00")
+    out = as_json(home, "alerts")
+    assert out["counts"] == {"overdue": 1, "due_today": 0, "due_soon": 0, "paused": 1, "apology": 0}
+    assert out["due_soon_working_days"] == 2 and out["apologies"] == []
+    text = run(home, "alerts").stdout
+    assert text.strip() == "Quá hạn: 1 · Chờ bổ sung: 1"
+    assert overdue != paused
+    assert as_json(home, "settings", "due-soon", "3")["due_soon_working_days"] == 3
+    assert run(home, "settings", "due-soon").stdout.strip() == "Báo sắp đến hạn khi còn 3 ngày làm việc."
+    assert as_json(home, "alerts")["due_soon_working_days"] == 3
+    proc = run(home, "settings", "due-soon", "11", check=False)
+    assert proc.returncode == 2 and "từ 1 đến 10" in proc.stderr

@@ -192,3 +192,18 @@ def test_a_wrong_period_is_said_in_vietnamese(qtbot, shown_window, code):
     box = shown_window.findChild(QMessageBox, "errorBox")
     assert box is not None and "Không có ngày 31/02/2026." in box.text()
     box.close()
+
+
+def test_the_ledger_shows_the_alerts_and_filters_by_them(qtbot, code, shown_window, desk):
+    from desk_app.gui.main_window import LEDGER
+
+    shown_window.show_tab(LEDGER)
+    ledger = shown_window.ledger
+    # Received Monday 09:15, due Thursday: Wednesday is the last day for an apology, within the window.
+    qtbot.waitUntil(lambda: ledger.alerts.text() != "")
+    assert ledger.alerts.text() == "⚠ Cần xin lỗi, hẹn lại (còn kịp): 1"
+    assert ledger.due.itemText(3) == "Sắp đến hạn (2 ngày làm việc)"
+    ledger.due.setCurrentIndex(ledger.due.findData("apology"))
+    assert ledger.model.rowCount() == 1 and ledger.model.row_at(0).code == code
+    ledger.due.setCurrentIndex(ledger.due.findData("paused"))
+    assert ledger.model.rowCount() == 0
