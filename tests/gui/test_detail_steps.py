@@ -92,6 +92,7 @@ def test_refuse_previews_mau_03_and_its_reprint_is_marked(qtbot, detail, desk, c
     press(Qt.Key.Key_O, ALT)
     assert detail.values["status"].text() == "Từ chối"
     assert "Lý do: Không thuộc thẩm quyền của xã." in preview_text(detail)
+    assert detail.preview.suggested_name == f"{code}-refusal.pdf"  # not over the slip's file
     print_preview(qtbot, detail)
     assert shown_actions(detail) == []
     assert detail.step_paper_button.isEnabled()
