@@ -1,5 +1,5 @@
 """Take a dossier through every lifecycle step and picture each paper (Mẫu 02–07, the new slip
-after a supplement) and the detail tab, into docs/screenshots/ (mau-*.png, 10-detail-steps.png, 11-ledger-alerts.png).
+after a supplement) and the detail tab, into docs/screenshots/ (mau-*.png, booking-ticket.png, 10-detail-steps.png, 11-ledger-alerts.png).
 
 Run from the project folder: ``.venv/bin/python scripts/lifecycle_screenshots.py`` (needs
 pdftoppm; the window is drawn offscreen). A throwaway database in a temporary folder is used.
@@ -22,6 +22,7 @@ from desk_app.domain.catalogue import DocForm  # noqa: E402
 from desk_app.domain.dossier import ReceivedDocument  # noqa: E402
 from desk_app.domain.lifecycle import Action  # noqa: E402
 from desk_app.domain.papers import Paper  # noqa: E402
+from desk_app.services import bookings  # noqa: E402
 from desk_app.services import lifecycle as lc  # noqa: E402
 from desk_app.services.desk import Desk  # noqa: E402
 from desk_app.services.lifecycle_papers import ledger_book, prepare_paper  # noqa: E402
@@ -98,6 +99,9 @@ def papers(desk: Desk, codes: dict[str, str], folder: Path) -> None:
     ]:
         picture(prepare_paper(desk, codes[key], paper).copies[0].pdf, name, folder)
     picture(ledger_book(desk, dt.date(2026, 11, 1), dt.date(2026, 11, 30)).pdf, "mau-07-ledger-book", folder)
+    booking = bookings.book(desk, procedure_code="1.001193", name="Nguyễn Thị Hằng", phone="0912345678",
+                            slot=dt.datetime(2026, 12, 1, 8, 0, tzinfo=VN))
+    picture(bookings.ticket(desk, booking), "booking-ticket", folder)
 
 
 def detail_tab(desk: Desk, code: str) -> None:

@@ -21,6 +21,7 @@ from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
 from desk_app.domain.dossier import Channel, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
 from desk_app.domain.schedule_io import ScheduleError
+from desk_app.cli import bookings as bookings_cli
 from desk_app.cli import lifecycle as lifecycle_cli
 from desk_app.cli.output import PrintFailed, dossier_json
 from desk_app.cli.output import emit as _emit
@@ -47,7 +48,7 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show", "alerts"}  # opened read-only: never written, nor created
+READS = {"search", "due", "catalog list", "calendar show", "alerts", "slots"}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     lifecycle_cli.add_commands(sub)
+    bookings_cli.add_commands(sub)
 
     p = sub.add_parser("print", help="in giấy tiếp nhận và biên lai của một hồ sơ ra máy in (bản in sau bản "
                        "đầu ghi BẢN IN LẠI)")
@@ -144,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     papers.fee_book_options(p, "")
     p.add_argument("--json", action="store_true")
     lifecycle_cli.add_settings(st_sub)
+    bookings_cli.add_settings(st_sub)
     p = st_sub.add_parser("printer", help="máy in của quầy (không có tên: dùng máy in mặc định của hệ thống)")
     p.add_argument("name", nargs="?", help="tên máy in (hàng đợi CUPS hoặc máy in Windows)")
     p.add_argument("--json", action="store_true")
@@ -275,6 +278,8 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         _emit(args, {**dossier_json(record.dossier), **show_json(record)}, show_text(record))
     elif lifecycle_cli.handles(args):
         lifecycle_cli.run(args, desk, db_path)
+    elif bookings_cli.handles(args):
+        bookings_cli.run(args, desk, db_path)
     elif command == "print" and args.paper in lifecycle_cli.STEP_PAPERS_BY_NAME:
         lifecycle_cli.reprint(args, desk)
     elif command == "print":

@@ -324,6 +324,7 @@ class MainWindow(QMainWindow):
             "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
             "Ctrl+Shift+L  in sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian\n"
+            "Ctrl+H  (trang Tiếp nhận) tiếp nhận theo lịch hẹn: số phiếu hẹn điền sẵn thủ tục, họ tên, điện thoại\n"
             "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
             "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+B yêu cầu bổ "
             "sung (Mẫu 02), Alt+N nhận hồ sơ bổ sung, Alt+L xin lỗi và hẹn lại (Mẫu 04), Alt+O từ chối (Mẫu 03), "

@@ -475,3 +475,31 @@ def m0012_lifecycle_steps(db: Database) -> None:
             [dossier_id, action.value if action else "", before.value, after.value,
              detail.get("business_time") or at, actor, detail.get("note", "")],
         )
+
+
+@desk_migrations(name="0012_lifecycle_bookings")
+def m0012_lifecycle_bookings(db: Database) -> None:
+    """Appointment slots: one row per place taken. A slot's places are counted inside the
+    booking's write transaction (BEGIN IMMEDIATE), so two desks on one database never take the
+    last place twice. Numbered per desk and slot day."""
+    for statement in (
+        """CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL UNIQUE,
+            desk_no INTEGER NOT NULL,
+            day TEXT NOT NULL,                 -- the slot's local date, YYYY-MM-DD
+            seq INTEGER NOT NULL,
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            slot TEXT NOT NULL,                -- ISO 8601 with offset
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('booked', 'checked_in')),
+            dossier_code TEXT,                 -- the reception it became
+            UNIQUE (desk_no, day, seq)
+        )""",
+        "CREATE INDEX bookings_slot ON bookings(slot)",
+    ):
+        db.execute(statement)
