@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import json
 import logging
@@ -22,19 +21,23 @@ from desk_app.cli.catalogue_report import changes_json, changes_text
 from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
-from desk_app.domain.dates import parse_date, parse_moment
-from desk_app.domain.dossier import Channel, Dossier, Sex
+from desk_app.domain.dossier import Channel, Sex
 from desk_app.domain.errors import DomainError, ValidationErrors
-from desk_app.domain.lifecycle import Action
 from desk_app.domain.schedule_io import ScheduleError
-from desk_app.cli.parser import EXIT_BAD_INPUT
+from desk_app.cli import bookings as bookings_cli
+from desk_app.cli import lifecycle as lifecycle_cli
+from desk_app.cli.output import PrintFailed, dossier_json
+from desk_app.cli.output import emit as _emit
+from desk_app.cli.parser import EXIT_BAD_INPUT, MOMENT_EXAMPLE
 from desk_app.cli.parser import VietnameseParser as _Parser
+from desk_app.cli.parser import date as _date
+from desk_app.cli.parser import missing_paper as _missing
+from desk_app.cli.parser import moment as _moment
 from desk_app.cli.show import show_json, show_text
 from desk_app.paths import AppPaths, backups_folder
 from desk_app.services.backup import backup_to, daily_backup, restore_from
 from desk_app.cli.hub import add_hub_commands, run_hub
 from desk_app.cli.sync import add_sync_commands, run_sync
-from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk, local_clock
 from desk_app.services.dossier_record import dossier_record
 from desk_app.services.guidance import issue_supplement_guidance, missing_documents, render_guidance
@@ -51,7 +54,8 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show", "sync status", "audit verify", "audit list"}  # opened read-only: never written, nor created
+READS = {"search", "due", "catalog list", "calendar show", "sync status", "audit verify", "audit list",
+         "alerts", "slots"}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
@@ -64,59 +68,8 @@ COMMAND_MODULES: dict[str, Callable[[argparse.Namespace, Desk], int | None]] = {
     "citizen": citizen_cli.run,
 }
 
-# Lifecycle commands: name → (action, help). Each takes a dossier code, --at and --json.
-LIFECYCLE_COMMANDS = {
-    "forward": (Action.FORWARD, "chuyển hồ sơ cho người/cơ quan giải quyết"),
-    "result": (Action.RECORD_RESULT, "ghi nhận hồ sơ đã có kết quả"),
-    "return": (Action.RETURN_RESULT, "ghi nhận đã trả kết quả cho người nộp"),
-    "withdraw": (Action.WITHDRAW, "người nộp rút hồ sơ (cần --reason)"),
-}
-
-
-class PrintFailed(Exception):
-    """The dossier is saved but its paper could not be produced."""
-
-    def __init__(self, code: str, cause: Exception) -> None:
-        super().__init__(code)
-        self.code = code
-        self.cause = cause
-
-
 class GuidancePrintFailed(PrintFailed):
     """The guidance slip is recorded but its PDF could not be produced."""
-
-
-MOMENT_EXAMPLE = "\"24/11/2025 09:15\" hoặc 2025-11-24T09:15"
-
-
-def _moment(text: str) -> dt.datetime:
-    """A date and time: "24/11/2025 09:15", "2025-11-24T09:15" (argparse type)."""
-    try:
-        return parse_moment(text)
-    except DomainError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
-
-
-def _date(text: str) -> dt.date:
-    """A date: 04/03/1990 or 1990-03-04 (argparse type)."""
-    try:
-        return parse_date(text)
-    except DomainError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
-
-
-def _missing(text: str) -> tuple[str, str | None, int | None]:
-    """"Tên giấy tờ|form|count", form and count optional."""
-    parts = [part.strip() for part in text.split("|")]
-    if len(parts) > 3 or not parts[0]:
-        raise argparse.ArgumentTypeError(f"'{text}' phải có dạng \"Tên giấy tờ|hình thức|số lượng\"")
-    form = parts[1] if len(parts) > 1 and parts[1] else None
-    count = None
-    if len(parts) > 2 and parts[2]:
-        if not parts[2].isdigit():
-            raise argparse.ArgumentTypeError(f"số lượng '{parts[2]}' phải là số nguyên dương")
-        count = int(parts[2])
-    return parts[0], form, count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,23 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="mã hồ sơ")
     p.add_argument("--json", action="store_true")
 
-    for name, (action, help_text) in LIFECYCLE_COMMANDS.items():
-        p = sub.add_parser(name, help=help_text)
-        p.add_argument("code")
-        if action is Action.WITHDRAW:
-            # Not required by argparse: the domain refuses a missing reason in Vietnamese, with exit 2.
-            p.add_argument("--reason", default="", help="lý do rút hồ sơ")
-        p.add_argument("--at", type=_moment,
-                       help=f"thời điểm ghi nhận, ví dụ {MOMENT_EXAMPLE} (mặc định: bây giờ)")
-        p.add_argument("--json", action="store_true")
+    lifecycle_cli.add_commands(sub)
+    bookings_cli.add_commands(sub)
 
     p = sub.add_parser("print", help="in giấy tiếp nhận và biên lai của một hồ sơ ra máy in (bản in sau bản "
                        "đầu ghi BẢN IN LẠI)")
     p.add_argument("code")
     p.add_argument("--printer", help="tên máy in (mặc định: máy in đã chọn cho quầy, hoặc máy in mặc định)")
     p.add_argument("--pdf", type=Path, help="lưu tệp PDF vào đây thay vì in (in cả hai khi có thêm --printer)")
-    p.add_argument("--paper", choices=["all", "receipt", "fee-receipt"], default="all",
-                   help="giấy cần in: all (mặc định), receipt (giấy tiếp nhận), fee-receipt (biên lai)")
+    p.add_argument("--paper", choices=["all", "receipt", "fee-receipt", *lifecycle_cli.STEP_PAPERS_BY_NAME], default="all",
+                   help="giấy cần in: all (mặc định), receipt (giấy tiếp nhận), fee-receipt (biên lai), "
+                        + lifecycle_cli.PAPER_HELP)
     p.add_argument("--json", action="store_true")
 
     st = sub.add_parser("settings", help="thiết lập của quầy: biên lai, máy in")
@@ -214,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = st_sub.add_parser("fee-receipt", help="mẫu số, ký hiệu và số bắt đầu của biên lai (không có tham số: xem)")
     papers.fee_book_options(p, "")
     p.add_argument("--json", action="store_true")
+    lifecycle_cli.add_settings(st_sub)
+    bookings_cli.add_settings(st_sub)
     p = st_sub.add_parser("printer", help="máy in của quầy (không có tên: dùng máy in mặc định của hệ thống)")
     p.add_argument("name", nargs="?", help="tên máy in (hàng đợi CUPS hoặc máy in Windows)")
     p.add_argument("--json", action="store_true")
@@ -267,35 +216,6 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.add_commands(sub, _date)
     citizen_cli.add_commands(sub)
     return parser
-
-
-def dossier_json(d: Dossier, receipt_pdf: Path | None = None, fee_pdf: Path | None = None) -> dict[str, Any]:
-    a = d.applicant
-    return {
-        "code": d.code,
-        "official_code": d.official_code,
-        "procedure_code": d.procedure_code,
-        "procedure_name": d.procedure_name,
-        "applicant_name": a.name,
-        "id_number": a.id_number,
-        "phone": a.phone,
-        "channel": d.channel.value,
-        "status": d.status.value,
-        "received_at": d.received_at.isoformat(timespec="seconds"),
-        "due_at": d.due_at.isoformat(timespec="seconds"),
-        "due_reason": d.due_reason,
-        "fee_vnd": d.fee_vnd,
-        "ledger": f"{d.ledger_year}/Q{d.desk_no}-{d.ledger_no}",
-        "receipt_pdf": str(receipt_pdf) if receipt_pdf else None,
-        "fee_receipt_pdf": str(fee_pdf) if fee_pdf else None,
-    }
-
-
-def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=1))
-    else:
-        print(human)
 
 
 def _receipt_path(args: argparse.Namespace, db_path: Path, code: str) -> Path:
@@ -383,15 +303,12 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> int | None:
         if not record.audited:
             print("Ghi chú: cơ sở dữ liệu chỉ đọc, lần xem này không ghi được vào nhật ký truy cập.", file=sys.stderr)
         _emit(args, {**dossier_json(record.dossier), **show_json(record)}, show_text(record))
-    elif command in LIFECYCLE_COMMANDS:
-        change = lifecycle.apply(desk, args.code, LIFECYCLE_COMMANDS[command][0], note=getattr(args, "reason", ""),
-                                 at=args.at)
-        d = desk.dossier(change.code)
-        timeliness = ledger.judge(d.status, d.due_at, d.finished_at, ledger.window(desk))
-        _emit(args, {**dossier_json(d), "timeliness": timeliness.value if timeliness else None,
-                     "finished_at": d.finished_at.isoformat(timespec="seconds") if d.finished_at else None},
-              f"Hồ sơ {d.code}: {change.before.label} → {change.after.label} lúc {change.at:%H:%M %d/%m/%Y}"
-              + (f" ({ledger.TIMELINESS_LABELS[timeliness]})." if timeliness else "."))
+    elif lifecycle_cli.handles(args):
+        lifecycle_cli.run(args, desk, db_path)
+    elif bookings_cli.handles(args):
+        bookings_cli.run(args, desk, db_path)
+    elif command == "print" and args.paper in lifecycle_cli.STEP_PAPERS_BY_NAME:
+        lifecycle_cli.reprint(args, desk)
     elif command == "print":
         printout = prepare_printout(desk, args.code, slip=args.paper != "fee-receipt",
                                     fee_receipt=args.paper != "receipt")
@@ -515,7 +432,7 @@ def _main(argv: Sequence[str] | None) -> int:
         cause = exc.cause.message if isinstance(exc.cause, (SpoolError, DomainError)) else str(exc.cause)
         return _fail(args, "print_failed",
                      f"Hồ sơ {exc.code} ĐÃ ĐƯỢC LƯU, nhưng chưa in được giấy tờ ({cause}). "
-                     f"In lại bằng: desk-app print {exc.code}", [], EXIT_ENVIRONMENT)
+                     f"In lại bằng: {exc.retry}", [], EXIT_ENVIRONMENT)
     except SpoolError as exc:
         return _fail(args, "print_failed", f"Chưa in được: {exc.message}", [], EXIT_ENVIRONMENT)
     except BrokenPipeError:

@@ -12,7 +12,12 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator, Sequence
+import datetime as dt
 from typing import Any, NoReturn
+
+from desk_app.domain.dates import parse_date, parse_moment
+from desk_app.domain.errors import DomainError
+from desk_app.domain.guidance import parse_missing
 
 EXIT_BAD_INPUT = 2
 
@@ -73,6 +78,33 @@ def integer(text: str) -> int:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' không phải số nguyên") from None
+
+
+MOMENT_EXAMPLE = "\"24/11/2025 09:15\" hoặc 2025-11-24T09:15"
+
+
+def moment(text: str) -> dt.datetime:
+    """A date and time: "24/11/2025 09:15", "2025-11-24T09:15" (argparse type)."""
+    try:
+        return parse_moment(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def date(text: str) -> dt.date:
+    """A date: 04/03/1990 or 1990-03-04 (argparse type)."""
+    try:
+        return parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def missing_paper(text: str) -> tuple[str, str | None, int | None]:
+    """"Tên giấy tờ|form|count", form and count optional (argparse type)."""
+    try:
+        return parse_missing(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 class VietnameseParser(argparse.ArgumentParser):

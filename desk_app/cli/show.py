@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from desk_app.domain.steps import StatusEntry
 from desk_app.domain.text import format_vnd
+from desk_app.domain.timeliness import PUBLIC_NAMES, TIMELINESS_LABELS
 from desk_app.services.dossier_record import DossierRecord, describe_step
 
 TIME = "%H:%M %d/%m/%Y"
@@ -31,6 +33,8 @@ def show_text(record: DossierRecord) -> str:
     lines.append(f"Hẹn trả kết quả: {d.due_at:{TIME}} — {d.due_reason}")
     if d.statutory_time:
         lines.append(f"Thời hạn giải quyết theo quy định: {d.statutory_time}")
+    if record.timeliness is not None:
+        lines.append(f"Tình trạng hạn: {TIMELINESS_LABELS[record.timeliness]}")
     if d.finished_at:
         lines.append(f"Hoàn thành: {d.finished_at:{TIME}}")
     lines.append(f"Hình thức trả kết quả: {d.return_method.label}")
@@ -61,7 +65,8 @@ def show_text(record: DossierRecord) -> str:
 
 
 def show_json(record: DossierRecord) -> dict[str, Any]:
-    """The record's parts beyond the dossier fields (merged into the dossier's JSON)."""
+    """The record's parts beyond the dossier fields (merged into the dossier's JSON): the status
+    history in time order, the timeliness now, and the audit of every action on the dossier."""
     fee = record.fee
     return {
         "documents": [{"name": doc.name, "form": doc.form.value, "count": doc.count}
@@ -70,7 +75,20 @@ def show_json(record: DossierRecord) -> dict[str, Any]:
             "amount_vnd": fee.amount, "detail": fee.detail, "receipt_no": str(fee.receipt) if fee.receipt else None,
             "collected_at": fee.collected_at.isoformat(timespec="seconds"),
         },
-        "history": [{"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "action": e.action,
-                     "text": describe_step(e), "detail": e.detail} for e in record.history],
+        "timeliness": PUBLIC_NAMES[record.timeliness] if record.timeliness else None,
+        "finished_at": record.dossier.finished_at.isoformat(timespec="seconds") if record.dossier.finished_at else None,
+        "history": [status_json(e) for e in record.statuses],
+        "audit": [{"at": e.at.isoformat(timespec="seconds"), "actor": e.actor, "action": e.action,
+                   "text": describe_step(e), "detail": e.detail} for e in record.history],
         "view_audited": record.audited,
     }
+
+
+def status_json(entry: StatusEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"status": entry.status.value, "at": entry.at.isoformat(timespec="seconds"),
+                            "by": entry.by, "note": entry.note}
+    if entry.step is not None:
+        data["step"] = entry.step.value
+    if entry.due_at is not None:
+        data["due_at"] = entry.due_at.isoformat(timespec="seconds")
+    return data

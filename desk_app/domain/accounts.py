@@ -83,6 +83,13 @@ ACTION_PERMISSIONS: Mapping[Action, Permission] = MappingProxyType({
     Action.FORWARD: Permission.LIFECYCLE,
     Action.RECORD_RESULT: Permission.LIFECYCLE,
     Action.WITHDRAW: Permission.LIFECYCLE,
+    Action.REQUEST_SUPPLEMENT: Permission.LIFECYCLE,
+    Action.RECEIVE_SUPPLEMENT: Permission.LIFECYCLE,
+    Action.REFUSE: Permission.LIFECYCLE,
+    Action.STOP: Permission.LIFECYCLE,
+    # The receptionist records the apology; the leader's sign-off is checked on its own
+    # (services.lifecycle.may_sign_off: an officer holding SIGN_OFF).
+    Action.APOLOGIZE: Permission.LIFECYCLE,
     Action.RETURN_RESULT: Permission.RETURN,
 })
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
 
+from desk_app.domain.bookings import Booking
 from desk_app.domain.catalogue import Catalogue
 from desk_app.domain.catalogue_io import procedure_to_dict
 from desk_app.domain.dossier import Dossier, ReceivedDocument, Status
@@ -36,6 +37,7 @@ class Entity(str, Enum):
     CATALOGUE = "catalogue"
     CALENDAR = "calendar"
     SETTINGS = "settings"
+    BOOKING = "booking"  # a place in an appointment slot
 
 
 class Kind(str, Enum):
@@ -48,6 +50,8 @@ class Kind(str, Enum):
     CATALOGUE_IMPORTED = "catalogue.imported"
     CALENDAR_IMPORTED = "calendar.imported"
     SETTINGS_CHANGED = "settings.changed"
+    BOOKING_MADE = "booking.made"
+    BOOKING_CHECKED_IN = "booking.checked_in"
     # hub → desk
     DOSSIER_DECIDED = "dossier.decided"
     CATALOGUE_UPDATED = "catalogue.updated"
@@ -61,6 +65,8 @@ KIND_ENTITY: dict[Kind, Entity] = {
     Kind.CATALOGUE_IMPORTED: Entity.CATALOGUE,
     Kind.CALENDAR_IMPORTED: Entity.CALENDAR,
     Kind.SETTINGS_CHANGED: Entity.SETTINGS,
+    Kind.BOOKING_MADE: Entity.BOOKING,
+    Kind.BOOKING_CHECKED_IN: Entity.BOOKING,
     Kind.DOSSIER_DECIDED: Entity.DOSSIER,
     Kind.CATALOGUE_UPDATED: Entity.CATALOGUE,
     Kind.CALENDAR_UPDATED: Entity.CALENDAR,
@@ -222,6 +228,19 @@ def dossier_status_changed(
     return payload
 
 
+def with_step(payload: dict[str, Any], *, step: str, detail: Mapping[str, Any]) -> dict[str, Any]:
+    """A status change's payload with the step that made it (``step``: a lifecycle action, e.g.
+    "request_supplement", "apologize") and its details (papers to add, who took the dossier, the
+    leader's sign-off, who received the result). Steps without details (forward, result, return,
+    withdraw) are sent without these keys, byte for byte as before."""
+    extended = dict(payload)
+    if step:
+        extended["step"] = step
+    if detail:
+        extended["detail"] = dict(detail)
+    return extended
+
+
 def _documents(documents: Iterable[ReceivedDocument]) -> list[dict[str, Any]]:
     return [{"name": d.name, "form": d.form.value, "count": d.count} for d in documents]
 
@@ -242,6 +261,17 @@ def guidance_issued(guidance: SupplementGuidance, desk_no: int) -> dict[str, Any
         "documents": _documents(guidance.documents),
         "reason": guidance.reason,
     }
+
+
+def booking_made(booking: Booking, desk_no: int) -> dict[str, Any]:
+    """A place taken in an appointment slot: what the hub counts (procedure, slot), no phone."""
+    return {"uuid": booking.uuid, "number": booking.number, "desk": desk_no, "procedure_code": booking.procedure_code,
+            "slot": iso(booking.slot), "created_at": iso(booking.created_at)}
+
+
+def booking_checked_in(booking: Booking, *, dossier_code: str, at: dt.datetime) -> dict[str, Any]:
+    """The citizen came: the booking became the reception of ``dossier_code``."""
+    return {"uuid": booking.uuid, "number": booking.number, "dossier_code": dossier_code, "at": iso(at)}
 
 
 def catalogue_imported(catalogue: Catalogue) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from desk_app.domain.dossier import ReceivedDocument
+from desk_app.domain.errors import DomainError
 
 DEFAULT_REASON = (
     "Hồ sơ chưa đầy đủ theo quy định; đề nghị bổ sung các giấy tờ dưới đây để được tiếp nhận."
@@ -37,3 +38,20 @@ class SupplementGuidance:
     address: str | None = None
     reason: str = DEFAULT_REASON
     uuid: str = ""
+
+
+def parse_missing(text: str) -> tuple[str, str | None, int | None]:
+    """A paper to add as typed: "Tên giấy tờ|hình thức|số lượng", the form and count optional
+    (the catalogue fills them in); DomainError when it cannot be read."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) > 3 or not parts[0]:
+        raise DomainError("invalid_document", f"'{text}' phải có dạng \"Tên giấy tờ|hình thức|số lượng\"",
+                          field="documents")
+    form = parts[1] if len(parts) > 1 and parts[1] else None
+    count = None
+    if len(parts) > 2 and parts[2]:
+        if not parts[2].isdigit() or int(parts[2]) < 1:
+            raise DomainError("invalid_document", f"số lượng '{parts[2]}' phải là số nguyên dương",
+                              field="documents")
+        count = int(parts[2])
+    return parts[0], form, count

@@ -12,10 +12,26 @@ class Paper(str, Enum):
 
     RECEIPT = "receipt"  # Mẫu 01, giấy tiếp nhận hồ sơ và hẹn trả kết quả
     FEE_RECEIPT = "fee_receipt"  # biên lai thu phí, lệ phí
+    SUPPLEMENT_REQUEST = "supplement_request"  # Mẫu 02 for a received dossier
+    REFUSAL = "refusal"  # Mẫu 03
+    APOLOGY = "apology"  # Mẫu 04
+    STOP_NOTICE = "stop_notice"  # Mẫu 05
+    CONTROL_SLIP = "control_slip"  # Mẫu 06
 
     @property
     def label(self) -> str:
-        return "Giấy tiếp nhận và hẹn trả kết quả" if self is Paper.RECEIPT else "Biên lai thu phí, lệ phí"
+        return PAPER_LABELS[self]
+
+
+PAPER_LABELS = {
+    Paper.RECEIPT: "Giấy tiếp nhận và hẹn trả kết quả",
+    Paper.FEE_RECEIPT: "Biên lai thu phí, lệ phí",
+    Paper.SUPPLEMENT_REQUEST: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    Paper.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    Paper.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    Paper.STOP_NOTICE: "Thông báo dừng giải quyết hồ sơ",
+    Paper.CONTROL_SLIP: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+}
 
 
 # The kind of administrative unit that starts a commune-level name.

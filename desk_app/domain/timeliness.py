@@ -31,6 +31,19 @@ TIMELINESS_LABELS = {
     Timeliness.DONE_LATE: "Trả muộn",
 }
 
+# The words scripts read ("timeliness" in the command line's JSON): early / on time / late once
+# finished; in time / due soon / overdue / paused while open. Due today is due soon.
+PUBLIC_NAMES = {
+    Timeliness.DONE_EARLY: "early",
+    Timeliness.DONE_ON_TIME: "on_time",
+    Timeliness.DONE_LATE: "late",
+    Timeliness.ON_TRACK: "in_time",
+    Timeliness.DUE_SOON: "due_soon",
+    Timeliness.DUE_TODAY: "due_soon",
+    Timeliness.OVERDUE: "overdue",
+    Timeliness.PAUSED: "paused",
+}
+
 # The appointment clock runs only while the desk or the deciding agency holds a complete dossier
 # (NĐ 61 Art. 19(4): a supplement request stops it, and it restarts from zero).
 CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROCESS)
@@ -46,6 +59,10 @@ class DueWindow:
 
     now: dt.datetime
     soon_until: dt.datetime
+    # Due dates (from, until) whose apology may still be sent and must be by the end of the soon
+    # window: the "apology" alert. None: not computed (no calendar at hand).
+    apology_from: dt.datetime | None = None
+    apology_until: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.soon_until.tzinfo is None:
@@ -56,6 +73,18 @@ class DueWindow:
         return dt.datetime.combine(self.now.date() + dt.timedelta(days=1), dt.time(0), self.now.tzinfo)
 
 
+def judge_moment(moment: dt.datetime, due_at: dt.datetime) -> Timeliness:
+    """Something done at ``moment`` against the appointment ``due_at``: early on a day before
+    the appointment's day, on time by the appointment on its day, late after it. The days are
+    those of the appointment's own offset (the desk's)."""
+    if moment > due_at:
+        return Timeliness.DONE_LATE
+    zone = due_at.tzinfo
+    if moment.astimezone(zone).date() < due_at.date():
+        return Timeliness.DONE_EARLY
+    return Timeliness.DONE_ON_TIME
+
+
 def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, window: DueWindow) -> Timeliness | None:
     """One dossier's standing; None when it ended without a result (refused, withdrawn, stopped).
 
@@ -63,15 +92,10 @@ def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, 
     appointment on its day, late after it (TT 01/2018 scores 2 / 1 / 0). Running: overdue once
     the appointment has passed, then due today, due soon (before ``window.soon_until``), on track.
     """
-    zone = window.now.tzinfo
     if status in FINISHED:
         if finished_at is None:  # finished before finishing times were recorded (schema 0001)
             return None
-        if finished_at > due_at:
-            return Timeliness.DONE_LATE
-        if finished_at.astimezone(zone).date() < due_at.astimezone(zone).date():
-            return Timeliness.DONE_EARLY
-        return Timeliness.DONE_ON_TIME
+        return judge_moment(finished_at, due_at)
     if status is Status.SUPPLEMENT_REQUESTED:
         return Timeliness.PAUSED
     if status not in CLOCK_RUNNING:

@@ -72,7 +72,10 @@ class DeskContext:
         ]
         title = f"Xem trước khi in – hồ sơ {printout.code}" + (" (BẢN IN LẠI)" if printout.reprint else "")
         suffix = f"-in-lan-{printout.print_count}" if printout.reprint else ""
-        dialog = self.preview_documents(documents, title=title, suggested_name=f"{printout.code}{suffix}.pdf",
+        first = printout.copies[0].paper
+        # A step's paper (Mẫu 02–06) is not saved over the slip's file: its name says which it is.
+        kind = "" if first in (Paper.RECEIPT, Paper.FEE_RECEIPT) else f"-{first.value.replace('_', '-')}"
+        dialog = self.preview_documents(documents, title=title, suggested_name=f"{printout.code}{kind}{suffix}.pdf",
                                         parent=parent)
         dialog.delivered.connect(lambda docs, via: self._record(printout, docs, via, parent, on_recorded))
         return dialog

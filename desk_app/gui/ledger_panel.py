@@ -22,6 +22,7 @@ from desk_app.domain.catalogue import Procedure
 from desk_app.domain.dossier import Status
 from desk_app.gui.context import DeskContext
 from desk_app.gui.ledger_model import ROW_ROLE, Column, LedgerModel
+from desk_app.services.alerts import Alerts, alerts
 from desk_app.services.ledger import LedgerFilter, LedgerRow, now
 
 SEARCH_DELAY_MS = 250  # wait for a pause in typing before asking the database
@@ -29,8 +30,11 @@ DUE_CHOICES = (
     ("Mọi thời hạn", None),
     ("⚠ Quá hạn", "overdue"),
     ("Đến hạn hôm nay", "due_today"),
-    ("Sắp đến hạn (2 ngày làm việc)", "due_soon"),
+    ("Sắp đến hạn (2 ngày làm việc)", "due_soon"),  # N follows the commune's setting once known
+    ("Chờ bổ sung", "paused"),
+    ("Cần xin lỗi, hẹn lại (còn kịp)", "apology"),
 )
+SOON_INDEX = 3
 
 
 class LedgerPanel(QWidget):
@@ -86,6 +90,11 @@ class LedgerPanel(QWidget):
         header.setSectionResizeMode(Column.PROCEDURE, QHeaderView.ResizeMode.Stretch)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        # What needs attention, recounted with the ledger; the due filter lists each group.
+        self.alerts = QLabel("")
+        self.alerts.setObjectName("ledgerAlerts")
+        self.alerts.setWordWrap(True)
+        self.alerts.setStyleSheet("font-weight: bold;")
 
         bar = QHBoxLayout()
         caption = QLabel("&Tìm:")
@@ -103,6 +112,7 @@ class LedgerPanel(QWidget):
         dates.addStretch(1)
         dates.addWidget(self.count_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.alerts)
         layout.addLayout(bar)
         layout.addLayout(dates)
         layout.addWidget(self.table, 1)
@@ -123,6 +133,8 @@ class LedgerPanel(QWidget):
         self.search.installEventFilter(self)
         if self.model.rowCount():  # a synchronous runner counted inside the model's constructor
             self._on_model_counted(self.model.rowCount())
+        else:
+            self.refresh_alerts()
         desk = ctx.desk
         ctx.runner.submit(lambda: desk.procedures(), self._fill_procedures, lambda exc: None)
 
@@ -163,8 +175,17 @@ class LedgerPanel(QWidget):
     def _on_model_counted(self, total: int) -> None:
         self.count_label.setText(f"{total:,} hồ sơ".replace(",", "."))
         self.message.setText("")
+        self.refresh_alerts()
         if total and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, Column.CODE))
+
+    def refresh_alerts(self) -> None:
+        desk = self.ctx.desk
+        self.ctx.runner.submit(lambda: alerts(desk), self._show_alerts, lambda exc: self.alerts.setText(""))
+
+    def _show_alerts(self, found: Alerts) -> None:
+        self.alerts.setText(("⚠ " if any(found.counts.values()) else "") + found.text)
+        self.due.setItemText(SOON_INDEX, f"Sắp đến hạn ({found.soon_working_days} ngày làm việc)")
 
     def selected_row(self) -> LedgerRow | None:
         index = self.table.currentIndex()

@@ -13,9 +13,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 from desk_app import __version__
 from desk_app.gui.context import DeskContext
 from desk_app.gui.officer_session import OfficerSession
+from desk_app.gui.step_dialog import Ask, ask_fields
 
 if TYPE_CHECKING:
     from desk_app.gui.detail_view import DetailView
+    from desk_app.gui.preview_dialog import PreviewDialog
+    from desk_app.services.lifecycle_papers import LedgerBook
     from desk_app.gui.reception_form import ReceptionForm
     from desk_app.gui.setup_dialog import SetupDialog, SetupResult
     from desk_app.store.lifecycle import StatusChange
@@ -45,6 +48,8 @@ class MainWindow(QMainWindow):
         self._form: ReceptionForm | None = None
         self.ledger: QWidget = QLabel("Đang mở sổ theo dõi…")
         self._detail: DetailView | None = None  # built when first shown: not needed for the first paint
+        self.ask_period: Ask = ask_fields  # the ledger book's period; tests answer without a modal dialog
+        self.book_preview: PreviewDialog | None = None
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(QLabel("Đang mở…"), "&1 Tiếp nhận hồ sơ")
@@ -182,6 +187,7 @@ class MainWindow(QMainWindow):
         add(dossier, "&Lưu hồ sơ và in", self._save_from_menu, hint="Ctrl+S")
         add(dossier, "&In lại giấy tiếp nhận", self.reprint, hint="Ctrl+P")
         add(dossier, "&Tìm hồ sơ", self.focus_search, keys="Ctrl+F")
+        add(dossier, "In sổ theo &dõi hồ sơ (Mẫu 07)…", self.print_ledger_book, keys="Ctrl+Shift+L")
         dossier.addSeparator()
         add(dossier, "&Thoát", self.close, keys="Ctrl+Q")
         view = self.menuBar().addMenu("&Xem")
@@ -293,12 +299,43 @@ class MainWindow(QMainWindow):
         self.ctx.sink = None  # the next print uses the newly chosen printer
         self.refresh_titles()
 
+    def print_ledger_book(self) -> None:
+        """Ask for the period, render the ledger book on the worker, preview it; audited once printed."""
+        from desk_app.gui.errors import show_error
+        from desk_app.gui.lifecycle_steps import book_questions, make_ledger_book, record_book
+        from desk_app.gui.printing import Document
+
+        desk = self.ctx.desk
+        if desk is None:
+            return
+        lead, fields = book_questions(desk.clock().date())
+        answers = self.ask_period(self, "In sổ theo dõi hồ sơ", lead, fields)
+        if answers is None:
+            return
+
+        def preview(book: LedgerBook) -> None:
+            name = f"so-theo-doi-{book.first:%Y%m%d}-{book.last:%Y%m%d}.pdf"
+            self.book_preview = self.ctx.preview_documents(
+                [Document(f"Sổ theo dõi hồ sơ ({book.entries} hồ sơ)", book.pdf)],
+                title=f"Xem trước – sổ theo dõi hồ sơ từ {book.first:%d/%m/%Y} đến {book.last:%d/%m/%Y}",
+                suggested_name=name, parent=self)
+            self.book_preview.delivered.connect(
+                lambda _docs, via: self.ctx.runner.submit(lambda: record_book(desk, book, via)))
+
+        self.ctx.runner.submit(lambda: make_ledger_book(desk, answers), preview,
+                               lambda exc: show_error(self, "Không in được sổ theo dõi", exc))
+
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Phím tắt", (
             "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
+            "Ctrl+Shift+L  in sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian\n"
+            "Ctrl+H  (trang Tiếp nhận) tiếp nhận theo lịch hẹn: số phiếu hẹn điền sẵn thủ tục, họ tên, điện thoại\n"
             "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
-            "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+R rút hồ sơ\n"
+            "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+B yêu cầu bổ "
+            "sung (Mẫu 02), Alt+N nhận hồ sơ bổ sung, Alt+L xin lỗi và hẹn lại (Mẫu 04), Alt+O từ chối (Mẫu 03), "
+            "Alt+D dừng giải quyết (Mẫu 05), Alt+R rút hồ sơ; Ctrl+K phiếu kiểm soát (Mẫu 06), "
+            "Ctrl+Shift+P in lại phiếu của bước gần nhất\n"
             "Trong ô thủ tục: gõ không dấu, mũi tên lên/xuống để chọn, Enter để nhận."))
 
     def show_about(self) -> None:

@@ -209,6 +209,10 @@ class ProcedurePicker(QWidget):
         if procedure is None:
             self.chosen_label.setText("Không có thủ tục nào khớp. Hãy gõ ít chữ hơn.")
             return
+        self.choose(procedure)
+
+    def choose(self, procedure: Procedure) -> None:
+        """Take ``procedure`` as if picked from the list (a booking names it already)."""
         self.current = procedure
         self.chosen_label.setText(f"Đã chọn: <b>{html.escape(procedure.name)}</b> ({html.escape(procedure.code)})")
         self.procedure_chosen.emit(procedure)

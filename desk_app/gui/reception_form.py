@@ -31,9 +31,11 @@ from desk_app.gui.context import DeskContext
 from desk_app.gui.documents_checklist import DocumentsChecklist
 from desk_app.gui.errors import describe, show_error
 from desk_app.gui.procedure_picker import ProcedurePicker
-from desk_app.gui.reception_jobs import Estimate, estimate, issue_guidance, make_printout, save_dossier
+from desk_app.gui.reception_jobs import Estimate, estimate, find_booking, issue_guidance, make_printout, save_dossier
+from desk_app.gui.step_dialog import Ask, Field, ask_fields
 
 if TYPE_CHECKING:
+    from desk_app.domain.bookings import Booking
     from desk_app.domain.guidance import SupplementGuidance
     from desk_app.services.printouts import Printout
     from desk_app.services.reception import Reception, ReceptionRequest
@@ -58,6 +60,8 @@ class ReceptionForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.procedure: Procedure | None = None
+        self.booking: str | None = None  # the booking this reception checks in, once chosen (Ctrl+H)
+        self.ask: Ask = ask_fields  # the booking number; tests answer without a modal dialog
         self.saving = False
         self.guiding = False
         self.preview = None
@@ -241,6 +245,7 @@ class ReceptionForm(QWidget):
         self.print_action = action("In lại giấy của hồ sơ vừa lưu", "Ctrl+P", self.reprint_last)
         self.escape_action = action("Về ô chọn thủ tục", "Esc", self.focus_picker)
         self.guide_action = action("In phiếu hướng dẫn bổ sung hồ sơ (Mẫu 02)", "Ctrl+G", self.guide)
+        self.booking_action = action("Tiếp nhận theo lịch hẹn", "Ctrl+H", self.check_in_booking)
         self.last_code: str | None = None
 
     def _fix_tab_order(self) -> None:
@@ -358,7 +363,9 @@ class ReceptionForm(QWidget):
         self.result_label.setText("Đang lưu…")
         desk, procedure = self.ctx.desk, self.procedure
         assert procedure is not None
-        self.ctx.runner.submit(lambda: save_dossier(desk, procedure, request), self._on_saved, self._on_save_failed)
+        booking = self.booking
+        self.ctx.runner.submit(lambda: save_dossier(desk, procedure, request, booking=booking), self._on_saved,
+                               self._on_save_failed)
 
     def _on_saved(self, reception: Reception) -> None:
         self.saving = False
@@ -464,8 +471,30 @@ class ReceptionForm(QWidget):
 
     # next citizen ---------------------------------------------------------------------------
 
+    def check_in_booking(self) -> None:
+        """Ctrl+H: the citizen came with a booking: its procedure, name and phone fill the form."""
+        answers = self.ask(self, "Tiếp nhận theo lịch hẹn", "Số phiếu hẹn (in trên phiếu, hoặc quét mã QR)",
+                           [Field("number", "Số phiếu hẹn", "line")])
+        if not answers or not answers.get("number", "").strip():
+            return
+        desk, number = self.ctx.desk, answers["number"]
+        self.ctx.runner.submit(lambda: find_booking(desk, number), self._fill_from_booking,
+                               lambda exc: show_error(self, "Không tìm thấy lịch hẹn", exc))
+
+    def _fill_from_booking(self, found: tuple[Booking, Procedure]) -> None:
+        booking, procedure = found
+        self.clear()
+        self.picker.choose(procedure)  # the form shows its papers, fee and appointment
+        self.applicant.name.setText(booking.name)
+        self.applicant.phone.setText(booking.phone)
+        self.booking = booking.number
+        self.result_label.setText(f"Tiếp nhận theo lịch hẹn {booking.number} ({booking.slot:%H:%M %d/%m/%Y}): "
+                                  "kiểm tra giấy tờ rồi Lưu (Ctrl+S).")
+        self.applicant.id_number.setFocus()
+
     def clear(self) -> None:
         self.procedure = None
+        self.booking = None
         self.applicant.clear()
         self.documents.set_documents(())
         self.missing_label.setText("")

@@ -10,6 +10,7 @@ from desk_app.domain.catalogue import Procedure
 from desk_app.domain.errors import DomainError
 
 if TYPE_CHECKING:  # the store layer and reportlab load on the worker, when first needed
+    from desk_app.domain.bookings import Booking
     from desk_app.domain.calendar import DueResult
     from desk_app.domain.dossier import ReceivedDocument
     from desk_app.domain.fees import FeeQuote
@@ -52,16 +53,30 @@ def estimate(desk: Desk, procedure: Procedure, *, channel: str, pages: int, copi
     return Estimate(now, fee, fee_error, due, due_error)
 
 
-def save_dossier(desk: Desk, procedure: Procedure, request: ReceptionRequest) -> Reception:
-    """Receive the dossier (one transaction). A typed amount counts only where the provincial
-    council sets the fee; for a fixed fee the form's amount box is ignored."""
+def save_dossier(desk: Desk, procedure: Procedure, request: ReceptionRequest, *,
+                 booking: str | None = None) -> Reception:
+    """Receive the dossier (one transaction), checking in ``booking`` with it when the citizen came
+    with one. A typed amount counts only where the provincial council sets the fee; for a fixed
+    fee the form's amount box is ignored."""
     from desk_app.domain.fees import takes_typed_amount
     from desk_app.services.reception import receive
 
     on = (request.received_at or desk.clock()).date()
     if request.fee_vnd is not None and not takes_typed_amount(procedure, channel=request.channel.value, on=on):
         request = replace(request, fee_vnd=None)
+    if booking is not None:
+        from desk_app.services.bookings import check_in
+
+        return check_in(desk, booking, request)
     return receive(desk, request)
+
+
+def find_booking(desk: Desk, number: str) -> tuple[Booking, Procedure]:
+    """A booking and its procedure (a retired one too: the booking was made before)."""
+    from desk_app.services.bookings import find
+
+    booking = find(desk, number)
+    return booking, desk.procedure(booking.procedure_code)
 
 
 def make_printout(desk: Desk, code: str, *, slip: bool = True) -> Printout:

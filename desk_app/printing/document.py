@@ -103,12 +103,14 @@ def render_copies(
     paper: PaperSize,
     meta: PdfMeta,
     continuation_labels: Sequence[str],
+    landscape: bool = False,
+    densities: Sequence[float] = DENSITIES,
 ) -> bytes:
     """One copy per continuation label, each from a new page, at the largest type that fits a copy
-    on one page. The labels name the copy in the footer of any continuation page."""
-    chosen = Geometry.for_paper(paper)
-    for density in DENSITIES:
-        geom = Geometry.for_paper(paper, density)
+    on one page (of ``densities``). The labels name the copy in the footer of any continuation page."""
+    chosen = Geometry.for_paper(paper, landscape=landscape)
+    for density in densities:
+        geom = Geometry.for_paper(paper, density, landscape=landscape)
         _, page_count = _build(make_copy(geom, Styles.for_geometry(geom), 0), geom, meta, _Pages(()))
         if page_count == 1:
             chosen = geom

@@ -48,9 +48,13 @@ class Geometry:
     font: float
 
     @classmethod
-    def for_paper(cls, paper: PaperSize, density: float = 1.0) -> Geometry:
+    def for_paper(cls, paper: PaperSize, density: float = 1.0, *, landscape: bool = False) -> Geometry:
+        """The page of ``paper``; turned sideways (``landscape``) it keeps the portrait's scale,
+        so a ledger book on A4 landscape has the type of an A4 form, not a larger one."""
         size = _PAGES[paper]
         ratio = size[0] / A4[0]
+        if landscape:
+            size = (size[1], size[0])
         return cls(size=size, page=ratio, font=ratio * density)
 
     def mm(self, value: float) -> float:
@@ -283,10 +287,10 @@ def title_block(styles: Styles, title: str, lines: Sequence[tuple[str, str]]) ->
     return block
 
 
-def grid_table(geom: Geometry, rows: list[list[Flowable]], widths: Sequence[float]) -> Table:
+def grid_table(geom: Geometry, rows: Sequence[Sequence[Flowable | list[Flowable]]], widths: Sequence[float]) -> Table:
     """A ruled table whose first row is a header repeated on a continuation page."""
     pad = geom.pt(2.5)
-    table = Table(rows, colWidths=[geom.width * w for w in widths], repeatRows=1)
+    table = Table([list(row) for row in rows], colWidths=[geom.width * w for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -64,6 +64,17 @@ def fee_receipt_qr_payload(dossier: Dossier, receipt: FeeReceiptNo, key: bytes) 
     return compose(fields, key)
 
 
+def dossier_paper_qr_payload(dossier: Dossier, form_no: str, issued_at: dt.datetime, key: bytes) -> str:
+    """A dossier's other papers (Mẫu 02–06): dossier code, form number, date of the step, check."""
+    return compose([("MHS", dossier.code), ("MAU", form_no), ("NGAY", qr_time(issued_at))], key)
+
+
+def ledger_book_qr_payload(unit_code: str, first: dt.date, last: dt.date, entries: int, key: bytes) -> str:
+    """The ledger book (Mẫu 07): unit, period and number of entries, so a page can be checked."""
+    return compose([("SO", "MAU07"), ("DV", unit_code), ("TU", first.isoformat()), ("DEN", last.isoformat()),
+                    ("SL", str(entries))], key)
+
+
 def guidance_qr_fields(guidance: SupplementGuidance, profile: DeskProfile) -> dict[str, str]:
     """Mẫu 02 payload fields in print order; the applicant is identified by name (no ID is taken)."""
     fields = {

@@ -88,12 +88,15 @@ def render_receipt(
     qr_key: bytes,
     reprint: bool = False,
     status_since: dt.datetime | None = None,
+    supplemented_at: dt.datetime | None = None,
 ) -> bytes:
     """Mẫu 01 as PDF bytes: Liên 1 (kept) and Liên 2 (citizen), each starting its own page.
 
     The form is dated the day of reception; a reprint is marked with ``issued_at``, the time of
     this printing. A dossier withdrawn, refused, stopped or returned (since ``status_since``)
-    carries that state in a box, and its appointment is marked as no longer valid. The QR code
+    carries that state in a box, and its appointment is marked as no longer valid. A slip issued
+    anew when a requested supplement arrived (``supplemented_at``) says so beside the receipt
+    time: its appointment counts from that moment. The QR code
     is signed with the desk's ``qr_key``. A5 unless the desk prints on A4.
     """
     payload = receipt_qr_payload(dossier, profile, qr_key)
@@ -125,6 +128,8 @@ def render_receipt(
             labelled("Số lượng hồ sơ", f"{dossier.sets} bộ", body),
             labelled("Thời gian giải quyết hồ sơ theo quy định", dossier.statutory_time, body),
             labelled("Thời gian nhận hồ sơ", time_phrase(dossier.received_at), body),
+            *([labelled("Thời gian nhận đủ hồ sơ bổ sung", time_phrase(supplemented_at)
+                        + " (thời gian giải quyết tính lại từ thời điểm này)", body)] if supplemented_at else []),
             Paragraph(
                 f"<b>{text('Thời gian trả kết quả giải quyết hồ sơ')}: "
                 f"{text(due)}</b>",

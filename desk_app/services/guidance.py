@@ -78,8 +78,9 @@ def missing_documents(
     desk: Desk, procedure_code: str, items: list[tuple[str, str | None, int | None]]
 ) -> tuple[ReceivedDocument, ...]:
     """Papers named as (name, form value or None, count or None): a missing form or count comes
-    from the catalogue paper of the same name (case and spacing aside), else original, 1."""
-    procedure = desk.active_procedure(procedure_code)
+    from the catalogue paper of the same name (case and spacing aside), else original, 1.
+    A retired procedure's papers still name themselves (a received dossier may need them)."""
+    procedure = desk.procedure(procedure_code)
     known = {nfc(d.name).casefold(): d for d in procedure.documents}
     documents = []
     for name, form, count in items:

@@ -12,15 +12,25 @@ import datetime as dt
 from desk_app.domain.timeliness import TIMELINESS_LABELS, DueWindow, Timeliness, judge
 from desk_app.services.desk import Desk
 from desk_app.store import ledger as store_ledger
-from desk_app.store.ledger import DUE_BUCKETS, DueBucket, LedgerFilter, LedgerRow, LedgerSort, SortColumn
+from desk_app.store.ledger import (
+    ALERT_BUCKETS, DUE_BUCKETS, DueBucket, LedgerFilter, LedgerRow, LedgerSort, SortColumn,
+)
 
 __all__ = [
-    "DUE_BUCKETS", "DueBucket", "DueWindow", "LedgerFilter", "LedgerRow", "LedgerSort", "SortColumn",
-    "SOON_WORKING_DAYS", "TIMELINESS_LABELS", "Timeliness", "count", "judge", "now", "page", "rows_by_id", "window",
+    "ALERT_BUCKETS", "DUE_BUCKETS", "DueBucket", "DueWindow", "LedgerFilter", "LedgerRow", "LedgerSort", "SortColumn",
+    "SOON_WORKING_DAYS", "TIMELINESS_LABELS", "Timeliness", "count", "judge", "now", "page", "rows_by_id",
+    "soon_days", "window",
 ]
 
-# "Due soon": due by the end of the second working day after today (a setting in waiting).
+# "Due soon": due by the end of the Nth working day after today; the commune may set N.
 SOON_WORKING_DAYS = 2
+SOON_SETTING = "due_soon_working_days"
+
+
+def soon_days(desk: Desk) -> int:
+    """N of "due within N working days" (``desk-app settings due-soon N``; default 2)."""
+    value = desk.store.setting(SOON_SETTING, SOON_WORKING_DAYS)
+    return value if isinstance(value, int) and value > 0 else SOON_WORKING_DAYS
 
 
 def now(desk: Desk) -> dt.datetime:
@@ -28,15 +38,27 @@ def now(desk: Desk) -> dt.datetime:
     return desk.localise(desk.clock())
 
 
-def window(desk: Desk, at: dt.datetime | None = None, *, soon_working_days: int = SOON_WORKING_DAYS) -> DueWindow:
-    """Judge at ``at`` (default now); "soon" ends at midnight after the Nth next working day."""
+def window(desk: Desk, at: dt.datetime | None = None, *, soon_working_days: int | None = None) -> DueWindow:
+    """Judge at ``at`` (default now); "soon" ends at midnight after the Nth next working day (N:
+    the commune's setting unless given).
+
+    The apology alert covers the due dates whose last day for an apology (the working day before
+    the due day) is still to come and falls within the soon window: due after the first working
+    day from today, and at the latest on the working day after the window's last day.
+    """
     moment = desk.localise(at) if at else now(desk)
     calendar = desk.calendar()
     day = moment.date()
-    for _ in range(soon_working_days):
+    for _ in range(soon_working_days if soon_working_days is not None else soon_days(desk)):
         day = calendar.next_working_day(day)
-    soon_until = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), moment.tzinfo)
-    return DueWindow(moment, soon_until)
+
+    def midnight_after(d: dt.date) -> dt.datetime:
+        return dt.datetime.combine(d + dt.timedelta(days=1), dt.time(0), moment.tzinfo)
+
+    today = moment.date()
+    first_working = today if calendar.is_working_day(today) else calendar.next_working_day(today)
+    return DueWindow(moment, midnight_after(day), midnight_after(first_working),
+                     midnight_after(calendar.next_working_day(day)))
 
 
 def count(desk: Desk, ledger_filter: LedgerFilter, *, at: dt.datetime | None = None) -> int:

@@ -17,15 +17,21 @@ from pathlib import Path
 from desk_app.domain.accounts import Permission
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.errors import DomainError
+from desk_app.domain.lifecycle import Action
+from desk_app.domain.steps import latest
 from desk_app.domain.papers import Paper
 from desk_app.printing.fee_receipt import render_fee_receipt
 from desk_app.printing.receipt import ENDED_STATES, render_receipt
 from desk_app.services import spooler
 from desk_app.services.desk import Desk
 from desk_app.store import papers
+from desk_app.store.lifecycle import steps
 
 FEE_FILE_SUFFIX = "-bien-lai"
-_JOB_NAMES = {Paper.RECEIPT: "giay-tiep-nhan", Paper.FEE_RECEIPT: "bien-lai"}
+_JOB_NAMES = {Paper.RECEIPT: "giay-tiep-nhan", Paper.FEE_RECEIPT: "bien-lai",
+              Paper.SUPPLEMENT_REQUEST: "mau-02-yeu-cau-bo-sung", Paper.REFUSAL: "mau-03-tu-choi",
+              Paper.APOLOGY: "mau-04-xin-loi", Paper.STOP_NOTICE: "mau-05-dung-giai-quyet",
+              Paper.CONTROL_SLIP: "mau-06-phieu-kiem-soat"}
 
 Spool = Callable[..., spooler.SpoolJob]
 
@@ -92,8 +98,10 @@ def prepare_printout(desk: Desk, code: str, *, slip: bool = True, fee_receipt: b
     copies = []
     if slip:
         count = papers.print_count(desk.store, dossier_id, Paper.RECEIPT)
+        supplement = latest(steps(desk.store, dossier_id), Action.RECEIVE_SUPPLEMENT)
         pdf = render_receipt(dossier, profile, issued_at=now, qr_key=key, reprint=count > 0,
-                             status_since=status_since(desk, dossier))
+                             status_since=status_since(desk, dossier),
+                             supplemented_at=supplement.at if supplement else None)
         copies.append(PaperCopy(Paper.RECEIPT, pdf, count > 0, count + 1))
     fee = papers.fee_record(desk.store, dossier_id)
     if fee_receipt and dossier.fee_vnd > 0 and fee is not None and fee.receipt is not None:
@@ -124,8 +132,9 @@ def record_printed(desk: Desk, printout: Printout, delivered: Iterable[Paper], *
 
 
 def paper_path(printout: Printout, paper: Paper, receipt_path: Path) -> Path:
-    """The slip goes to ``receipt_path``, the fee receipt beside it (``…-bien-lai.pdf``)."""
-    if paper is Paper.RECEIPT:
+    """The slip (or any paper printed alone) goes to ``receipt_path``, the fee receipt beside it
+    (``…-bien-lai.pdf``)."""
+    if paper is not Paper.FEE_RECEIPT:
         return receipt_path
     return receipt_path.with_name(receipt_path.stem + FEE_FILE_SUFFIX + ".pdf")
 
@@ -160,7 +169,7 @@ def deliver(
         try:
             if receipt_path is not None:
                 path = paper_path(printout, copy.paper, receipt_path)
-                _write_whole(path, copy.pdf)
+                write_whole(path, copy.pdf)
                 delivery.files[copy.paper] = path
                 via.append(f"pdf:{path}")
             if to_printer:
@@ -174,7 +183,7 @@ def deliver(
     return delivery
 
 
-def _write_whole(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename: a full disk leaves no half PDF under the name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")

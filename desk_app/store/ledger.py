@@ -21,8 +21,11 @@ from desk_app.domain.text import search_tokens
 from desk_app.domain.timeliness import CLOCK_RUNNING, DueWindow, Timeliness, judge
 from desk_app.store.store import Store
 
-DueBucket = Literal["due_today", "due_soon", "overdue"]
+DueBucket = Literal["due_today", "due_soon", "overdue", "paused", "apology"]
 DUE_BUCKETS: tuple[DueBucket, ...] = ("overdue", "due_today", "due_soon")
+# The alerts beyond the time buckets: waiting for a supplement; an apology still allowed (and not
+# yet sent) whose last day falls before the soon window ends.
+ALERT_BUCKETS: tuple[DueBucket, ...] = (*DUE_BUCKETS, "paused", "apology")
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,10 @@ def _where(f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> t
     if f.received_to:  # stored times start with the local date, so "< next day" is inclusive
         clauses.append("received_at < ?")
         params.append((f.received_to + dt.timedelta(days=1)).isoformat())
-    if f.due:
+    if f.due == "paused":
+        clauses.append("status = ?")
+        params.append(Status.SUPPLEMENT_REQUESTED.value)
+    elif f.due:
         lower, upper = _due_range(f.due, window)
         clauses.append(f"status IN ({_marks(CLOCK_RUNNING)})")
         params += [s.value for s in CLOCK_RUNNING]
@@ -170,6 +176,8 @@ def _where(f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> t
             params.append(lower)
         clauses.append("due_at < ?")
         params.append(upper)
+        if f.due == "apology":
+            clauses.append("id NOT IN (SELECT dossier_id FROM dossier_steps WHERE action = 'apologize')")
     code = _exact_code(f.text)
     if code:
         clauses.append("(code IN (?, ?) OR official_code IN (?, ?))")
@@ -192,6 +200,10 @@ def _due_range(bucket: DueBucket, window: DueWindow) -> tuple[str | None, str]:
         return _stamp(window.now), _stamp(window.end_of_today)
     if bucket == "due_soon":
         return _stamp(window.end_of_today), _stamp(window.soon_until)
+    if bucket == "apology":
+        if window.apology_from is None or window.apology_until is None:
+            raise ValueError("the apology alert needs a window made with the work calendar")
+        return _stamp(window.apology_from), _stamp(window.apology_until)
     raise ValueError(f"unknown due bucket {bucket!r}")
 
 

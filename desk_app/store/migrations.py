@@ -547,3 +547,86 @@ def m0012_audit_chain(db: Database) -> None:
            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     ):
         db.execute(statement)
+
+
+@desk_migrations(name="0013_lifecycle_steps")
+def m0013_lifecycle_steps(db: Database) -> None:
+    """Each lifecycle step as its papers need it (Mẫu 02–06 are printed, and reprinted, from here):
+    the action, the statuses, the appointment before and after, and the step's own details
+    (papers to add, who took the dossier, the leader's sign-off, who received the result).
+
+    Steps recorded before keep what the audit has of them (statuses, time, reason); their action
+    follows from the statuses. ``paper_prints`` counts the printings of the papers beyond the
+    slip and the fee receipt (which keep their columns), per dossier.
+    """
+    for statement in (
+        """CREATE TABLE dossier_steps (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            action TEXT NOT NULL DEFAULT '',   -- domain.lifecycle.Action
+            from_status TEXT NOT NULL,
+            to_status TEXT NOT NULL,
+            at TEXT NOT NULL,                  -- business time
+            actor TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            due_before TEXT,                   -- the appointment in force when the step was taken
+            due_after TEXT,                    -- and after it (moved by a supplement or an apology)
+            detail TEXT NOT NULL DEFAULT '{}'  -- JSON (domain.steps.Step.detail)
+        )""",
+        "CREATE INDEX dossier_steps_dossier ON dossier_steps(dossier_id, id)",
+        """CREATE TABLE paper_prints (
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            paper TEXT NOT NULL,               -- domain.papers.Paper
+            count INTEGER NOT NULL,
+            PRIMARY KEY (dossier_id, paper)
+        )""",
+    ):
+        db.execute(statement)
+    from desk_app.domain.dossier import Status
+    from desk_app.domain.steps import action_between
+
+    rows = db.execute(
+        "SELECT d.id, a.at, a.actor, a.detail FROM audit a JOIN dossiers d ON d.code = a.entity_id "
+        "WHERE a.entity = 'dossier' AND a.action = 'dossier.set_status' ORDER BY a.id"
+    ).fetchall()
+    for dossier_id, at, actor, body in rows:
+        detail = json.loads(body or "{}")
+        try:
+            before, after = Status(detail["from"]), Status(detail["to"])
+        except (KeyError, ValueError):
+            continue  # not a status change this version can read: the audit keeps it
+        action = action_between(before, after)
+        db.execute(
+            "INSERT INTO dossier_steps(dossier_id, action, from_status, to_status, at, actor, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [dossier_id, action.value if action else "", before.value, after.value,
+             detail.get("business_time") or at, actor, detail.get("note", "")],
+        )
+
+
+@desk_migrations(name="0014_lifecycle_bookings")
+def m0014_lifecycle_bookings(db: Database) -> None:
+    """Appointment slots: one row per place taken. A slot's places are counted inside the
+    booking's write transaction (BEGIN IMMEDIATE), so two desks on one database never take the
+    last place twice. Numbered per desk and slot day."""
+    for statement in (
+        """CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL UNIQUE,
+            desk_no INTEGER NOT NULL,
+            day TEXT NOT NULL,                 -- the slot's local date, YYYY-MM-DD
+            seq INTEGER NOT NULL,
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            slot TEXT NOT NULL,                -- ISO 8601 with offset
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('booked', 'checked_in')),
+            dossier_code TEXT,                 -- the reception it became
+            UNIQUE (desk_no, day, seq)
+        )""",
+        "CREATE INDEX bookings_slot ON bookings(slot)",
+    ):
+        db.execute(statement)

@@ -71,16 +71,37 @@ def fee_record(store: Store, dossier_id: int) -> FeeRecord | None:
 
 def print_count(store: Store, dossier_id: int, paper: Paper) -> int:
     """How many times ``paper`` of the dossier has been printed (delivered, not just rendered)."""
-    column = _PRINT_COLUMNS[paper]
+    column = _PRINT_COLUMNS.get(paper)
+    if column is None:
+        row = store.db.execute("SELECT count FROM paper_prints WHERE dossier_id = ? AND paper = ?",
+                               [dossier_id, paper.value]).fetchone()
+        return int(row[0]) if row else 0
     row = store.db.execute(f"SELECT {column} FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
     return int(row[0])
 
 
 def count_print(store: Store, dossier_id: int, paper: Paper) -> int:
     """Record one more printing of ``paper``; returns its number (1 = the original)."""
-    column = _PRINT_COLUMNS[paper]
-    store.db.execute(f"UPDATE dossiers SET {column} = {column} + 1 WHERE id = ?", [dossier_id])
+    column = _PRINT_COLUMNS.get(paper)
+    if column is None:
+        store.db.execute(
+            "INSERT INTO paper_prints(dossier_id, paper, count) VALUES (?, ?, 1) "
+            "ON CONFLICT(dossier_id, paper) DO UPDATE SET count = count + 1",
+            [dossier_id, paper.value],
+        )
+    else:
+        store.db.execute(f"UPDATE dossiers SET {column} = {column} + 1 WHERE id = ?", [dossier_id])
     return print_count(store, dossier_id, paper)
+
+
+def restart_prints(store: Store, dossier_id: int, paper: Paper) -> None:
+    """The paper is issued anew (a new slip after a supplement, a new step's paper): its next
+    printing is an original again. Earlier printings stay in the audit."""
+    column = _PRINT_COLUMNS.get(paper)
+    if column is None:
+        store.db.execute("DELETE FROM paper_prints WHERE dossier_id = ? AND paper = ?", [dossier_id, paper.value])
+    else:
+        store.db.execute(f"UPDATE dossiers SET {column} = 0 WHERE id = ?", [dossier_id])
 
 
 def qr_key(store: Store) -> bytes:

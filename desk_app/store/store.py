@@ -245,6 +245,10 @@ class Store:
         dossier_id = self.dossier_id(code)
         return None if dossier_id is None else self._load([dossier_id])[0]
 
+    def dossiers(self, ids: list[int]) -> list[Dossier]:
+        """The dossiers with these ids, in that order (unknown ids left out)."""
+        return self._load(ids)
+
     def _load(self, ids: list[int]) -> list[Dossier]:
         if not ids:
             return []

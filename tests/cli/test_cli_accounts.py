@@ -65,7 +65,7 @@ def test_the_slip_and_fee_receipt_carry_the_officers_full_name(staffed, tmp_path
         assert "binh" not in text.replace("Bình", "")  # the login is not what the citizen reads
     shown = json.loads(run(staffed, "--user", "quantri", "show", data["code"], "--json",
                            password=ADMIN_PASSWORD).stdout)
-    assert [(h["actor"], h["action"]) for h in shown["history"]][:2] == [("binh", "dossier.receive"),
+    assert [(h["actor"], h["action"]) for h in shown["audit"]][:2] == [("binh", "dossier.receive"),
                                                                         ("binh", "dossier.print")]
 
 

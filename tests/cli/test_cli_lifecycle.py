@@ -26,9 +26,9 @@ def receive(home, name, received_at="2025-11-24T09:15"):
 
 
 def shown(home, code):
-    """The dossier as shown, without its history (which grows with every viewing)."""
+    """The dossier as shown, without its audit (which grows with every viewing)."""
     data = json.loads(run(home, "show", code, "--json").stdout)
-    data.pop("history")
+    data.pop("audit")
     return data
 
 
@@ -41,13 +41,22 @@ def test_forward_result_return_and_timeliness(home):
 
     out = json.loads(run(home, "result", code, "--at", "2025-11-26T15:00", "--json").stdout)
     assert (out["status"], out["finished_at"], out["timeliness"]) == (
-        "result_ready", "2025-11-26T15:00:00+07:00", "done_early")
+        "result_ready", "2025-11-26T15:00:00+07:00", "early")
 
     out = json.loads(run(home, "return", code, "--at", "2025-11-28T08:00", "--json").stdout)
     # Early is judged by when the result was ready, not by when the citizen came for it.
     assert (out["status"], out["finished_at"], out["timeliness"]) == (
-        "returned", "2025-11-26T15:00:00+07:00", "done_early")
-    assert shown(home, code)["status"] == "returned"
+        "returned", "2025-11-26T15:00:00+07:00", "early")
+    data = shown(home, code)
+    assert (data["status"], data["due_at"], data["timeliness"]) == ("returned", "2025-11-27T09:15:00+07:00", "early")
+    by = data["history"][1]["by"]  # the desk's user, whoever runs the tests
+    assert data["history"] == [
+        {"status": "received", "at": "2025-11-24T09:15:00+07:00", "by": by, "note": ""},
+        {"status": "in_process", "at": "2025-11-24T10:00:00+07:00", "by": by, "note": "", "step": "forward"},
+        {"status": "result_ready", "at": "2025-11-26T15:00:00+07:00", "by": by, "note": "", "step": "record_result"},
+        {"status": "returned", "at": "2025-11-28T08:00:00+07:00", "by": by,
+         "note": "người nhận: Nguyễn Văn An (người nộp)", "step": "return_result"},
+    ]
 
 
 def test_late_result_in_human_words(home):

@@ -74,7 +74,7 @@ def test_show_gives_the_whole_dossier(desk_home):
     assert data["fee"]["receipt_no"].startswith("Mẫu số 01BLP2-001, ký hiệu AA/")
     assert data["fee"]["receipt_no"].endswith(", số 0000001")
     assert data["fee"]["amount_vnd"] == 10_000
-    assert [h["action"] for h in data["history"]][:5] == [
+    assert [h["action"] for h in data["audit"]][:5] == [
         "dossier.receive", "dossier.print", "dossier.print", "dossier.set_status", "dossier.view"]
     assert data["documents"][0]["form"] == "xuat_trinh" and data["view_audited"] is True
 

@@ -44,6 +44,19 @@ def ctx(desk, sink, saved_paths):
 
 
 @pytest.fixture
+def shown_window(qtbot, ctx):
+    """The counter window, shown and active (ask for the dossiers it must list first)."""
+    from desk_app.gui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
 def form(qtbot, ctx):
     """The reception form, shown, with the keyboard in its procedure search."""
     from PySide6.QtWidgets import QApplication

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk_app.domain.lifecycle import Action
 from desk_app.gui.ledger_model import Column
-from desk_app.gui.main_window import DETAIL, LEDGER, MainWindow
+from desk_app.gui.main_window import DETAIL, LEDGER
 from desk_app.services.reception import ReceptionRequest, receive
 from tests.gui.keys import press, type_keys
 
@@ -18,14 +18,14 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 
 class Answers:
-    """Stands in for the "reason" dialog: records who asked and answers from a list."""
+    """Stands in for the step dialog: records what was asked and answers from a list."""
 
-    def __init__(self, *answers: str | None) -> None:
+    def __init__(self, *answers: dict | None) -> None:
         self.answers = list(answers)
-        self.asked: list[str] = []
+        self.asked: list[tuple[str, str, list[str]]] = []
 
-    def __call__(self, parent, code: str) -> str | None:
-        self.asked.append(code)
+    def __call__(self, parent, title: str, lead: str, fields) -> dict | None:
+        self.asked.append((title, lead, [f.key for f in fields]))
         return self.answers.pop(0)
 
 
@@ -38,13 +38,8 @@ def codes(desk):
 
 
 @pytest.fixture
-def window(qtbot, ctx, codes):
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    return win
+def window(codes, shown_window):
+    return shown_window
 
 
 def open_from_ledger(window, qtbot, id_number):
@@ -76,9 +71,11 @@ def test_forward_result_and_return_by_shortcut(window, qtbot, desk, codes):
     code = codes["Nguyễn Văn An"]
     detail = open_from_ledger(window, qtbot, "001090012345")
     assert detail.values["status"].text() == "Đã tiếp nhận"
-    assert shown_actions(detail) == [Action.FORWARD, Action.WITHDRAW]
+    assert shown_actions(detail) == [Action.FORWARD, Action.REQUEST_SUPPLEMENT, Action.APOLOGIZE, Action.REFUSE,
+                                     Action.STOP, Action.WITHDRAW]
     assert [detail.action_buttons[a].text() for a in shown_actions(detail)] == [
-        "Chuyển xử lý  [Alt+C]", "Rút hồ sơ  [Alt+R]"]
+        "Chuyển xử lý  [Alt+C]", "Yêu cầu bổ sung (Mẫu 02)  [Alt+B]", "Xin lỗi, hẹn lại (Mẫu 04)  [Alt+L]",
+        "Từ chối (Mẫu 03)  [Alt+O]", "Dừng giải quyết (Mẫu 05)  [Alt+D]", "Rút hồ sơ  [Alt+R]"]
     outbox = desk.store.count_rows("outbox")
 
     press(Qt.Key.Key_T, ALT)  # "Trả kết quả" is not allowed yet: nothing happens
@@ -90,14 +87,17 @@ def test_forward_result_and_return_by_shortcut(window, qtbot, desk, codes):
     assert ledger_status(window, code) == "Đang giải quyết"
     assert window.statusBar().currentMessage() == f"Hồ sơ {code}: Đang giải quyết"
     assert detail.status.text().startswith("Đã ghi nhận: Đã tiếp nhận → Đang giải quyết lúc 09:15 23/11/2026")
-    assert shown_actions(detail) == [Action.RECORD_RESULT, Action.WITHDRAW]
+    assert shown_actions(detail) == [Action.RECORD_RESULT, Action.REQUEST_SUPPLEMENT, Action.APOLOGIZE,
+                                     Action.REFUSE, Action.STOP, Action.WITHDRAW]
 
     press(Qt.Key.Key_K, ALT)
     assert detail.values["status"].text() == "Có kết quả"
     assert ledger_status(window, code) == "Có kết quả"
     assert shown_actions(detail) == [Action.RETURN_RESULT]
 
+    detail.ask = Answers({"recipient": "Nguyễn Văn An", "authorisation": "", "originals": "", "rating": "Hài lòng"})
     press(Qt.Key.Key_T, ALT)
+    assert detail.ask.asked[0][2] == ["recipient", "authorisation", "originals", "rating"]
     assert detail.values["status"].text() == "Đã trả kết quả"
     assert ledger_status(window, code) == "Đã trả kết quả"
     assert shown_actions(detail) == []
@@ -110,7 +110,7 @@ def test_forward_result_and_return_by_shortcut(window, qtbot, desk, codes):
 def test_withdraw_asks_for_the_reason(window, qtbot, desk, codes):
     code = codes["Trần Thị Bình"]
     detail = open_from_ledger(window, qtbot, "001190054321")
-    detail.ask_reason = Answers(None, "", "Người nộp đổi ý")
+    detail.ask = Answers(None, {"reason": ""}, {"reason": "Người nộp đổi ý"})
     outbox = desk.store.count_rows("outbox")
 
     press(Qt.Key.Key_R, ALT)  # cancelled: nothing recorded, no message
@@ -126,7 +126,7 @@ def test_withdraw_asks_for_the_reason(window, qtbot, desk, codes):
 
     detail.setFocus()
     press(Qt.Key.Key_R, ALT)
-    assert detail.ask_reason.asked == [code] * 3
+    assert detail.ask.asked == [("Rút hồ sơ", f"Rút hồ sơ: hồ sơ {code} của Trần Thị Bình", ["reason"])] * 3
     assert detail.values["status"].text() == "Rút hồ sơ"
     assert ledger_status(window, code) == "Rút hồ sơ"
     assert desk.store.count_rows("outbox") == outbox + 1
@@ -156,4 +156,5 @@ def test_a_dossier_changed_elsewhere_shows_the_error_and_reloads(window, qtbot, 
     assert box is not None and "«Đang giải quyết»" in box.text()
     box.close()
     assert detail.values["status"].text() == "Đang giải quyết"
-    assert shown_actions(detail) == [Action.RECORD_RESULT, Action.WITHDRAW]
+    assert shown_actions(detail) == [Action.RECORD_RESULT, Action.REQUEST_SUPPLEMENT, Action.APOLOGIZE,
+                                     Action.REFUSE, Action.STOP, Action.WITHDRAW]

@@ -67,8 +67,14 @@ def test_received_to_returned_writes_one_event_and_one_audit_entry_per_step(desk
         assert payload["at"] == moment.isoformat()
         assert "note" not in payload
         # Back-dated (the clock says Friday): the audit keeps the business time beside its own.
-        assert last_audit(desk) == ("dossier.set_status", code, {"from": before.value, "to": after.value,
-                                                                 "business_time": moment.isoformat()})
+        expected = {"from": before.value, "to": after.value, "business_time": moment.isoformat()}
+        if action is Action.RETURN_RESULT:  # who took the result: the applicant, unless told otherwise
+            expected["handover"] = {"recipient": "Nguyễn Văn An", "authorised": False, "authorisation": "",
+                                    "originals": [], "rating": None}
+            assert (payload["step"], payload["detail"]) == ("return_result", {"handover": expected["handover"]})
+        else:  # the events of these steps stay byte for byte what they were
+            assert set(payload) == {"uuid", "code", "from", "to", "at"}
+        assert last_audit(desk) == ("dossier.set_status", code, expected)
         assert change.event_seq == desk.store.db.execute("SELECT max(seq) FROM outbox").fetchone()[0]
     dossier = desk.dossier(code)
     # The result was ready on Wednesday; handing it back on Thursday afternoon does not move that.

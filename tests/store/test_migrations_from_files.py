@@ -122,3 +122,21 @@ def test_released_schema_gets_fee_receipt_numbers_print_counts_and_a_qr_key(tmp_
     assert len(key) == 32
     store.close()
     assert papers.qr_key(Store.open(path)) == key  # made once, kept
+
+
+def test_0005_steps_become_rows_of_the_control_slip(tmp_path):
+    """0012: a status change recorded before steps were kept is read back as its step (the action
+    follows from the statuses), so the control slip of an old dossier lists it."""
+    from desk_app.domain.dossier import Status
+    from desk_app.domain.lifecycle import Action
+    from desk_app.store.lifecycle import steps
+
+    path = tmp_path / "desk-0005.sqlite3"
+    shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
+    store = Store.open(path)
+    dossier_id = store.dossier_id("000.21.33.H49-261123-0002")
+    [step] = steps(store, dossier_id)
+    assert (step.action, step.before, step.after) == (Action.FORWARD, Status.RECEIVED, Status.IN_PROCESS)
+    assert step.at.isoformat() == "2026-11-23T14:00:00+07:00"
+    assert steps(store, store.dossier_id("000.21.33.H49-261123-0001")) == []
+    store.close()
