@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # printing and the store load on first use, not with the wind
     from desk_app.domain.desk import DeskProfile
     from desk_app.gui.preview_dialog import AskPath, PreviewDialog
     from desk_app.gui.printing import Document, PrinterSink
+    from desk_app.gui.sync_controller import SyncWiring
     from desk_app.services.desk import Desk
     from desk_app.services.printouts import Printout
 
@@ -39,7 +40,7 @@ class DeskContext:
     ask_path: AskPath | None = None  # None: the system "save as" dialog
     demo: bool = False
     database: Path | None = None
-    sync_state: str = "Chưa cấu hình đồng bộ"
+    sync_wiring: SyncWiring | None = None  # None: the real hub client, worker threads and background sync
 
     def printer_sink(self) -> PrinterSink:
         if self.sink is None:

@@ -199,6 +199,19 @@ class DetailView(QWidget):
         self.ctx.runner.submit(lambda: desk.view_dossier(code, purpose="detail"), self.show_dossier,
                                lambda exc: self.status.setText("⚠ " + describe(exc)))
 
+    def reload(self) -> None:
+        """Read the shown dossier again (a hub decision may have changed it); a refresh, not a
+        new view by a person, so it is not audited again."""
+        if self.dossier is None or self._busy:
+            return
+        desk, code = self.ctx.desk, self.dossier.code
+        self.ctx.runner.submit(lambda: desk.dossier(code), self._on_reloaded,
+                               lambda exc: self.status.setText("⚠ " + describe(exc)))
+
+    def _on_reloaded(self, dossier: Dossier) -> None:
+        if self.dossier is not None and self.dossier.code == dossier.code and not self._busy:
+            self.show_dossier(dossier)
+
     def show_dossier(self, dossier: Dossier) -> None:
         self.dossier = dossier
         self.title.setText(f"Hồ sơ {dossier.code} – {dossier.applicant.name}")
