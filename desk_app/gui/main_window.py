@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 RECEPTION, LEDGER, DETAIL = range(3)
 DEFAULT_SIZE = QSize(1366, 740)
 TITLE_BAR = 32  # roughly, before the window manager tells: a window must not hide under the taskbar
-SYNC_LABEL_WIDTH = 560  # the status bar's sync line is cut there; its tooltip and F9 show it whole
+SYNC_LABEL_WIDTH = 720  # the status bar's sync line is cut there; its tooltip and F9 show it whole
 
 LedgerFactory = Callable[[DeskContext], QWidget]
 
@@ -275,10 +275,9 @@ class MainWindow(QMainWindow):
     # sync -----------------------------------------------------------------------------------
 
     def _on_sync_status_changed(self, status: SyncStatus) -> None:
-        text = f"Đồng bộ: {status.summary()}"
         self.sync_label.setText(self.sync_label.fontMetrics().elidedText(
-            text, Qt.TextElideMode.ElideRight, SYNC_LABEL_WIDTH))
-        self.sync_label.setToolTip(f"{text}\nNhấn F9 hoặc bấm vào đây để mở bảng đồng bộ.")
+            f"Đồng bộ: {status.summary(details=False)}", Qt.TextElideMode.ElideRight, SYNC_LABEL_WIDTH))
+        self.sync_label.setToolTip(f"Đồng bộ: {status.summary()}\nNhấn F9 hoặc bấm vào đây để mở bảng đồng bộ.")
         alarming = status.rejected or status.problems or status.last_error or status.clock_warning or status.warnings
         self.sync_label.setStyleSheet("color: #c62828;" if alarming else "")
 

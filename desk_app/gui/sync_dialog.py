@@ -180,6 +180,7 @@ class SyncDialog(QDialog):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
+        self.progress.setVisible(False)  # shown from the first operation on
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("syncProgressLabel")
         self.message = QLabel("")
@@ -228,7 +229,7 @@ class SyncDialog(QDialog):
     # showing ----------------------------------------------------------------------------------
 
     def show_status(self, status: SyncStatus) -> None:
-        self.headline.setText(status.summary() if status.enrolled else (
+        self.headline.setText(status.summary(details=False) if status.enrolled else (
             "Quầy chưa ghi danh với máy chủ đồng bộ. Nhấn «Ghi danh với máy chủ…» và nhập địa chỉ máy chủ cùng "
             "mã ghi danh do cấp trên cấp; không có đường truyền thì dùng tệp USB sau khi ghi danh."))
         v = self.values
@@ -276,6 +277,7 @@ class SyncDialog(QDialog):
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
         if busy:
+            self.progress.setVisible(True)
             self.message.setText("")
             self.message.setStyleSheet("")
         self._enable()

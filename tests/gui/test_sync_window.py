@@ -70,7 +70,8 @@ def test_the_panel_shows_pending_last_sync_and_rejections_with_a_moving_progress
     window = open_window(qtbot, wire(ctx, tmp_path, hub.connect, batch_size=2))
     panel = open_panel(window, qtbot)
     pending = sync_status(enrolled).pending
-    assert panel.headline.text().startswith(f"{pending} thay đổi chờ gửi (2 hồ sơ) · chưa đồng bộ lần nào")
+    assert panel.headline.text() == f"{pending} thay đổi chờ gửi (2 hồ sơ) · chưa đồng bộ lần nào"
+    assert not panel.progress.isVisible()  # until something runs
     values: list[int] = []
     panel.progress.valueChanged.connect(values.append)
 
@@ -83,19 +84,18 @@ def test_the_panel_shows_pending_last_sync_and_rejections_with_a_moving_progress
 
     later = [register(enrolled, name) for name in ("Phạm Văn Dũng", "Võ Thị Giang")]
     window.sync.refresh_status()
-    headline = panel.headline.text()
-    assert headline.startswith("2 thay đổi chờ gửi (2 hồ sơ) · lần đồng bộ cuối 09:15 23/11/2026 · ")
-    assert f"1 bị từ chối: Hồ sơ {bad.code} (nội dung sự kiện thiếu thông tin bắt buộc" in headline
-    assert panel.values["pending"].text() == "2 thay đổi của 2 hồ sơ"
+    assert panel.headline.text() == "2 thay đổi chờ gửi (2 hồ sơ) · lần đồng bộ cuối 09:15 23/11/2026 · 1 bị từ chối"
+    assert panel.values["pending"].text() == "2 thay đổi của 2 hồ sơ" and panel.progress.isVisible()
     assert panel.values["last_error"].text() == "không có"
     table = panel.attention
     assert table.rowCount() == 1
     row = [table.data(table.index(0, c)) for c in AttentionColumn]
     assert row[:2] == ["Bị từ chối", f"Hồ sơ {bad.code}"] and row[2].startswith("nội dung sự kiện thiếu")
     assert panel.attention_box.title() == "Cần xem lại (1 bị từ chối, 0 cập nhật không áp dụng được)"
-    # The status bar says it in one line, in red, and in full in its tooltip.
-    assert window.sync_label.text().startswith("Đồng bộ: 2 thay đổi chờ gửi (2 hồ sơ)")
-    assert "c62828" in window.sync_label.styleSheet() and headline in window.sync_label.toolTip()
+    # The status bar says it in one line, in red, and in full (the first reason) in its tooltip.
+    assert window.sync_label.text() == f"Đồng bộ: {panel.headline.text()}"
+    assert "c62828" in window.sync_label.styleSheet()
+    assert f"1 bị từ chối: Hồ sơ {bad.code} (nội dung sự kiện thiếu thông tin bắt buộc" in window.sync_label.toolTip()
 
     # The ledger marks each row, with the hub's reason on the rejected one.
     window.ledger.refresh()
@@ -194,6 +194,7 @@ def test_an_unreachable_hub_is_a_message_on_a_real_worker_thread(qtbot, ctx, enr
     qtbot.waitUntil(lambda: panel.values["last_error"].text().startswith("Chưa đồng bộ được"))
     assert panel.sync_button.isEnabled() and "c62828" in window.sync_label.styleSheet()
     assert "lỗi lần trước: Chưa đồng bộ được" in window.sync_label.toolTip()
+    assert window.sync_label.text().endswith("chưa đồng bộ lần nào · lần thử trước bị lỗi")
 
     hub.down = False  # the hub is back: the same button works
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
@@ -268,6 +269,7 @@ def test_a_clock_far_from_the_hubs_is_warned_about_in_the_panel(qtbot, ctx, desk
         warning = "Đồng hồ máy tính nhanh hơn máy chủ khoảng 12 phút: hãy chỉnh lại giờ của máy tính"
         assert panel.values["clock"].text().startswith(warning) and "c62828" in panel.values["clock"].styleSheet()
         assert warning in panel.message.text() and warning in window.sync_label.toolTip()
+        assert window.sync_label.text().endswith(" · đồng hồ máy tính bị lệch")
         window.close()
     finally:
         skewed.close()
@@ -289,3 +291,8 @@ def test_the_sync_column_fits_beside_the_others(qtbot, ctx, desk, hub, tmp_path,
     assert header.sectionSize(Column.SYNC) >= table.fontMetrics().horizontalAdvance("bị từ chối")
     assert header.sectionViewportPosition(Column.SYNC) + header.sectionSize(Column.SYNC) <= table.viewport().width()
     assert table.horizontalScrollBar().maximum() == 0
+    # Marks are per page, not an order: clicking their header leaves the order and its arrow alone.
+    header.sectionClicked.emit(Column.SYNC)
+    table.sortByColumn(Column.SYNC, Qt.SortOrder.AscendingOrder)
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (Column.RECEIVED_AT,
+                                                                            Qt.SortOrder.DescendingOrder)
