@@ -22,11 +22,9 @@ from pathlib import Path
 
 import httpx
 from drive_keys import key  # scripts/drive_keys.py
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QToolTip, QWidget
-
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "screenshots"
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolTip, QWidget
+from screenshots import OUT, Tour, shoot  # scripts/screenshots.py
 PORT = 8791
 NAMES = ["Võ Thị Ngọc Hân", "Lê Văn Phúc", "Đặng Thị Hoà"]
 
@@ -75,30 +73,13 @@ def prepare(folder: Path) -> Path:
     return database
 
 
-def shoot(name: str) -> None:
-    pixmap = QApplication.primaryScreen().grabWindow(0)
-    path = OUT / f"{name}.png"
-    pixmap.save(str(path), "PNG")
-    print(f"screenshot: {path} ({pixmap.width()}x{pixmap.height()})", flush=True)
+class SyncTour(Tour):
+    """Waits while the background sync tries the (stopped) hub, then the ledger and the panel."""
 
-
-class SyncTour:
     def __init__(self, window: QWidget) -> None:
         self.window = window
         self.steps = [self.wait, self.wait, self.wait, self.ledger, self.tooltip, lambda: shoot("ledger-sync-marks"),
                       self.panel, self.wait, lambda: shoot("sync-panel"), self.finish]
-
-    def start(self) -> None:
-        self.window.activateWindow()
-        QTimer.singleShot(1500, self.next)
-
-    def next(self) -> None:
-        self.steps.pop(0)()
-        if self.steps:
-            QTimer.singleShot(900, self.next)
-
-    def wait(self) -> None:
-        return None  # the background sync tries the (stopped) hub meanwhile
 
     def ledger(self) -> None:
         key(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget,
+    QGroupBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
 from desk_app.domain.errors import DomainError
@@ -18,6 +18,7 @@ from desk_app.domain.text import format_vnd
 from desk_app.gui.context import DeskContext
 from desk_app.gui.errors import describe, show_error
 from desk_app.gui.reception_jobs import make_printout
+from desk_app.gui.value_form import value_form
 
 if TYPE_CHECKING:
     from desk_app.domain.dossier import Dossier
@@ -111,16 +112,7 @@ class DetailView(QWidget):
         self.title.setObjectName("detailTitle")
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.title.setWordWrap(True)
-        self.values: dict[str, QLabel] = {}
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, caption in FIELDS:
-            value = QLabel("—")
-            value.setObjectName(f"detail_{key}")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.values[key] = value
-            form.addRow(caption + ":", value)
+        form, self.values = value_form(FIELDS, "detail")
         info = QGroupBox("Thông tin hồ sơ")
         info.setLayout(form)
         self.documents = QLabel("—")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.gui.sync_controller import SyncController
+from desk_app.gui.value_form import value_form
 
 if TYPE_CHECKING:
     from desk_app.services.sync import SyncProgress, SyncStatus
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 AnyIndex = QModelIndex | QPersistentModelIndex
 SYNC_FILTER = "Tệp đồng bộ (*.sync);;Mọi tệp (*)"
 WARN_STYLE = "color: #c62828;"
+FACTS = (("hub", "Máy chủ"), ("pending", "Chờ gửi"), ("last_success", "Lần đồng bộ cuối"),
+         ("last_attempt", "Lần thử gần nhất"), ("last_error", "Lỗi lần trước"), ("clock", "Đồng hồ"))
 
 
 def when(iso: str | None) -> str:
@@ -150,17 +153,7 @@ class SyncDialog(QDialog):
         self.headline.setObjectName("syncHeadline")
         self.headline.setWordWrap(True)
         self.headline.setStyleSheet("font-size: 12pt; font-weight: bold;")
-        self.values: dict[str, QLabel] = {}
-        facts = QFormLayout()
-        for key, caption in (("hub", "Máy chủ"), ("pending", "Chờ gửi"), ("last_success", "Lần đồng bộ cuối"),
-                             ("last_attempt", "Lần thử gần nhất"), ("last_error", "Lỗi lần trước"),
-                             ("clock", "Đồng hồ")):
-            label = QLabel("—")
-            label.setObjectName(f"sync_{key}")
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.values[key] = label
-            facts.addRow(caption + ":", label)
+        facts, self.values = value_form(FACTS, "sync")
         self.attention = AttentionModel(self)
         self.table = QTableView()
         self.table.setObjectName("syncAttention")
