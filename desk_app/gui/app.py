@@ -216,7 +216,11 @@ class Launcher:
             self.on_ready(self.window)
 
     def shutdown(self) -> None:
-        """Pending saves finish before the store closes and the worker ends."""
+        """Pending saves finish before the store closes and the worker ends; the sync threads
+        stop first (quitting does not close the window, so its close event may never come)."""
+        sync = getattr(self.window, "sync", None)
+        if sync is not None:
+            sync.stop()
         if self.opened is not None:
             self.runner.submit(self.opened.desk.store.close)
         self.runner.stop()

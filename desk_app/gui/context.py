@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # printing and the store load on first use, not with the wind
     from desk_app.domain.desk import DeskProfile
     from desk_app.gui.preview_dialog import AskPath, PreviewDialog
     from desk_app.gui.printing import Document, PrinterSink
+    from desk_app.gui.sync_controller import SyncWiring
     from desk_app.services.desk import Desk
     from desk_app.services.printouts import Printout
 
@@ -44,6 +45,7 @@ class DeskContext:
     officer: Officer | None = None  # signed in; None: a desk without accounts (its set-up administrator)
     accounts: bool = False  # the desk has accounts: nothing is done without a signed-in officer
     idle_minutes: int = 0  # the window locks after this long without input (0: never)
+    sync_wiring: SyncWiring | None = None  # None: the real hub client, worker threads and background sync
 
     def printer_sink(self) -> PrinterSink:
         if self.sink is None:

@@ -276,6 +276,19 @@ class DetailView(QWidget):
         self.ctx.runner.submit(lambda: load(desk, code), self.show_state,
                                lambda exc: self.status.setText("⚠ " + describe(exc)))
 
+    def reload(self) -> None:
+        """Read the shown dossier again (a hub decision may have changed it); a refresh, not a
+        new view by a person, so it is not audited again."""
+        if self.dossier is None:
+            return
+        desk, code = self.ctx.desk, self.dossier.code
+        self.ctx.runner.submit(lambda: load(desk, code, viewing=False), self._on_reloaded,
+                               lambda exc: self.status.setText("⚠ " + describe(exc)))
+
+    def _on_reloaded(self, state: DetailState) -> None:
+        if self.dossier is not None and self.dossier.code == state.dossier.code:
+            self.show_state(state)
+
     def show_state(self, state: DetailState) -> None:
         self.state = state
         dossier = state.dossier

@@ -1,7 +1,8 @@
 """The ledger table model: a million dossiers, fetched a page at a time on the store worker.
 
 The view asks for what it paints; a row not loaded yet shows a placeholder and asks for its
-page once; the page comes back through the runner and only its rows are repainted. A bounded
+page once; the page comes back through the runner, with its rows' sync marks (chờ gửi, đã gửi,
+bị từ chối: one indexed query per page), and only its rows are repainted. A bounded
 cache of pages (the farthest from where the user is go first) keeps memory flat however far
 the user scrolls. Sorting and filtering are SQL (services.ledger), never Python over rows.
 """
@@ -21,13 +22,16 @@ from shiboken6 import isValid
 from desk_app.gui.tasks import Runner
 from desk_app.services import ledger
 from desk_app.services.desk import Desk
-from desk_app.services.ledger import TIMELINESS_LABELS, LedgerFilter, LedgerRow, LedgerSort, SortColumn, Timeliness
+from desk_app.services.ledger import (
+    TIMELINESS_LABELS, LedgerFilter, LedgerRow, LedgerSort, SortColumn, SyncMark, Timeliness,
+)
 
 log = logging.getLogger(__name__)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PLACEHOLDER = "…"
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the LedgerRow of a loaded row, else None
+SYNC_ROLE = Qt.ItemDataRole.UserRole + 2  # the SyncMark of a loaded row (sync column), else None
 
 
 class Column(IntEnum):
@@ -39,6 +43,7 @@ class Column(IntEnum):
     DUE_AT = 5
     STATUS = 6
     TIMELINESS = 7
+    SYNC = 8
 
 
 HEADERS = {
@@ -50,7 +55,15 @@ HEADERS = {
     Column.DUE_AT: "Hẹn trả",
     Column.STATUS: "Trạng thái",
     Column.TIMELINESS: "Hạn",
+    Column.SYNC: "Đồng bộ",
 }
+SYNC_LABELS = {"pending": "chờ gửi", "synced": "đã gửi", "rejected": "bị từ chối"}
+SYNC_TIPS = {
+    "pending": "Có thay đổi của hồ sơ chưa được máy chủ xác nhận; sẽ gửi khi có kết nối.",
+    "synced": "Máy chủ đã nhận mọi thay đổi của hồ sơ.",
+    "rejected": "Máy chủ từ chối một thay đổi của hồ sơ",
+}
+SYNC_COLOURS = {"pending": "#8a5a00", "synced": "#2e7d32", "rejected": "#c62828"}
 # "Hạn" sorts by the appointment: the most urgent open dossiers come together.
 SORT_COLUMNS = {
     Column.LEDGER_NO: SortColumn.LEDGER_NO,
@@ -72,6 +85,7 @@ class LedgerSource(Protocol):
     def page(
         self, ledger_filter: LedgerFilter, sort: LedgerSort, at: dt.datetime, offset: int, limit: int
     ) -> list[LedgerRow]: ...
+    def sync_marks(self, dossier_uuids: list[str]) -> dict[str, SyncMark]: ...
 
 
 class DeskLedger:
@@ -91,9 +105,22 @@ class DeskLedger:
     ) -> list[LedgerRow]:
         return ledger.page(self.desk, ledger_filter, sort, offset=offset, limit=limit, at=at)
 
+    def sync_marks(self, dossier_uuids: list[str]) -> dict[str, SyncMark]:
+        return ledger.sync_marks(self.desk, dossier_uuids)
+
 
 def _time(moment: dt.datetime) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
+
+
+Page = tuple[list[LedgerRow], dict[str, SyncMark]]  # a page's rows and their sync marks
+
+
+def _fetch(source: LedgerSource, f: LedgerFilter, sort: LedgerSort, at: dt.datetime, offset: int,
+           limit: int) -> Page:
+    """One page and its rows' sync marks, in one worker trip (the marks of the visible rows only)."""
+    rows = source.page(f, sort, at, offset, limit)
+    return rows, source.sync_marks([r.uuid for r in rows]) if rows else {}
 
 
 class LedgerModel(QAbstractTableModel):
@@ -124,6 +151,7 @@ class LedgerModel(QAbstractTableModel):
         self._now = self._source.now()
         self._count = 0
         self._pages: dict[int, list[LedgerRow]] = {}
+        self._marks: dict[int, dict[str, SyncMark]] = {}  # per page, evicted with it
         self._pending: set[int] = set()
         self._fresh: set[int] = set()  # pages loaded since the last refresh() began
         self._generation = 0  # answers of an older query (filter, sort, refresh) are dropped
@@ -155,6 +183,12 @@ class LedgerModel(QAbstractTableModel):
         rows = self._pages.get(row // self._page_size)
         offset = row % self._page_size
         return rows[offset] if rows is not None and offset < len(rows) else None
+
+    def sync_mark(self, row: int) -> SyncMark | None:
+        """The row's sync mark if its page is loaded; never fetches."""
+        found = self.row_at(row)
+        marks = self._marks.get(row // self._page_size)
+        return marks.get(found.uuid) if found is not None and marks is not None else None
 
     def set_filter(self, ledger_filter: LedgerFilter) -> None:
         """Show another selection of dossiers: a new query, counted and paged from the start."""
@@ -194,6 +228,8 @@ class LedgerModel(QAbstractTableModel):
         column = Column(index.column())
         if row is None:
             return PLACEHOLDER if role == Qt.ItemDataRole.DisplayRole else None
+        if column is Column.SYNC:
+            return self._sync_data(self.sync_mark(index.row()), role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == ROW_ROLE:
@@ -227,6 +263,20 @@ class LedgerModel(QAbstractTableModel):
             case _:
                 return TIMELINESS_LABELS[row.timeliness] if row.timeliness else "—"
 
+    def _sync_data(self, mark: SyncMark | None, role: int) -> Any:
+        if mark is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return SYNC_LABELS.get(mark.state, mark.state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = SYNC_TIPS.get(mark.state, "")
+            return f"{tip}: {mark.reason}" if mark.state == "rejected" and mark.reason else tip
+        if role == Qt.ItemDataRole.ForegroundRole and mark.state in SYNC_COLOURS:
+            return QColor(SYNC_COLOURS[mark.state])
+        if role == SYNC_ROLE:
+            return mark
+        return None
+
     def _tooltip(self, row: LedgerRow, column: Column) -> str:
         if column is Column.PROCEDURE:
             return f"{row.procedure_code} – {row.procedure_name}"
@@ -254,6 +304,7 @@ class LedgerModel(QAbstractTableModel):
         self.beginResetModel()
         self._count = 0
         self._pages.clear()
+        self._marks.clear()
         self._pending.clear()
         self.endResetModel()
         self._start_count(reset=True)
@@ -267,8 +318,8 @@ class LedgerModel(QAbstractTableModel):
         generation, source, f, sort, size = self._generation, self._source, self._filter, self._sort, self._page_size
         pages = [0] if reset else sorted({0, *(p for p in self._pages if abs(p - self._latest_page) <= 1)})
 
-        def job() -> tuple[int, dict[int, list[LedgerRow]]]:
-            return source.count(f, now), {p: source.page(f, sort, now, p * size, size) for p in pages}
+        def job() -> tuple[int, dict[int, Page]]:
+            return source.count(f, now), {p: _fetch(source, f, sort, now, p * size, size) for p in pages}
 
         self._runner.submit(job, partial(self._on_counted, generation), partial(self._on_failed, generation, None))
 
@@ -277,13 +328,14 @@ class LedgerModel(QAbstractTableModel):
         # it answers was replaced by a new filter, sort or refresh: either way it is dropped.
         return isValid(self) and generation == self._generation
 
-    def _on_counted(self, generation: int, answer: tuple[int, dict[int, list[LedgerRow]]]) -> None:
+    def _on_counted(self, generation: int, answer: tuple[int, dict[int, Page]]) -> None:
         if not self._current(generation):
             return
         total, pages = answer
         for page in [p for p in self._pages if p not in self._fresh]:
-            del self._pages[page]  # loaded before the refresh: may be stale
-        self._pages.update(pages)
+            self._drop(page)  # loaded before the refresh: may be stale
+        for page, (rows, marks) in pages.items():
+            self._pages[page], self._marks[page] = rows, marks
         self._fresh.update(pages)
         old = self._count
         if total > old:
@@ -318,20 +370,21 @@ class LedgerModel(QAbstractTableModel):
             self._generation, self._source, self._filter, self._sort, self._now, self._page_size
         )
 
-        def job() -> list[LedgerRow] | None:
+        def job() -> Page | None:
             # Dragging the scroll bar asks for many pages; skip those the user has left behind.
             if generation != self._generation or abs(page - self._latest_page) > self._max_pages // 2:
                 return None
-            return source.page(f, sort, now, page * size, size)
+            return _fetch(source, f, sort, now, page * size, size)
 
         self._runner.submit(job, partial(self._on_page, generation, page), partial(self._on_failed, generation, page))
 
-    def _on_page(self, generation: int, page: int, rows: list[LedgerRow] | None) -> None:
+    def _on_page(self, generation: int, page: int, answer: Page | None) -> None:
         if not self._current(generation):
             return
         self._pending.discard(page)
-        if rows is None:
+        if answer is None:
             return  # skipped: if it is still wanted, the next paint asks again
+        rows, self._marks[page] = answer
         self._pages[page] = rows
         self._fresh.add(page)
         self._evict()
@@ -343,8 +396,11 @@ class LedgerModel(QAbstractTableModel):
 
     def _evict(self) -> None:
         while len(self._pages) > self._max_pages:
-            farthest = max(self._pages, key=lambda p: abs(p - self._latest_page))
-            del self._pages[farthest]
+            self._drop(max(self._pages, key=lambda p: abs(p - self._latest_page)))
+
+    def _drop(self, page: int) -> None:
+        del self._pages[page]
+        self._marks.pop(page, None)
 
     def _on_failed(self, generation: int, page: int | None, error: BaseException) -> None:
         if not self._current(generation):

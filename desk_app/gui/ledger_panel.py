@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from desk_app.domain.catalogue import Procedure
 from desk_app.domain.dossier import Status
 from desk_app.gui.context import DeskContext
-from desk_app.gui.ledger_model import ROW_ROLE, Column, LedgerModel
+from desk_app.gui.ledger_model import ROW_ROLE, SORT_COLUMNS, Column, LedgerModel
 from desk_app.services.alerts import Alerts, alerts
 from desk_app.services.ledger import LedgerFilter, LedgerRow, now
 
@@ -85,7 +85,7 @@ class LedgerPanel(QWidget):
         header = self.table.horizontalHeader()
         for column, width in ((Column.LEDGER_NO, 56), (Column.CODE, 236), (Column.APPLICANT, 190),
                               (Column.RECEIVED_AT, 124), (Column.DUE_AT, 124), (Column.STATUS, 124),
-                              (Column.TIMELINESS, 150)):
+                              (Column.TIMELINESS, 150), (Column.SYNC, 96)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.PROCEDURE, QHeaderView.ResizeMode.Stretch)
         self.message = QLabel("")
@@ -128,6 +128,7 @@ class LedgerPanel(QWidget):
         self.date_from.dateChanged.connect(self.apply_filter)
         self.date_to.dateChanged.connect(self.apply_filter)
         self.table.activated.connect(self._on_table_activated)
+        header.sortIndicatorChanged.connect(self._on_header_sort_indicator_changed)
         self.model.counted.connect(self._on_model_counted)
         self.model.load_failed.connect(lambda text: self.message.setText("⚠ " + text))
         self.search.installEventFilter(self)
@@ -171,6 +172,14 @@ class LedgerPanel(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _on_header_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        # The sync column is not sorted by (marks are per page): the arrow stays where the order is.
+        if column == Column.SYNC:
+            sort = self.model.sort_order
+            shown = next(c for c, s in SORT_COLUMNS.items() if s == sort.column)
+            wanted = Qt.SortOrder.AscendingOrder if sort.ascending else Qt.SortOrder.DescendingOrder
+            self.table.horizontalHeader().setSortIndicator(shown, wanted)
 
     def _on_model_counted(self, total: int) -> None:
         self.count_label.setText(f"{total:,} hồ sơ".replace(",", "."))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -21,11 +21,15 @@ if TYPE_CHECKING:
     from desk_app.services.lifecycle_papers import LedgerBook
     from desk_app.gui.reception_form import ReceptionForm
     from desk_app.gui.setup_dialog import SetupDialog, SetupResult
+    from desk_app.gui.sync_controller import SyncController
+    from desk_app.gui.sync_dialog import SyncDialog
+    from desk_app.services.sync import SyncStatus
     from desk_app.store.lifecycle import StatusChange
 
 RECEPTION, LEDGER, DETAIL = range(3)
 DEFAULT_SIZE = QSize(1366, 740)
 TITLE_BAR = 32  # roughly, before the window manager tells: a window must not hide under the taskbar
+SYNC_LABEL_WIDTH = 720  # the status bar's sync line is cut there; its tooltip and F9 show it whole
 
 LedgerFactory = Callable[[DeskContext], QWidget]
 
@@ -50,6 +54,8 @@ class MainWindow(QMainWindow):
         self._detail: DetailView | None = None  # built when first shown: not needed for the first paint
         self.ask_period: Ask = ask_fields  # the ledger book's period; tests answer without a modal dialog
         self.book_preview: PreviewDialog | None = None
+        self.sync: SyncController | None = None  # made when the desk is attached
+        self._sync_dialog: SyncDialog | None = None
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(QLabel("Đang mở…"), "&1 Tiếp nhận hồ sơ")
@@ -72,6 +78,7 @@ class MainWindow(QMainWindow):
 
             self._form = ReceptionForm(self.ctx)
             self._form.dossier_saved.connect(self._on_form_dossier_saved)
+            self._form.guidance_issued.connect(self._on_form_guidance_issued)
             self._replace_tab(RECEPTION, self._form, "&1 Tiếp nhận hồ sơ")
             if self.ctx.desk is not None:
                 self._form.start()
@@ -147,7 +154,19 @@ class MainWindow(QMainWindow):
         self.tabs.setEnabled(True)
         self.session.refresh_actions()
         self.refresh_titles()
+        self._start_sync()
         self.form.focus_picker()
+
+    def _start_sync(self) -> None:
+        from desk_app.gui.sync_controller import SyncController
+
+        if self.sync is not None:
+            return
+        self.sync = SyncController(self.ctx, self.ctx.sync_wiring, parent=self)
+        self.sync.status_changed.connect(self._on_sync_status_changed)
+        self.sync.synced.connect(self._refresh_ledger)
+        self.sync.dossiers_changed.connect(self._on_sync_dossiers_changed)
+        self.sync.start()
 
     # chrome ---------------------------------------------------------------------------------
 
@@ -157,9 +176,11 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.user_label.setObjectName("statusUser")
         self.session = OfficerSession(self, self.ctx, self.tabs, self.user_label)
-        self.sync_label = QLabel(f"Đồng bộ: {self.ctx.sync_state}")
+        self.sync_label = QLabel("Đồng bộ: …")
         self.sync_label.setObjectName("statusSync")
         self.sync_label.setContentsMargins(0, 0, 8, 0)  # a maximised window has no size grip to keep it off the edge
+        self.sync_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.sync_label.installEventFilter(self)  # a click opens the sync panel, as F9 does
         bar = self.statusBar()
         bar.addWidget(self.place_label)
         bar.addWidget(self.user_label)
@@ -199,6 +220,7 @@ class MainWindow(QMainWindow):
         add(desk, "&Sao lưu dữ liệu…", self.ask_backup)
         desk.addSeparator()
         self.session.add_menu_actions(desk)
+        add(desk, "Đồng &bộ…", self.open_sync, keys="F9")
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         add(help_menu, "Phím &tắt", self.show_shortcuts, keys="F1")
         add(help_menu, "&Giới thiệu", self.show_about)
@@ -239,17 +261,64 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(DETAIL)
         self.detail.reprint_button.setFocus()
 
-    def _on_form_dossier_saved(self, code: str) -> None:
+    def _refresh_ledger(self) -> None:
         refresh = getattr(self.ledger, "refresh", None)
         if refresh is not None:
             refresh()
+
+    def _changed_here(self) -> None:
+        """A change was recorded at this window: the ledger shows it, the background sync sends it."""
+        self._refresh_ledger()
+        if self.sync is not None:
+            self.sync.poke()
+            self.sync.refresh_status()
+
+    def _on_form_dossier_saved(self, code: str) -> None:
+        self._changed_here()
         self.statusBar().showMessage(f"Đã lưu hồ sơ {code}", 8000)
 
+    def _on_form_guidance_issued(self, number: str) -> None:
+        self._changed_here()
+
     def _on_detail_status_changed(self, change: StatusChange) -> None:
-        refresh = getattr(self.ledger, "refresh", None)
-        if refresh is not None:
-            refresh()
+        self._changed_here()
         self.statusBar().showMessage(f"Hồ sơ {change.code}: {change.after.label}", 8000)
+
+    # sync -----------------------------------------------------------------------------------
+
+    def _on_sync_status_changed(self, status: SyncStatus) -> None:
+        self.sync_label.setText(self.sync_label.fontMetrics().elidedText(
+            f"Đồng bộ: {status.summary(details=False)}", Qt.TextElideMode.ElideRight, SYNC_LABEL_WIDTH))
+        self.sync_label.setToolTip(f"Đồng bộ: {status.summary()}\nNhấn F9 hoặc bấm vào đây để mở bảng đồng bộ.")
+        alarming = status.rejected or status.problems or status.last_error or status.clock_warning or status.warnings
+        self.sync_label.setStyleSheet("color: #c62828;" if alarming else "")
+
+    def _on_sync_dossiers_changed(self) -> None:
+        """A decision taken upstream reached this desk: the ledger and the open dossier show it."""
+        self._refresh_ledger()
+        if self._detail is not None:
+            self._detail.reload()
+
+    def open_sync(self) -> SyncDialog | None:
+        """Quầy → Đồng bộ… (F9): the sync panel, non-modal."""
+        from desk_app.gui.sync_dialog import SyncDialog
+
+        if self.sync is None:
+            return None  # still opening the database
+        if self._sync_dialog is None:
+            self._sync_dialog = SyncDialog(self.sync, self)
+        self._sync_dialog.show()
+        self._sync_dialog.raise_()
+        self._sync_dialog.activateWindow()
+        self._sync_dialog.focus_first()
+        self.sync.refresh_status()
+        return self._sync_dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.sync_label and event.type() == QEvent.Type.MouseButtonRelease:
+            self.open_sync()
+            return True
+        return super().eventFilter(watched, event)
 
     # dialogs --------------------------------------------------------------------------------
 
@@ -298,6 +367,8 @@ class MainWindow(QMainWindow):
         self.ctx.printer_name = result.printer
         self.ctx.sink = None  # the next print uses the newly chosen printer
         self.refresh_titles()
+        if self.sync is not None:
+            self.sync.poke()  # a settings change is an event for the hub too
 
     def print_ledger_book(self) -> None:
         """Ask for the period, render the ledger book on the worker, preview it; audited once printed."""
@@ -331,7 +402,7 @@ class MainWindow(QMainWindow):
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
             "Ctrl+Shift+L  in sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian\n"
             "Ctrl+H  (trang Tiếp nhận) tiếp nhận theo lịch hẹn: số phiếu hẹn điền sẵn thủ tục, họ tên, điện thoại\n"
-            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
+            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\nF9  bảng đồng bộ với cấp trên\n"
             "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+B yêu cầu bổ "
             "sung (Mẫu 02), Alt+N nhận hồ sơ bổ sung, Alt+L xin lỗi và hẹn lại (Mẫu 04), Alt+O từ chối (Mẫu 03), "
             "Alt+D dừng giải quyết (Mẫu 05), Alt+R rút hồ sơ; Ctrl+K phiếu kiểm soát (Mẫu 06), "
@@ -352,4 +423,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.closing.emit()
         self.session.stop()
+        if self.sync is not None:
+            self.sync.stop()
         super().closeEvent(event)

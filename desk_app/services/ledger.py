@@ -8,18 +8,21 @@ everywhere. The values are re-exported so the GUI imports services only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from desk_app.domain.timeliness import TIMELINESS_LABELS, DueWindow, Timeliness, judge
 from desk_app.services.desk import Desk
 from desk_app.store import ledger as store_ledger
+from desk_app.store import sync_state
 from desk_app.store.ledger import (
     ALERT_BUCKETS, DUE_BUCKETS, DueBucket, LedgerFilter, LedgerRow, LedgerSort, SortColumn,
 )
 
 __all__ = [
     "ALERT_BUCKETS", "DUE_BUCKETS", "DueBucket", "DueWindow", "LedgerFilter", "LedgerRow", "LedgerSort", "SortColumn",
-    "SOON_WORKING_DAYS", "TIMELINESS_LABELS", "Timeliness", "count", "judge", "now", "page", "rows_by_id",
-    "soon_days", "window",
+    "SOON_WORKING_DAYS", "SyncMark", "TIMELINESS_LABELS", "Timeliness", "count", "judge", "now", "page", "rows_by_id",
+    "soon_days", "sync_marks", "window",
 ]
 
 # "Due soon": due by the end of the Nth working day after today; the commune may set N.
@@ -82,3 +85,22 @@ def page(
 def rows_by_id(desk: Desk, ids: list[int], *, at: dt.datetime | None = None) -> list[LedgerRow]:
     """The ledger rows of these dossiers (e.g. one just saved), in the order given."""
     return store_ledger.rows_by_id(desk.store, ids, window(desk, at))
+
+
+@dataclass(frozen=True)
+class SyncMark:
+    """Where a dossier stands with the hub: ``state`` is "pending" (a change not yet acknowledged),
+    "synced" (all acknowledged, or nothing to send) or "rejected" (a change of it was rejected;
+    ``reason`` is the hub's Vietnamese reason)."""
+
+    state: str
+    reason: str = ""
+
+
+def sync_marks(desk: Desk, dossier_uuids: Sequence[str]) -> dict[str, SyncMark]:
+    """The sync mark of each of these dossiers (a ledger page's rows): one indexed query, and a
+    second one for the reasons only when a row is rejected."""
+    states = sync_state.dossier_marks(desk.store, dossier_uuids)
+    rejected = [u for u, state in states.items() if state == "rejected"]
+    reasons = sync_state.dossier_rejections(desk.store, rejected) if rejected else {}
+    return {u: SyncMark(state, reasons.get(u, "")) for u, state in states.items()}

@@ -451,8 +451,12 @@ class SyncStatus:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def summary(self) -> str:
-        """One line in plain Vietnamese: "3 thay đổi chờ gửi (2 hồ sơ) · lần gửi cuối 09:12 24/11/2026 · …"."""
+    def summary(self, *, details: bool = True) -> str:
+        """One line in plain Vietnamese: "3 thay đổi chờ gửi (2 hồ sơ) · lần gửi cuối 09:12 24/11/2026 · …".
+
+        ``details=False``: short enough for a status bar or a panel's heading, which show the
+        first rejection's reason, the error and the clock warning elsewhere; it only names them.
+        """
         if not self.enrolled:
             return "Quầy chưa ghi danh với máy chủ đồng bộ"
         parts = [f"{self.pending} thay đổi chờ gửi ({self.pending_dossiers} hồ sơ)" if self.pending
@@ -463,13 +467,13 @@ class SyncStatus:
             parts.append("chưa đồng bộ lần nào")
         if self.rejected:
             first = self.rejected[0]
-            parts.append(f"{len(self.rejected)} bị từ chối: {first.label} ({first.reason})")
+            parts.append(f"{len(self.rejected)} bị từ chối" + (f": {first.label} ({first.reason})" if details else ""))
         if self.problems:
             parts.append(f"{len(self.problems)} cập nhật không áp dụng được")
         if self.last_error:
-            parts.append(f"lỗi lần trước: {self.last_error}")
+            parts.append(f"lỗi lần trước: {self.last_error}" if details else "lần thử trước bị lỗi")
         if self.clock_warning:
-            parts.append(self.clock_warning)
+            parts.append(self.clock_warning if details else "đồng hồ máy tính bị lệch")
         return " · ".join(parts)
 
 

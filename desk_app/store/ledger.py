@@ -89,6 +89,7 @@ class LedgerRow:
     phone: str | None
     finished_at: dt.datetime | None
     timeliness: Timeliness | None
+    uuid: str = ""  # the dossier's UUID: what the outbox names, for the row's sync mark
 
 
 # From this many full-text matches on, walking the sort index beats sorting the matches
@@ -98,7 +99,7 @@ BROAD_SEARCH = 50_000
 
 _ROW_COLUMNS = (
     "id, code, ledger_year, ledger_no, applicant_name, procedure_code, procedure_name, "
-    "received_at, due_at, due_reason, status, fee_vnd, phone, finished_at"
+    "received_at, due_at, due_reason, status, fee_vnd, phone, finished_at, uuid"
 )
 
 
@@ -257,7 +258,7 @@ def rows_by_id(store: Store, ids: list[int], window: DueWindow) -> list[LedgerRo
 
 def _row(values: tuple[Any, ...], window: DueWindow) -> LedgerRow:
     (dossier_id, code, ledger_year, ledger_no, applicant_name, procedure_code, procedure_name,
-     received_at, due_at, due_reason, status, fee_vnd, phone, finished_at) = values
+     received_at, due_at, due_reason, status, fee_vnd, phone, finished_at, dossier_uuid) = values
     status = Status(status)
     due = dt.datetime.fromisoformat(due_at)
     finished = dt.datetime.fromisoformat(finished_at) if finished_at else None
@@ -277,4 +278,5 @@ def _row(values: tuple[Any, ...], window: DueWindow) -> LedgerRow:
         phone=phone,
         finished_at=finished,
         timeliness=judge(status, due, finished, window),
+        uuid=dossier_uuid,
     )

@@ -251,6 +251,21 @@ def dossier_marks(store: Store, dossier_uuids: Sequence[str]) -> dict[str, str]:
     return marks
 
 
+def dossier_rejections(store: Store, dossier_uuids: Sequence[str]) -> dict[str, str]:
+    """The hub's reason for the latest rejected change of each of these dossiers that has one
+    (a tooltip in the ledger: asked only for the rows marked "rejected")."""
+    reasons: dict[str, str] = {}
+    uuids = list(dict.fromkeys(dossier_uuids))
+    for start in range(0, len(uuids), 500):
+        chunk = uuids[start:start + 500]
+        for entity_id, reason in store.db.execute(
+                "SELECT o.entity_id, a.reason FROM outbox o JOIN outbox_answers a USING (event_uuid) "
+                f"WHERE o.entity = 'dossier' AND o.entity_id IN ({', '.join('?' * len(chunk))}) "
+                "AND a.answer = 'rejected' ORDER BY o.id", chunk):
+            reasons[entity_id] = reason  # ordered by id: the latest wins
+    return reasons
+
+
 @dataclass(frozen=True)
 class DossierRef:
     """Enough of a dossier to apply a hub decision to it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.sync.conftest import enrolled, hub  # noqa: F401 - the real hub in process, for the sync window
 
 class FakePrinterSink:
     """Stands in for the print dialog and the printer: no modal window, the PDFs are kept."""

@@ -21,7 +21,7 @@ from desk_app.gui.ledger_model import (
     LedgerModel,
 )
 from desk_app.gui.tasks import SyncRunner, TaskRunner
-from desk_app.services.ledger import LedgerFilter, LedgerRow, Timeliness
+from desk_app.services.ledger import LedgerFilter, LedgerRow, SyncMark, Timeliness
 from desk_app.services.reception import ReceptionRequest, receive
 from tests.store.test_ledger import DOSSIERS, NOW, populate
 
@@ -48,6 +48,9 @@ class CountingSource:
         self.pages.append(offset // limit)
         return self.inner.page(f, sort, at, offset, limit)
 
+    def sync_marks(self, uuids):
+        return self.inner.sync_marks(uuids)
+
 
 class MillionRows:
     """A million synthetic rows without a database: for paging and memory behaviour."""
@@ -63,11 +66,14 @@ class MillionRows:
     def page(self, f, sort, at, offset, limit):
         return [_synthetic(i) for i in range(offset, min(offset + limit, self.total))]
 
+    def sync_marks(self, uuids):
+        return {u: SyncMark("pending") for u in uuids}
+
 
 def _synthetic(i):
     due = NOW + dt.timedelta(days=1)
     return LedgerRow(i, f"X-{i}", 2026, i + 1, f"Người {i}", "2.000815", "Chứng thực", NOW, due, "", Status.RECEIVED,
-                     0, None, None, Timeliness.DUE_SOON)
+                     0, None, None, Timeliness.DUE_SOON, f"uuid-{i}")
 
 
 class ManualRunner:
@@ -225,7 +231,7 @@ def test_sort_is_asked_of_sqlite(ledger_desk):
 def test_cells_show_vietnamese_text_dates_icons_and_tooltips(qtbot, ledger_desk):
     model = LedgerModel(ledger_desk, SyncRunner())
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in Column] == [
-        "Số", "Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Trạng thái", "Hạn"
+        "Số", "Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Trạng thái", "Hạn", "Đồng bộ"
     ]
     assert HEADERS[Column.TIMELINESS] == "Hạn"
     by_name = {}

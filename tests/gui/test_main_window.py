@@ -44,7 +44,7 @@ def window(qtbot, ctx, desk, clock):
 def test_status_bar_tells_commune_desk_user_and_sync(window):
     assert window.place_label.text().startswith("Xã Tân Phú · Quầy số 1")
     assert window.user_label.text() == "Người dùng: tester"
-    assert window.sync_label.text() == "Đồng bộ: Chưa cấu hình đồng bộ"
+    assert window.sync_label.text() == "Đồng bộ: Quầy chưa ghi danh với máy chủ đồng bộ"
     assert window.windowTitle() == "Một cửa – Xã Tân Phú – Quầy 1"
 
 

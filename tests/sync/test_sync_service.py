@@ -153,6 +153,7 @@ def test_a_rejected_event_is_kept_with_its_reason_and_the_rest_goes_on(enrolled,
     assert item.reason.startswith("nội dung sự kiện thiếu thông tin bắt buộc")
     assert dossier_sync_marks(enrolled, [bad.uuid, good.uuid]) == {bad.uuid: "rejected", good.uuid: "synced"}
     assert f"1 bị từ chối: Hồ sơ {bad.code}" in sync_status(enrolled).summary()
+    assert sync_status(enrolled).summary(details=False) == "Đã gửi hết · lần đồng bộ cuối 09:15 23/11/2026 · 1 bị từ chối"
     assert hub.hub.stats()["dossiers"] == 2
     # Final: never sent again, still shown.
     assert sync_now(enrolled, connect=hub.connect).sent == 0 and len(sync_status(enrolled).rejected) == 1
