@@ -63,15 +63,10 @@ def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, 
     appointment on its day, late after it (TT 01/2018 scores 2 / 1 / 0). Running: overdue once
     the appointment has passed, then due today, due soon (before ``window.soon_until``), on track.
     """
-    zone = window.now.tzinfo
     if status in FINISHED:
         if finished_at is None:  # finished before finishing times were recorded (schema 0001)
             return None
-        if finished_at > due_at:
-            return Timeliness.DONE_LATE
-        if finished_at.astimezone(zone).date() < due_at.astimezone(zone).date():
-            return Timeliness.DONE_EARLY
-        return Timeliness.DONE_ON_TIME
+        return judge_finished(due_at, finished_at, window.now.tzinfo)
     if status is Status.SUPPLEMENT_REQUESTED:
         return Timeliness.PAUSED
     if status not in CLOCK_RUNNING:
@@ -81,3 +76,16 @@ def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, 
     if due_at < window.end_of_today:
         return Timeliness.DUE_TODAY
     return Timeliness.DUE_SOON if due_at < window.soon_until else Timeliness.ON_TRACK
+
+
+def judge_finished(due_at: dt.datetime, finished_at: dt.datetime, zone: dt.tzinfo | None) -> Timeliness:
+    """Early, on time or late: the one rule for a finished dossier (the ledger, the reports, the hub).
+
+    Early when done on a day (in ``zone``, the desk's offset) before the appointment's day, on
+    time when done by the appointment on its day, late after it.
+    """
+    if finished_at > due_at:
+        return Timeliness.DONE_LATE
+    if finished_at.astimezone(zone).date() < due_at.astimezone(zone).date():
+        return Timeliness.DONE_EARLY
+    return Timeliness.DONE_ON_TIME
