@@ -420,3 +420,55 @@ def m0009_papers_fee_receipt_numbers(db: Database) -> None:
         "INSERT INTO settings(key, value) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ?)",
         [QR_KEY_SETTING, json.dumps(secrets.token_hex(32)), QR_KEY_SETTING],
     )
+
+
+@desk_migrations(name="0013_reports_status_steps")
+def m0013_reports_status_steps(db: Database) -> None:
+    """Each dossier's status history, compact, for the period report (store/reports.py).
+
+    ``dossier_steps`` holds one row per status or appointment change: the business time, the new
+    status and the appointment then in force. Two triggers write it, so every way a status
+    changes (reception, the lifecycle steps through store.lifecycle.set_status, decisions pulled
+    from the hub) leaves its row without its writer knowing: whoever changes ``status`` or
+    ``due_at`` sets ``last_change_at`` to the business time in the same statement, as
+    set_status does. The triggers are plain SQL, so any SQLite tool can still write the file.
+
+    Existing dossiers get their history from the audit's ``dossier.set_status`` entries: the
+    reception (the status before the first change, else the current one) at ``received_at``, then
+    each change at its business time. Appointments were not audited: the current one is used.
+    ``last_change_at`` gets an index: the report picks the dossiers changed since a period began.
+    """
+    for statement in (
+        """CREATE TABLE dossier_steps (
+            id INTEGER PRIMARY KEY,            -- the order of the changes
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,                  -- business time, in the desk's offset
+            status TEXT NOT NULL,              -- from this moment on
+            due_at TEXT NOT NULL               -- the appointment in force from this moment on
+        )""",
+        """INSERT INTO dossier_steps(dossier_id, at, status, due_at)
+           SELECT d.id, d.received_at, coalesce(
+               (SELECT json_extract(a.detail, '$.from') FROM audit a WHERE a.entity = 'dossier'
+                AND a.entity_id = d.code AND a.action = 'dossier.set_status' ORDER BY a.id LIMIT 1), d.status),
+               d.due_at
+           FROM dossiers d ORDER BY d.id""",
+        """INSERT INTO dossier_steps(dossier_id, at, status, due_at)
+           SELECT d.id, coalesce(json_extract(a.detail, '$.business_time'), a.at), json_extract(a.detail, '$.to'),
+                  d.due_at
+           FROM audit a JOIN dossiers d ON d.code = a.entity_id
+           WHERE a.entity = 'dossier' AND a.action = 'dossier.set_status' ORDER BY a.id""",
+        "CREATE INDEX dossier_steps_dossier ON dossier_steps(dossier_id, id)",
+        "CREATE INDEX dossiers_last_change ON dossiers(last_change_at)",
+        """CREATE TRIGGER dossier_steps_received AFTER INSERT ON dossiers
+           BEGIN
+               INSERT INTO dossier_steps(dossier_id, at, status, due_at)
+               VALUES (new.id, coalesce(new.last_change_at, new.received_at), new.status, new.due_at);
+           END""",
+        """CREATE TRIGGER dossier_steps_changed AFTER UPDATE OF status, due_at ON dossiers
+           WHEN new.status IS NOT old.status OR new.due_at IS NOT old.due_at
+           BEGIN
+               INSERT INTO dossier_steps(dossier_id, at, status, due_at)
+               VALUES (new.id, coalesce(new.last_change_at, new.received_at), new.status, new.due_at);
+           END""",
+    ):
+        db.execute(statement)

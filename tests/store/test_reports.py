@@ -1,0 +1,90 @@
+"""The status history the report reads (migration 0013) and the facts query over it."""
+
+import shutil
+from pathlib import Path
+
+from desk_app.domain.dossier import Status
+from desk_app.store import reports
+from desk_app.store.lifecycle import set_status
+from desk_app.store.store import Store
+from tests.reports_data import at, build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def steps(store, code):
+    return store.db.execute(
+        "SELECT s.at, s.status, s.due_at FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id "
+        "WHERE d.code = ? ORDER BY s.id", [code]).fetchall()
+
+
+def test_an_old_desk_gets_its_history_from_the_audit(tmp_path):
+    path = tmp_path / "desk-0005.sqlite3"
+    shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
+    store = Store.open(path)
+    due = "2026-11-23T17:00:00+07:00"
+    assert steps(store, "000.21.33.H49-261123-0001") == [("2026-11-23T09:15:00+07:00", "received", due)]
+    # Forwarded at 14:00 (back-dated; recorded later): its business time, not when it was typed.
+    assert steps(store, "000.21.33.H49-261123-0002") == [
+        ("2026-11-23T09:15:00+07:00", "received", due), ("2026-11-23T14:00:00+07:00", "in_process", due)]
+    store.close()
+
+
+def test_a_backup_opened_read_only_is_migrated_in_memory_with_its_history(tmp_path):
+    path = tmp_path / "desk-0005.sqlite3"
+    shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
+    before = path.read_bytes()
+    store = Store.open(path, read_only=True)
+    assert len(steps(store, "000.21.33.H49-261123-0002")) == 2
+    store.close()
+    assert path.read_bytes() == before
+
+
+def test_every_change_of_status_or_appointment_leaves_one_step(desk, clock):
+    codes = build(desk, clock)
+    code = codes["d7"]
+    assert [(s[1], s[2][:10]) for s in steps(desk.store, code)] == [
+        ("received", "2026-10-16"), ("supplement_requested", "2026-10-16"), ("received", "2026-10-16"),
+        ("received", "2026-10-22"),  # the new appointment of the supplemented dossier
+        ("in_process", "2026-10-22"), ("result_ready", "2026-10-22")]
+    # On the spot: one step, returned at once.
+    assert [s[1] for s in steps(desk.store, codes["d11"])] == ["returned"]
+    # A write that changes neither status nor appointment leaves none.
+    before = len(steps(desk.store, code))
+    desk.store.db.execute("UPDATE dossiers SET receipt_prints = receipt_prints + 1 WHERE code = ?", [code])
+    assert len(steps(desk.store, code)) == before
+
+
+def test_steps_carry_the_business_time_set_status_was_given(desk, clock):
+    codes = build(desk, clock)
+    dossier_id = desk.store.dossier_id(codes["d9"])
+    set_status(desk.recorder, dossier_id, Status.RESULT_READY, at=at(11, 2, 16))
+    assert steps(desk.store, codes["d9"])[-1][:2] == ("2026-11-02T16:00:00+07:00", "result_ready")
+
+
+def test_facts_are_read_only_for_dossiers_the_period_can_count(desk, clock):
+    codes = build(desk, clock)
+    by_received = {desk.dossier(code).received_at: name for name, code in codes.items()}
+    found = reports.dossier_facts(desk.store, at(10, 1, 0), at(11, 1, 0))
+    # d13 was closed before October and d12 came after it: neither is read. d1 is: handed back in October.
+    assert sorted(by_received[f.received_at] for f in found) == sorted(
+        ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11"])
+    d7 = next(f for f in found if by_received[f.received_at] == "d7")
+    assert [s.status for s in d7.steps] == ["received", "supplement_requested", "received", "received", "in_process",
+                                            "result_ready"]
+    assert d7.field and d7.channel == "direct" and d7.procedure_code == "1.004837"
+
+
+def test_guidance_slips_of_a_period(desk, clock):
+    build(desk, clock)
+    assert reports.guidance_issued(desk.store, at(10, 1, 0), at(11, 1, 0)) == 1
+    assert reports.guidance_issued(desk.store, at(11, 1, 0), at(12, 1, 0)) == 0
+
+
+def test_the_scope_walks_indexes(desk):
+    """Each branch of the scope searches an index, never scans the table (a million dossiers)."""
+    plan = [row[-1] for row in desk.store.db.execute(
+        f"EXPLAIN QUERY PLAN {reports._SCOPE}", ["a", "b", *reports.OPEN_STATUSES, "c", "d", "e"])]
+    reads = [line for line in plan if "dossiers" in line]
+    assert len(reads) == 3 and all(line.startswith("SEARCH dossiers USING") for line in reads)
+    assert any("dossiers_last_change" in line for line in reads)
