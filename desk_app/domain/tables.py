@@ -103,10 +103,10 @@ def report_tables(report: PeriodReport) -> list[Table]:
     """The report's tables: summary by field, by procedure, the QĐ 766 indicators, the ratings."""
     by_field = _breakdown(
         "Tổng hợp", "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
-        (Column("STT", Kind.COUNT, 0.35), Column("Lĩnh vực", Kind.TEXT, 2.2)), report.by_field, report.totals)
+        (Column("STT", Kind.COUNT, 0.45), Column("Lĩnh vực", Kind.TEXT, 2.2)), report.by_field, report.totals)
     by_procedure = _breakdown(
         "Theo thủ tục", "Chi tiết theo thủ tục hành chính",
-        (Column("STT", Kind.COUNT, 0.35), Column("Mã thủ tục", Kind.TEXT, 0.9), Column("Tên thủ tục", Kind.TEXT, 2.6)),
+        (Column("STT", Kind.COUNT, 0.45), Column("Mã thủ tục", Kind.TEXT, 0.9), Column("Tên thủ tục", Kind.TEXT, 2.6)),
         report.by_procedure, report.totals)
     indicators = Table(
         "Chỉ số QĐ 766", "Chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg) lấy từ dữ liệu của quầy",

@@ -81,6 +81,7 @@ def _section(geom: Geometry, styles: Styles, table: DataTable) -> list[Flowable]
         grid = Table(rows, colWidths=widths, repeatRows=heads)
         grid.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # empty cells too: no unembedded Helvetica
             ("VALIGN", (0, 0), (-1, heads - 1), "MIDDLE"),
             ("VALIGN", (0, heads), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, heads - 1), "#E8EDF2"),
@@ -89,10 +90,8 @@ def _section(geom: Geometry, styles: Styles, table: DataTable) -> list[Flowable]
             *spans,
         ]))
         out.append(grid)
-    else:
-        out.append(para("Không có dữ liệu.", _style("report_empty", CELL_PT + 1, TA_LEFT, fonts.ITALIC)))
-    if table.note:
-        out.append(para(table.note, _style("report_note", CELL_PT, TA_LEFT, fonts.ITALIC)))
+    if table.note or not table.rows:
+        out.append(para(table.note or "Không có dữ liệu.", _style("report_note", CELL_PT + 1, TA_LEFT, fonts.ITALIC)))
     out.append(Spacer(1, geom.pt(9)))
     return out
 

@@ -47,6 +47,7 @@ def workbook(tables: Sequence[Table], *, subtitle: str) -> bytes:
 
 def _sheet(ws: Worksheet, table: Table, subtitle: str) -> None:
     ws.cell(1, 1, nfc(table.title.upper())).font = Font(bold=True, size=13)
+    ws.row_dimensions[1].height = 24  # room for the marks over capitals (Ề, Ộ), which a short row clips
     ws.cell(2, 1, nfc(subtitle)).font = Font(italic=True)
     first = TITLE_ROWS + 1
     heads = header_rows(table)
@@ -70,6 +71,13 @@ def _sheet(ws: Worksheet, table: Table, subtitle: str) -> None:
     for c, column in enumerate(table.columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = max(8.0, column.width * 14)
     ws.freeze_panes = f"A{start}"  # the header stays on screen while scrolling
+    # Printed from Excel: A4 landscape, as wide as the page, the header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{first}:{start - 1}"
 
 
 def _headers(ws: Worksheet, table: Table, first: int, heads: int) -> None:
@@ -97,7 +105,7 @@ def _headers(ws: Worksheet, table: Table, first: int, heads: int) -> None:
             cell = ws.cell(row, col)
             for name, value in style.items():
                 setattr(cell, name, value)
-    ws.row_dimensions[first + heads - 1].height = 32
+    ws.row_dimensions[first + heads - 1].height = 45  # three lines of a wrapped header
 
 
 def _value(value: Cell, kind: Kind) -> Cell:

@@ -68,9 +68,9 @@ def report_file(desk: Desk, report: PeriodReport, fmt: Format) -> bytes:
 LEDGER_COLUMNS = (
     Column("STT", Kind.COUNT, 0.4),
     Column("Số sổ", Kind.TEXT, 0.55),
-    Column("Mã hồ sơ", Kind.TEXT, 1.5),
+    Column("Mã hồ sơ", Kind.TEXT, 1.9),
     Column("Người nộp", Kind.TEXT, 1.4),
-    Column("Thủ tục", Kind.TEXT, 2.6),
+    Column("Thủ tục", Kind.TEXT, 2.3),
     Column("Tiếp nhận lúc", Kind.MOMENT, 0.95),
     Column("Hẹn trả", Kind.MOMENT, 0.95),
     Column("Trạng thái", Kind.TEXT, 0.95),
@@ -114,7 +114,7 @@ def ledger_file(desk: Desk, first: dt.date, last: dt.date, fmt: Format) -> bytes
                 f"{now:%H:%M %d/%m/%Y}")
     if fmt is Format.XLSX:
         return workbook([table], subtitle=subtitle)
-    return tables_pdf(profile, title=LEDGER_TITLE, lines=[table.title, subtitle], tables=[table], day=now.date(),
+    return tables_pdf(profile, title=LEDGER_TITLE, lines=[subtitle], tables=[table], day=now.date(),
                       signers=("Người lập", "Thủ trưởng đơn vị"))
 
 

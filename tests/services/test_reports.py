@@ -104,3 +104,35 @@ def test_ledger_export_rows_in_ledger_order(desk, codes):
     assert {r.code for r in rows} == {codes[n] for n in ("d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11")}
     table = reports.ledger_table(rows, OCT_1, OCT_31)
     assert table.columns[0].header == "STT" and len(table.rows) == 8
+
+
+def test_ledger_exports_to_excel_and_pdf(desk, codes, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from desk_app.printing.xlsx import TITLE_ROWS
+    from tests.printing.conftest import flat, page_texts
+
+    book = load_workbook(io.BytesIO(reports.ledger_file(desk, OCT_1, OCT_31, reports.Format.XLSX)))
+    sheet = book["Sổ theo dõi"]
+    head = TITLE_ROWS + 1
+    assert [c.value for c in sheet[head]][:5] == ["STT", "Số sổ", "Mã hồ sơ", "Người nộp", "Thủ tục"]
+    assert sheet.freeze_panes == f"A{head + 1}"
+    rows = list(sheet.iter_rows(min_row=head + 1, values_only=True))
+    assert len(rows) == 8
+    d4 = next(r for r in rows if r[2] == codes["d4"])
+    # Moments are Excel date-times (the desk's local time), the fee a number.
+    assert d4[5] == dt.datetime(2026, 10, 5, 9, 0) and d4[6] == dt.datetime(2026, 10, 8, 9, 0)
+    assert d4[7] == "Có kết quả" and d4[9] == "Trả đúng hạn"
+    assert sheet.cell(head + 1, 6).number_format == "dd/mm/yyyy hh:mm"
+    pdf = reports.ledger_file(desk, OCT_1, OCT_31, reports.Format.PDF)
+    text = flat(" ".join(page_texts(pdf)))
+    assert "DANH SÁCH HỒ SƠ TIẾP NHẬN" in text and codes["d4"] in text and "Trả đúng hạn" in text
+    assert "Phạm Thị Dung" in text
+
+
+def test_files_are_written_whole(tmp_path):
+    target = tmp_path / "sub" / "bao-cao.xlsx"
+    reports.write_file(target, b"abc")
+    assert target.read_bytes() == b"abc" and not list(target.parent.glob("*.part"))
