@@ -16,6 +16,7 @@ from typing import Any
 
 from desk_app import __version__
 from desk_app.cli.catalogue_report import changes_json, changes_text
+from desk_app.cli.report import REPORT_COMMANDS, add_report_commands, run_report
 from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
@@ -45,7 +46,8 @@ EXIT_ENVIRONMENT = 3
 EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops reading; the work is done
 
 # How each command uses the database; a command not listed here writes.
-READS = {"search", "due", "catalog list", "calendar show"}  # opened read-only: never written, nor created
+# Opened read-only: never written, nor created.
+READS = {"search", "due", "catalog list", "calendar show", *REPORT_COMMANDS}
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
@@ -246,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", type=Path, help="tệp sao lưu, ví dụ backups/desk-20261123.sqlite3")
     p.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
     p.add_argument("--json", action="store_true")
+    add_report_commands(sub)
     add_hub_commands(sub)
     return parser
 
@@ -357,6 +360,8 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
         if not record.audited:
             print("Ghi chú: cơ sở dữ liệu chỉ đọc, lần xem này không ghi được vào nhật ký truy cập.", file=sys.stderr)
         _emit(args, {**dossier_json(record.dossier), **show_json(record)}, show_text(record))
+    elif command in REPORT_COMMANDS:
+        run_report(args, desk)
     elif command in LIFECYCLE_COMMANDS:
         change = lifecycle.apply(desk, args.code, LIFECYCLE_COMMANDS[command][0], note=getattr(args, "reason", ""),
                                  at=args.at)
