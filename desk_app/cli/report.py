@@ -126,7 +126,10 @@ def _say(args: argparse.Namespace, data: dict[str, Any], human: str) -> None:
 def summary(report: PeriodReport) -> str:
     """The report in a few Vietnamese lines, for a person at the terminal."""
     c, p = report.totals, report.period
-    n = lambda value: display(value, Kind.COUNT)  # noqa: E731
+
+    def n(value: int) -> str:
+        return display(value, Kind.COUNT)
+
     lines = [
         f"Báo cáo {report.unit}, từ {p.first:%d/%m/%Y} đến {p.last:%d/%m/%Y} "
         f"(hồ sơ đang giải quyết xét hạn lúc {p.judged_at:%H:%M %d/%m/%Y})",
