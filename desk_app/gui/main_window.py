@@ -14,12 +14,13 @@ from desk_app import __version__
 from desk_app.gui.context import DeskContext
 
 if TYPE_CHECKING:
+    from desk_app.gui.dashboard import DashboardPanel
     from desk_app.gui.detail_view import DetailView
     from desk_app.gui.reception_form import ReceptionForm
     from desk_app.gui.setup_dialog import SetupDialog, SetupResult
     from desk_app.store.lifecycle import StatusChange
 
-RECEPTION, LEDGER, DETAIL = range(3)
+RECEPTION, LEDGER, DETAIL, STATS = range(4)
 DEFAULT_SIZE = QSize(1366, 740)
 TITLE_BAR = 32  # roughly, before the window manager tells: a window must not hide under the taskbar
 
@@ -27,7 +28,8 @@ LedgerFactory = Callable[[DeskContext], QWidget]
 
 
 class MainWindow(QMainWindow):
-    """Tabs: Tiếp nhận (Ctrl+1), Sổ theo dõi (Ctrl+2), Chi tiết (Ctrl+3). Ctrl+F searches the ledger."""
+    """Tabs: Tiếp nhận (Ctrl+1), Sổ theo dõi (Ctrl+2), Chi tiết (Ctrl+3), Thống kê (Ctrl+4). Ctrl+F searches
+    the ledger."""
 
     closing = Signal()
     first_painted = Signal()  # the window is on screen: start-up work may begin
@@ -44,11 +46,13 @@ class MainWindow(QMainWindow):
         self._form: ReceptionForm | None = None
         self.ledger: QWidget = QLabel("Đang mở sổ theo dõi…")
         self._detail: DetailView | None = None  # built when first shown: not needed for the first paint
+        self._dashboard: DashboardPanel | None = None  # likewise (QtCharts loads with it)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(QLabel("Đang mở…"), "&1 Tiếp nhận hồ sơ")
         self.tabs.addTab(self.ledger, "&2 Sổ theo dõi hồ sơ")
         self.tabs.addTab(QWidget(), "&3 Chi tiết hồ sơ")
+        self.tabs.addTab(QWidget(), "&4 Thống kê")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
@@ -91,10 +95,22 @@ class MainWindow(QMainWindow):
             self._replace_tab(DETAIL, self._detail, "&3 Chi tiết hồ sơ")
         return self._detail
 
+    @property
+    def dashboard(self) -> DashboardPanel:
+        if self._dashboard is None:
+            from desk_app.gui.dashboard import DashboardPanel
+
+            self._dashboard = DashboardPanel(self.ctx)
+            self._replace_tab(STATS, self._dashboard, "&4 Thống kê")
+        return self._dashboard
+
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == DETAIL and self._detail is None:
             self.detail  # noqa: B018 - builds the tab
             self.tabs.setCurrentIndex(DETAIL)
+        if index == STATS and self._dashboard is None:
+            self.dashboard  # noqa: B018 - builds the tab
+            self.tabs.setCurrentIndex(STATS)
 
     # start-up -------------------------------------------------------------------------------
 
@@ -184,6 +200,7 @@ class MainWindow(QMainWindow):
         add(view, "Tiếp nhận", lambda: self.show_tab(RECEPTION), keys="Ctrl+1")
         add(view, "Sổ theo dõi", lambda: self.show_tab(LEDGER), keys="Ctrl+2")
         add(view, "Chi tiết hồ sơ", lambda: self.show_tab(DETAIL), keys="Ctrl+3")
+        add(view, "Thống kê", lambda: self.show_tab(STATS), keys="Ctrl+4")
         desk = self.menuBar().addMenu("&Quầy")
         add(desk, "&Cài đặt quầy…", self.open_setup)
         add(desk, "&Sao lưu dữ liệu…", self.ask_backup)
@@ -199,6 +216,8 @@ class MainWindow(QMainWindow):
             self.form.focus_picker()
         elif index == LEDGER:
             self.focus_search()
+        elif index == STATS:
+            self.dashboard.choice.setFocus()
         else:
             self.detail.reprint_button.setFocus()
 
@@ -291,7 +310,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Phím tắt", (
             "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
-            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\n"
+            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4  chuyển trang\n"
             "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+R rút hồ sơ\n"
             "Trong ô thủ tục: gõ không dấu, mũi tên lên/xuống để chọn, Enter để nhận."))
 
