@@ -14,8 +14,6 @@ from desk_app.domain.period_report import PeriodReport, build_report, last_month
 from desk_app.domain.statistics import Counts, Period, count
 from desk_app.domain.tables import Column, Kind, Table, report_subtitle, report_tables
 from desk_app.domain.timeliness import TIMELINESS_LABELS
-from desk_app.printing.report import tables_pdf
-from desk_app.printing.xlsx import workbook
 from desk_app.services import ledger
 from desk_app.services.desk import Desk
 from desk_app.store import reports as store_reports
@@ -51,6 +49,9 @@ def period_report(desk: Desk, first: dt.date, last: dt.date) -> PeriodReport:
 
 def report_file(desk: Desk, report: PeriodReport, fmt: Format) -> bytes:
     """The report as an Excel workbook or an A4 landscape PDF."""
+    from desk_app.printing.report import tables_pdf  # openpyxl and reportlab load when a file is made
+    from desk_app.printing.xlsx import workbook
+
     tables = report_tables(report)
     subtitle = report_subtitle(report)
     if fmt is Format.XLSX:
@@ -104,6 +105,9 @@ def ledger_table(rows: list[LedgerRow], first: dt.date, last: dt.date) -> Table:
 
 def ledger_file(desk: Desk, first: dt.date, last: dt.date, fmt: Format) -> bytes:
     """The ledger's list of the period as an Excel workbook or an A4 landscape PDF."""
+    from desk_app.printing.report import tables_pdf
+    from desk_app.printing.xlsx import workbook
+
     if fmt is Format.JSON:
         raise ValueError("the ledger exports to xlsx or pdf")
     rows = ledger_rows(desk, first, last)
