@@ -2,8 +2,9 @@
 
 Thirteen dossiers around October 2026 (procedure 1.004837: 3 working days, the appointment at the
 receipt's own time; 2.000815: same day) and one guidance slip. The supplement and the refusal go
-through store.lifecycle.set_status, the one way every status changes; the supplement's new
-appointment is written as issue 9's "supplemented" step will write it (status and due time).
+through store.lifecycle.set_status, the one way every status changes; the supplemented step is
+recorded as issue 9's will be: status and new appointment in one change, its event carrying the
+new due time (events.dossier_status_changed(due_at=…)), so the hub learns it too.
 
     name  received            path                                              October
     d1    Mon 21/09 09:00     result 25/09 (late), returned 02/10                returned only
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from desk_app.domain import events
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.dossier import Channel, ReceivedDocument, Status
 from desk_app.services.guidance import issue_supplement_guidance
@@ -71,13 +73,22 @@ def build(desk, clock) -> dict[str, str]:
     def step(name, action, moment, note=""):
         apply(desk, codes[name], action, at=moment, note=note)
 
-    def record(name, status, moment, *, due=None):
-        dossier_id = desk.store.dossier_id(codes[name])
-        with desk.store.transaction():
-            set_status(desk.recorder, dossier_id, status, at=moment)
-            if due is not None:
-                desk.store.db.execute("UPDATE dossiers SET due_at = ? WHERE id = ?",
-                                      [due.isoformat(timespec="seconds"), dossier_id])
+    def record(name, status, moment):
+        set_status(desk.recorder, desk.store.dossier_id(codes[name]), status, at=moment)
+
+    def supplemented(name, moment, due):
+        """As issue 9's step will record it: one change whose event carries the new appointment."""
+        dossier = desk.dossier(codes[name])
+        with desk.recorder.change(business_time=moment) as change:
+            desk.store.db.execute(
+                "UPDATE dossiers SET status = ?, due_at = ?, last_change_at = ? WHERE code = ?",
+                [Status.RECEIVED.value, due.isoformat(timespec="seconds"), moment.isoformat(timespec="seconds"),
+                 dossier.code])
+            change.event(events.Kind.DOSSIER_STATUS_CHANGED, dossier.uuid, events.dossier_status_changed(
+                uuid=dossier.uuid, code=dossier.code, before=dossier.status, after=Status.RECEIVED, at=moment,
+                due_at=due))
+            change.audit("dossier.set_status", "dossier", dossier.code,
+                         {"from": dossier.status.value, "to": Status.RECEIVED.value})
 
     take("d1", at(9, 21))
     step("d1", Action.FORWARD, at(9, 21, 10))
@@ -98,7 +109,7 @@ def build(desk, clock) -> dict[str, str]:
     step("d6", Action.WITHDRAW, at(10, 13), note="Người nộp xin rút")
     take("d7", at(10, 13))
     record("d7", Status.SUPPLEMENT_REQUESTED, at(10, 14))
-    record("d7", Status.RECEIVED, at(10, 19), due=at(10, 22))
+    supplemented("d7", at(10, 19), at(10, 22))
     step("d7", Action.FORWARD, at(10, 19, 10))
     step("d7", Action.RECORD_RESULT, at(10, 21))
     take("d8", at(10, 27))

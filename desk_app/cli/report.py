@@ -22,7 +22,7 @@ _MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4})")
 _QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])|[Qq]([1-4])[-/](\d{4})")
 
 
-def _date(text: str) -> dt.date:
+def date_arg(text: str) -> dt.date:
     try:
         return parse_date(text)
     except DomainError as exc:
@@ -78,8 +78,8 @@ def add_report_commands(sub: Any) -> None:
 
 
 def _period_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="first", type=_date, help="từ ngày: 01/10/2026 hoặc 2026-10-01")
-    p.add_argument("--to", dest="last", type=_date, help="đến ngày (tính cả ngày này)")
+    p.add_argument("--from", dest="first", type=date_arg, help="từ ngày: 01/10/2026 hoặc 2026-10-01")
+    p.add_argument("--to", dest="last", type=date_arg, help="đến ngày (tính cả ngày này)")
     p.add_argument("--month", type=_month, help="cả một tháng: 2026-10 hoặc 10/2026")
     p.add_argument("--quarter", type=_quarter, help="cả một quý: 2026-Q4 hoặc Q4/2026")
     p.add_argument("--year", type=_year, help="cả một năm: 2026")

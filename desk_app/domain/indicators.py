@@ -113,7 +113,7 @@ def indicators(totals: Counts, *, ratings_recorded: bool, digitised: int | None 
     on_time = totals.on_time_for_index
     empty = "không có hồ sơ đã hoặc đang giải quyết trong kỳ"
     index_2_1 = Indicator(
-        "2.1", "Tỷ lệ hồ sơ giải quyết đúng hạn (đã và đang giải quyết)", FORMULA_2_1, _share(on_time, judged), "%",
+        "2.1", "Tỷ lệ hồ sơ giải quyết đúng hạn (đã và đang giải quyết)", FORMULA_2_1, totals.on_time_rate, "%",
         on_time, judged, "" if judged else empty)
     average = totals.average_processing_days
     index_2_2 = Indicator(

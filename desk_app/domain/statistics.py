@@ -239,6 +239,12 @@ class Counts:
         return self.in_progress_on_time + self.in_progress_overdue
 
     @property
+    def on_time_rate(self) -> float | None:
+        """QĐ 766 indicator 2.1 in %: resolved or running within time, of those judged (None: none)."""
+        judged = self.resolved_total + self.in_progress_total
+        return self.on_time_for_index / judged * 100 if judged else None
+
+    @property
     def average_processing_days(self) -> float | None:
         """Average time to a result in days of 24 hours, supplement waits excluded."""
         if not self.resolved_total:

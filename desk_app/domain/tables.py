@@ -128,6 +128,20 @@ def report_tables(report: PeriodReport) -> list[Table]:
     return [by_field, by_procedure, indicators, ratings]
 
 
+def communes_table(communes: Sequence[tuple[str, Counts]]) -> Table:
+    """Communes in the order given (ranked by the caller), with their on-time rate (2.1)."""
+    rows = tuple((rank, unit, c.received_total, c.resolved_total, c.resolved_early + c.resolved_on_time,
+                  c.resolved_late, c.in_progress_on_time, c.in_progress_overdue, c.paused, c.on_time_rate,
+                  c.average_processing_days)
+                 for rank, (unit, c) in enumerate(communes, start=1))
+    return Table("Xếp hạng đơn vị", "Các đơn vị xếp theo tỷ lệ giải quyết đúng hạn (chỉ số 2.1)", (
+        Column("Hạng", Kind.COUNT, 0.45), Column("Mã đơn vị", Kind.TEXT, 1.3), Column("Tiếp nhận", Kind.COUNT, 0.7),
+        Column("Đã giải quyết", Kind.COUNT, 0.7), Column("Trước và đúng hạn", Kind.COUNT, 0.8),
+        Column("Quá hạn", Kind.COUNT, 0.6), Column("Đang GQ trong hạn", Kind.COUNT, 0.8),
+        Column("Đang GQ quá hạn", Kind.COUNT, 0.8), Column("Chờ bổ sung", Kind.COUNT, 0.7),
+        Column("Tỷ lệ đúng hạn (2.1)", Kind.PERCENT, 0.8), Column("Thời gian TB (ngày)", Kind.DAYS, 0.8)), rows)
+
+
 def report_subtitle(report: PeriodReport) -> str:
     p = report.period
     return (f"{report.unit} — kỳ báo cáo từ ngày {p.first:%d/%m/%Y} đến ngày {p.last:%d/%m/%Y}; hồ sơ đang giải "

@@ -44,12 +44,14 @@ def test_every_change_of_status_or_appointment_leaves_one_step(desk, clock):
     codes = build(desk, clock)
     code = codes["d7"]
     assert [(s[1], s[2][:10]) for s in steps(desk.store, code)] == [
-        ("received", "2026-10-16"), ("supplement_requested", "2026-10-16"), ("received", "2026-10-16"),
-        ("received", "2026-10-22"),  # the new appointment of the supplemented dossier
+        ("received", "2026-10-16"), ("supplement_requested", "2026-10-16"),
+        ("received", "2026-10-22"),  # supplemented: status and new appointment in one change, one step
         ("in_process", "2026-10-22"), ("result_ready", "2026-10-22")]
     # On the spot: one step, returned at once.
     assert [s[1] for s in steps(desk.store, codes["d11"])] == ["returned"]
-    # A write that changes neither status nor appointment leaves none.
+    # The appointment alone (an extension) leaves a step too; a write that changes neither, none.
+    desk.store.db.execute("UPDATE dossiers SET due_at = ? WHERE code = ?", ["2026-10-23T09:00:00+07:00", code])
+    assert steps(desk.store, code)[-1][1:] == ("result_ready", "2026-10-23T09:00:00+07:00")
     before = len(steps(desk.store, code))
     desk.store.db.execute("UPDATE dossiers SET receipt_prints = receipt_prints + 1 WHERE code = ?", [code])
     assert len(steps(desk.store, code)) == before
@@ -70,7 +72,7 @@ def test_facts_are_read_only_for_dossiers_the_period_can_count(desk, clock):
     assert sorted(by_received[f.received_at] for f in found) == sorted(
         ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11"])
     d7 = next(f for f in found if by_received[f.received_at] == "d7")
-    assert [s.status for s in d7.steps] == ["received", "supplement_requested", "received", "received", "in_process",
+    assert [s.status for s in d7.steps] == ["received", "supplement_requested", "received", "in_process",
                                             "result_ready"]
     assert d7.field and d7.channel == "direct" and d7.procedure_code == "1.004837"
 

@@ -1,0 +1,126 @@
+"""SQL of the hub's reports: each dossier's status steps (written as events are applied), and the
+facts the period report counts, read the same way as on a desk (desk_app.store.reports).
+
+``dossier_steps`` holds one row per applied reception or status change (keyed by its event, so
+applying again adds nothing) and per decision taken on the hub. Times are UTC text; a step's
+``due_at_utc`` is NULL when the change left the appointment as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from desk_app.domain.dossier import Status
+from desk_app.domain.statistics import DossierFacts, Step
+from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
+from desk_app.hub.storage.database import Tx, placeholders
+
+OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
+StepRow = tuple[str, str, str, str, str | None]  # step key, dossier uuid, at (UTC), status, due (UTC) or None
+BACKFILL_BATCH = 5000
+
+
+def record_steps(tx: Tx, steps: Sequence[StepRow]) -> None:
+    tx.executemany("INSERT INTO dossier_steps (step_key, uuid, at_utc, status, due_at_utc) VALUES (?,?,?,?,?) "
+                   "ON CONFLICT (step_key) DO NOTHING", steps)
+
+
+def backfill(tx: Tx) -> None:
+    """Migration 0002: the steps, channel, procedure name and UTC times of dossiers applied before
+    reports existed, from the events the hub keeps (in each desk stream's order) and its decisions."""
+    after: tuple[str, str, int] = ("", "", -1)
+    kinds = (RECEIVED, STATUS_CHANGED)
+    while True:
+        rows = tx.query(
+            "SELECT desk_uuid, epoch, seq, event_uuid, kind, entity_id, payload FROM events "
+            "WHERE kind IN (?, ?) AND (desk_uuid > ? OR (desk_uuid = ? AND (epoch > ? OR (epoch = ? AND seq > ?)))) "
+            "ORDER BY desk_uuid, epoch, seq LIMIT ?",
+            (*kinds, after[0], after[0], after[1], after[1], after[2], BACKFILL_BATCH))
+        if not rows:
+            break
+        steps: list[StepRow] = []
+        received: list[tuple[Any, ...]] = []
+        for desk_uuid, epoch, seq, event_uuid, kind, entity_id, payload in rows:
+            p = json.loads(payload)
+            if kind == RECEIVED:
+                at = utc_iso(p["received_at"])
+                steps.append((event_uuid, entity_id, at, p["status"], utc_iso(p["due_at"])))
+                received.append((p.get("channel") or "direct", p.get("procedure_name") or "", at, entity_id))
+            else:
+                due = utc_iso(p["due_at"]) if p.get("due_at") else None
+                steps.append((event_uuid, entity_id, utc_iso(p["at"]), p["to"], due))
+            after = (desk_uuid, epoch, int(seq))
+        record_steps(tx, steps)
+        tx.executemany("UPDATE dossiers SET channel = ?, procedure_name = ?, received_utc = ? WHERE uuid = ?", received)
+    decisions = tx.query("SELECT hub_seq, entity_id, payload FROM change_log WHERE kind = 'dossier.decided' "
+                         "ORDER BY hub_seq")
+    record_steps(tx, [(f"decided:{seq}", uuid, utc_iso(json.loads(p)["decided_at"]), json.loads(p)["status"], None)
+                      for seq, uuid, p in decisions])
+    tx.execute("UPDATE dossiers SET last_change_utc = (SELECT max(at_utc) FROM dossier_steps s "
+               "WHERE s.uuid = dossiers.uuid)")
+
+
+def _scope(unit_code: str | None) -> tuple[str, int]:
+    """The dossiers a period can count (as on a desk), and how many unit parameters it takes."""
+    unit = " AND unit_code = ?" if unit_code else ""
+    sql = (f"SELECT uuid FROM dossiers WHERE received_utc >= ? AND received_utc < ?{unit} "
+           f"UNION SELECT uuid FROM dossiers WHERE status IN ({placeholders(len(OPEN_STATUSES))}) "
+           f"AND received_utc < ?{unit} "
+           f"UNION SELECT uuid FROM dossiers WHERE last_change_utc >= ? AND received_utc < ?{unit}")
+    return sql, 3 if unit_code else 0
+
+
+def dossier_facts(tx: Tx, start: dt.datetime, end: dt.datetime, unit_code: str | None = None,
+                  fields: dict[str, str] | None = None) -> list[tuple[str, DossierFacts]]:
+    """(unit code, facts) of every dossier that may count in [start, end), of one commune or all.
+    ``fields`` maps procedure codes to their field (the hub has no catalogue table of its own)."""
+    s, e = utc_iso(start.isoformat()), utc_iso(end.isoformat())
+    scope, units = _scope(unit_code)
+    u = [unit_code] if unit_code else []
+    params = [s, e, *u, *OPEN_STATUSES, s, *u, s, s, *u]
+    rows = tx.query(
+        f"WITH scope(uuid) AS ({scope}) "
+        "SELECT d.uuid, d.unit_code, d.received_utc, d.channel, d.procedure_code, d.procedure_name, "
+        "st.at_utc, st.status, st.due_at_utc "
+        "FROM scope JOIN dossiers d ON d.uuid = scope.uuid JOIN dossier_steps st ON st.uuid = d.uuid "
+        "ORDER BY d.uuid, st.at_utc, st.id", params)
+    known = fields or {}
+    parse = dt.datetime.fromisoformat
+    found: list[tuple[str, DossierFacts]] = []
+    current: str | None = None
+    head: tuple[Any, ...] = ()
+    steps: list[Step] = []
+
+    def close() -> None:
+        unit, received, channel, code, name = head
+        found.append((unit, DossierFacts(parse(received), channel, code, name, known.get(code, ""), tuple(steps))))
+
+    for uuid, unit, received, channel, code, name, at, status, due in rows:
+        if uuid != current:
+            if current is not None:
+                close()
+            current, head, steps = uuid, (unit, received, channel, code, name), []
+        # A change that kept the appointment carries the one in force before it.
+        due_at = parse(due) if due else (steps[-1].due_at if steps else parse(at))
+        steps.append(Step(parse(at), status, due_at))
+    if current is not None:
+        close()
+    return found
+
+
+def published_fields(tx: Tx) -> dict[str, str]:
+    """Procedure code → field, from the latest catalogue the hub published (empty when none)."""
+    rows = tx.query("SELECT payload FROM change_log WHERE kind = 'catalogue.updated' ORDER BY hub_seq DESC LIMIT 1")
+    if not rows:
+        return {}
+    procedures = json.loads(rows[0][0]).get("procedures", [])
+    return {p["code"]: p.get("field", "") for p in procedures if isinstance(p, dict) and "code" in p}
+
+
+def units(tx: Tx) -> list[str]:
+    """Every commune the hub knows: enrolled desks and dossiers."""
+    rows = tx.query("SELECT unit_code FROM desks UNION SELECT unit_code FROM dossiers")
+    return sorted(row[0] for row in rows)
