@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from desk_app.cli.main import main
 from desk_app.domain.dossier import Status
-from desk_app.domain.period_report import counts_json, report_json
+from desk_app.domain.period_report import counts_json
 from desk_app.hub import reports as hub_reports
 from desk_app.services import reports as desk_reports
 from desk_app.store.outbox import Outbox
