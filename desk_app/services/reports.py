@@ -11,7 +11,7 @@ from pathlib import Path
 from desk_app.domain.dossier import Status
 from desk_app.domain.errors import DomainError
 from desk_app.domain.period_report import PeriodReport, build_report, last_months
-from desk_app.domain.statistics import Counts, Period, count
+from desk_app.domain.statistics import Counts, Period, count_each
 from desk_app.domain.tables import Column, Kind, Table, report_subtitle, report_tables
 from desk_app.domain.timeliness import TIMELINESS_LABELS
 from desk_app.services import ledger
@@ -156,7 +156,7 @@ def dashboard(desk: Desk, *, months: int = 12) -> Dashboard:
     now = ledger.now(desk)
     periods = last_months(now, months)
     facts = store_reports.dossier_facts(desk.store, periods[0].start, periods[-1].end)
-    figures = tuple(MonthFigures(f"{p.first:%m/%Y}", count(facts, p)) for p in periods)
+    figures = tuple(MonthFigures(f"{p.first:%m/%Y}", c) for p, c in zip(periods, count_each(facts, periods)))
     due = {bucket: ledger.count(desk, LedgerFilter(due=bucket), at=now) for bucket in ledger.DUE_BUCKETS}
     paused = ledger.count(desk, LedgerFilter(statuses=(Status.SUPPLEMENT_REQUESTED,)), at=now)
     return Dashboard(figures, due["overdue"], due["due_today"], due["due_soon"], paused, now)

@@ -149,3 +149,10 @@ def test_last_months_are_whole_calendar_months():
     assert [(p.first, p.last) for p in months] == [
         (dt.date(2025, 12, 1), dt.date(2025, 12, 31)), (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
         (dt.date(2026, 2, 1), dt.date(2026, 2, 28)), (dt.date(2026, 3, 1), dt.date(2026, 3, 31))]
+
+
+def test_counting_several_periods_at_once_gives_each_periods_own_figures():
+    from desk_app.domain.statistics import count_each
+
+    months = last_months(at(12, 5, 10), 4)  # September to December
+    assert count_each(MONTH, months) == [count(MONTH, p) for p in months]

@@ -1,0 +1,124 @@
+"""Report benchmark: the monthly period report over 1,000,000 dossiers, against a floor measured in the same run.
+
+    .venv/bin/python bench/report_bench.py [--rows 1000000] [--runs 5]
+
+Generates (or reuses) bench/out/report-<rows>.sqlite3 with bench/gen_dossiers.py (about ten years
+of a busy commune: 400 dossiers a working day, each with its status history), opens it read-only
+as `desk-app report` does, and times, each as the median of --runs (after one cold run):
+  floor   SELECT count(*) of the month's receptions (the received_at index alone);
+  facts   store.reports.dossier_facts: the dossiers the month can count, with their steps;
+  report  services.reports.period_report: facts, the counting rules, the breakdowns, the indicators;
+for last month, a month five years back, then (for information) this year so far and the window's
+dashboard (twelve months of facts counted month by month, and today's due buckets).
+Issue goal: the monthly report under 1 second at 1,000,000 dossiers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from gen_dossiers import generate  # noqa: E402
+
+from desk_app.domain.statistics import Period  # noqa: E402
+from desk_app.services import reports  # noqa: E402
+from desk_app.services.desk import Desk  # noqa: E402
+from desk_app.store import reports as store_reports  # noqa: E402
+from desk_app.store.store import Store  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+GOAL_S = 1.0
+
+
+def database(rows: int) -> Path:
+    path = OUT / f"report-{rows}.sqlite3"
+    if path.exists():
+        with sqlite3.connect(path) as conn:
+            done = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == rows
+            steps = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'dossier_steps'").fetchone()[0]
+        if done and steps:
+            print(f"reusing {path.name}")
+            return path
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    generate(path, rows)
+    print(f"generated {rows:,} dossiers in {time.perf_counter() - started:.1f} s -> {path.name}")
+    return path
+
+
+def timed(job: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """(cold seconds, median of ``runs`` warm seconds, the last result)."""
+    started = time.perf_counter()
+    result = job()
+    cold = time.perf_counter() - started
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = job()
+        warm.append(time.perf_counter() - started)
+    return cold, statistics.median(warm), result
+
+
+def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    path = database(args.rows)
+    store = Store.open(path, read_only=True)
+    desk = Desk(store, actor="bench")
+    today = reports.ledger.now(desk).date()
+    last_month = month_of(today.replace(day=1) - dt.timedelta(days=1))
+    five_years = month_of(last_month[0].replace(year=last_month[0].year - 5))
+    print(f"{args.rows:,} dossiers, {store.db.execute('SELECT count(*) FROM dossier_steps').fetchone()[0]:,} steps; "
+          f"medians of {args.runs} runs after one cold run")
+    print(f"{'':34} {'cold':>9} {'median':>9}  result")
+    worst = 0.0
+    for label, (first, last) in (("last month", last_month), ("a month five years back", five_years)):
+        period = Period(first, last, reports.ledger.now(desk))
+        floor = timed(lambda: store.db.execute(
+            "SELECT count(*) FROM dossiers WHERE received_at >= ? AND received_at < ?",
+            [period.start.isoformat(), period.end.isoformat()]).fetchone()[0], args.runs)
+        facts = timed(lambda: store_reports.dossier_facts(store, period.start, period.end), args.runs)
+        report = timed(lambda: reports.period_report(desk, first, last), args.runs)
+        c = report[2].totals
+        print(f"{label} {first:%m/%Y}")
+        print(f"  {'floor: count(*) received':32} {floor[0] * 1000:7.1f}ms {floor[1] * 1000:7.1f}ms  {floor[2]:,}")
+        print(f"  {'facts: dossiers it can count':32} {facts[0] * 1000:7.1f}ms {facts[1] * 1000:7.1f}ms  "
+              f"{len(facts[2]):,} dossiers")
+        print(f"  {'report: the whole period report':32} {report[0] * 1000:7.1f}ms {report[1] * 1000:7.1f}ms  "
+              f"received {c.received_total:,} (carried over {c.received_carried_over:,}), resolved "
+              f"{c.resolved_total:,}, 2.1 = {c.on_time_rate or 0:.1f}%")
+        print(f"  {'report / floor':32} {'':9} {report[1] / floor[1]:8.0f}x")
+        worst = max(worst, report[0], report[1])
+    year = timed(lambda: reports.period_report(desk, today.replace(month=1, day=1), today), 1)
+    print(f"this year so far (information)     {year[0] * 1000:7.1f}ms {year[1] * 1000:7.1f}ms  "
+          f"received {year[2].totals.received_total:,}")
+    board = timed(lambda: reports.dashboard(desk), 1)
+    print(f"dashboard, 12 months (information) {board[0] * 1000:7.1f}ms {board[1] * 1000:7.1f}ms  "
+          f"overdue now {board[2].overdue:,}")
+    store.close()
+    verdict = "met" if worst < GOAL_S else "NOT met"
+    print(f"goal: the monthly report under {GOAL_S:.0f} s (slowest run, cold included: {worst * 1000:.0f} ms): {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
