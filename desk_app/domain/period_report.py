@@ -4,6 +4,7 @@ procedure, with the QĐ 766 indicators and the ratings; and its JSON form (the c
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from desk_app.domain.indicators import (
     indicators,
     rating_breakdown,
 )
-from desk_app.domain.statistics import NO_FIELD, Counts, DossierFacts, Period, Tally, outcome
+from desk_app.domain.statistics import NO_FIELD, Counts, DossierFacts, Outcome, Period, Tally, outcome
 
 
 @dataclass(frozen=True)
@@ -53,21 +54,24 @@ def build_report(
     the breakdown of ratings then say there is no data).
     """
     negative = scale.negative if scale else frozenset()
+    # Dossiers of one procedure with the same outcome (most of those carried over) are tallied once.
+    seen: Counter[tuple[str, str, Outcome]] = Counter()
+    names: dict[str, str] = {}
+    for item in facts:
+        found = outcome(item, period)
+        if found is not None:
+            seen[(item.field or NO_FIELD, item.procedure_code, found)] += 1
+            names.setdefault(item.procedure_code, item.procedure_name)
     totals = Tally(negative)
     fields: dict[str, Tally] = {}
     procedures: dict[str, Tally] = {}
-    names: dict[str, str] = {}
     ratings: list[str] = []
-    for item in facts:
-        found = outcome(item, period)
-        if found is None:
-            continue
-        totals.add(found)
-        fields.setdefault(item.field or NO_FIELD, Tally(negative)).add(found)
-        procedures.setdefault(item.procedure_code, Tally(negative)).add(found)
-        names.setdefault(item.procedure_code, item.procedure_name)
+    for (field, code, found), times in seen.items():
+        totals.add(found, times)
+        fields.setdefault(field, Tally(negative)).add(found, times)
+        procedures.setdefault(code, Tally(negative)).add(found, times)
         if found.rating is not None:
-            ratings.append(found.rating)
+            ratings += [found.rating] * times
     counts = totals.counts()
     by_field = tuple(sorted((Group(name, name, t.counts()) for name, t in fields.items()),
                             key=lambda g: (-g.counts.received_total, g.label)))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,8 +53,13 @@ class Step(NamedTuple):
 
 
 class DossierFacts(NamedTuple):
-    """What the rules need of one dossier. ``steps`` start with its reception, in the order they
-    happened. ``rating`` is the citizen's rating at the return (a value of the rating scale)."""
+    """What the rules need of one dossier. ``steps`` are its changes in the order they happened,
+    from its reception; ``rating`` is the citizen's rating at the return (a value of the scale).
+
+    A source may leave out the history of a dossier that has not changed since before the period
+    began and give only its last step: ``earlier_supplements`` then says how many times it was
+    sent back for a supplement before that step (the rules need nothing else of its past).
+    """
 
     received_at: dt.datetime
     channel: str
@@ -62,6 +68,7 @@ class DossierFacts(NamedTuple):
     field: str
     steps: tuple[Step, ...]
     rating: str | None = None
+    earlier_supplements: int = 0
 
 
 @dataclass(frozen=True)
@@ -172,9 +179,10 @@ def outcome(facts: DossierFacts, period: Period) -> Outcome | None:
     if last.at < start and received < start:  # nothing has happened since the period began
         if last.status in CLOSED_STATUSES:
             return None
-        return Outcome(_open_place(last, period), True, facts.channel, supplements=_supplements(steps))
+        return Outcome(_open_place(last, period), True, facts.channel,
+                       supplements=facts.earlier_supplements + _supplements(steps))
     before = at_end = first_result = None
-    supplements, asked, returned, previous = 0, False, False, ""
+    supplements, asked, returned, previous = facts.earlier_supplements, False, False, ""
     for step in steps:
         at, status = step.at, step.status
         if at < start:
@@ -286,10 +294,11 @@ class Tally:
     negative: frozenset[str] = frozenset()
     values: dict[str, int] = field(default_factory=dict)
 
-    def add(self, o: Outcome) -> None:
+    def add(self, o: Outcome, times: int = 1) -> None:
+        """Count ``o`` (``times`` dossiers with this same outcome)."""
         v = self.values
         if o.returned:
-            v["returned"] = v.get("returned", 0) + 1
+            v["returned"] = v.get("returned", 0) + times
         if o.place is None:
             return
         names = [o.place.value, "received_carried_over" if o.carried_over else "received_new"]
@@ -306,9 +315,9 @@ class Tally:
         if o.place in _JUDGED and (not on_time or o.rating in self.negative):
             names.append("overdue_or_unhappy")
         for name in names:
-            v[name] = v.get(name, 0) + 1
+            v[name] = v.get(name, 0) + times
         if o.processing is not None:
-            v["processing_seconds"] = v.get("processing_seconds", 0) + int(o.processing.total_seconds())
+            v["processing_seconds"] = v.get("processing_seconds", 0) + int(o.processing.total_seconds()) * times
 
     def counts(self) -> Counts:
         return Counts(**self.values)
@@ -317,10 +326,10 @@ class Tally:
 def count(facts: Iterable[DossierFacts], period: Period, *, negative: frozenset[str] = frozenset()) -> Counts:
     """The figures of ``facts`` for ``period`` (no grouping)."""
     tally = Tally(negative)
-    for item in facts:
-        found = outcome(item, period)
+    # Many dossiers share an outcome (most of those carried over do): each is tallied once, with its count.
+    for found, times in Counter(outcome(item, period) for item in facts).items():
         if found is not None:
-            tally.add(found)
+            tally.add(found, times)
     return tally.counts()
 
 
@@ -332,7 +341,7 @@ def count_each(facts: Iterable[DossierFacts], periods: Sequence[Period], *,
     the first) to the one of its last change, or to the last period while it is open. Before, it
     was not received; after, it was closed (both answers are None).
     """
-    tallies = [Tally(negative) for _ in periods]
+    seen: list[Counter[Outcome | None]] = [Counter() for _ in periods]
     ends = [p.end for p in periods]
     for item in facts:
         if not item.steps:
@@ -342,7 +351,10 @@ def count_each(facts: Iterable[DossierFacts], periods: Sequence[Period], *,
         closed = last_step.status in CLOSED_STATUSES
         stop = min(len(periods), bisect.bisect_right(ends, last_step.at) + 1) if closed else len(periods)
         for index in range(first, stop):
-            found = outcome(item, periods[index])
-            if found is not None:
-                tallies[index].add(found)
+            seen[index][outcome(item, periods[index])] += 1
+    tallies = [Tally(negative) for _ in periods]
+    for tally, found in zip(tallies, seen):
+        for o, times in found.items():
+            if o is not None:
+                tally.add(o, times)
     return [t.counts() for t in tallies]

@@ -1,11 +1,17 @@
 """What the period report reads: the facts of the dossiers a period can count, and its guidance slips.
 
-Fast at a million dossiers because only the dossiers a period can count are read, each through an
-index: those received in it (``received_at``), those received before it and open now
-(``status, received_at``), and those received before it that changed since it began
-(``last_change_at``, migration 0013). Anything else was closed before the period began and
-cannot count in it. Their steps come in the same query, in order (``dossier_steps(dossier_id, id)``).
-Times compare as stored strings: every stored time carries the desk's one offset.
+Only the dossiers a period can count are read, each set through an index (migration 0013):
+
+- *active*: received in the period (``received_at``), or received before it and changed since
+  it began (``last_change_at, received_at``): with their whole status history, in order
+  (``dossier_steps(dossier_id, id)``);
+- *quiet*: received before the period, open, unchanged since before it began
+  (``status, received_at``). Most dossiers carried over are these, and the rules need only their
+  last step and how often they were sent back for a supplement (the partial index of those
+  steps), so their history is not read.
+
+Anything else was closed before the period began and cannot count in it. Times compare as stored
+strings: every stored time carries the desk's one offset.
 """
 
 from __future__ import annotations
@@ -14,16 +20,19 @@ import datetime as dt
 from typing import Any
 
 from desk_app.domain.dossier import Status
-from desk_app.domain.statistics import DossierFacts, Step
+from desk_app.domain.statistics import PAUSED, DossierFacts, Step
 from desk_app.store.store import Store
 
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
 
-_SCOPE = f"""
+_ACTIVE = """
     SELECT id FROM dossiers WHERE received_at >= ? AND received_at < ?
-    UNION SELECT id FROM dossiers WHERE status IN ({", ".join("?" for _ in OPEN_STATUSES)}) AND received_at < ?
     UNION SELECT id FROM dossiers WHERE last_change_at >= ? AND received_at < ?
 """
+# Times the dossier went into "waiting for a supplement" (a step in that status after one that was not).
+_SENT_BACK = f"""(SELECT count(*) FROM dossier_steps s WHERE s.dossier_id = d.id AND s.status = '{PAUSED}'
+    AND coalesce((SELECT q.status FROM dossier_steps q WHERE q.dossier_id = s.dossier_id AND q.id < s.id
+                  ORDER BY q.id DESC LIMIT 1), '') <> '{PAUSED}')"""
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -35,16 +44,31 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime) -> list[Do
     before and not closed before ``start``. ``start`` and ``end`` are in the desk's offset."""
     s, e = _stamp(start), _stamp(end)
     rows = store.db.execute(
-        f"""WITH scope(id) AS ({_SCOPE})
+        f"""WITH active(id) AS ({_ACTIVE})
             SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, coalesce(p.field, ''),
                    st.at, st.status, st.due_at
-            FROM scope JOIN dossiers d ON d.id = scope.id
+            FROM active JOIN dossiers d ON d.id = active.id
             LEFT JOIN procedures p ON p.code = d.procedure_code
             JOIN dossier_steps st ON st.dossier_id = d.id
             ORDER BY d.id, st.id""",
-        [s, e, *OPEN_STATUSES, s, s, s],
+        [s, e, s, s],
     )
-    return list(_group(rows))
+    found = _group(rows)
+    quiet = store.db.execute(
+        f"""SELECT d.received_at, d.channel, d.procedure_code, d.procedure_name, coalesce(p.field, ''),
+                   d.last_change_at, d.status, d.due_at, {_SENT_BACK}
+            FROM dossiers d LEFT JOIN procedures p ON p.code = d.procedure_code
+            WHERE d.status IN ({", ".join("?" for _ in OPEN_STATUSES)}) AND d.received_at < ?
+              AND d.last_change_at < ?""",
+        [*OPEN_STATUSES, s, s],
+    )
+    parse = dt.datetime.fromisoformat
+    for received_at, channel, code, name, field, changed, status, due_at, sent_back in quiet:
+        last = Step(parse(changed), status, parse(due_at))
+        # The last step is itself the latest request when the dossier is waiting for a supplement.
+        earlier = max(0, sent_back - (1 if status == PAUSED else 0))
+        found.append(DossierFacts(parse(received_at), channel, code, name, field, (last,), None, earlier))
+    return found
 
 
 def _group(rows: Any) -> list[DossierFacts]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from desk_app.domain.dossier import Status
 from desk_app.store import reports
 from desk_app.store.lifecycle import set_status
+from desk_app.domain.statistics import Step
 from desk_app.store.store import Store
 from tests.reports_data import at, build
 
@@ -83,10 +84,54 @@ def test_guidance_slips_of_a_period(desk, clock):
     assert reports.guidance_issued(desk.store, at(11, 1, 0), at(12, 1, 0)) == 0
 
 
-def test_the_scope_walks_indexes(desk):
-    """Each branch of the scope searches an index, never scans the table (a million dossiers)."""
-    plan = [row[-1] for row in desk.store.db.execute(
-        f"EXPLAIN QUERY PLAN {reports._SCOPE}", ["a", "b", *reports.OPEN_STATUSES, "c", "d", "e"])]
-    reads = [line for line in plan if "dossiers" in line]
-    assert len(reads) == 3 and all(line.startswith("SEARCH dossiers USING") for line in reads)
-    assert any("dossiers_last_change" in line for line in reads)
+def test_the_reads_walk_indexes(desk):
+    """Each set of dossiers is searched through an index, never by scanning the table (a million dossiers)."""
+    def plan(sql, params):
+        return [row[-1] for row in desk.store.db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+    active = [line for line in plan(reports._ACTIVE, ["a", "b", "c", "d"]) if "dossiers" in line]
+    assert active == ["SEARCH dossiers USING COVERING INDEX dossiers_received (received_at>? AND received_at<?)",
+                      "SEARCH dossiers USING COVERING INDEX dossiers_last_change (last_change_at>?)"]
+    quiet = plan(f"SELECT {reports._SENT_BACK} FROM dossiers d WHERE d.status IN (?, ?, ?) AND d.received_at < ? "
+                 "AND d.last_change_at < ?", [*reports.OPEN_STATUSES, "a", "b"])
+    assert not any(line.startswith("SCAN") for line in quiet)
+    assert any("dossier_steps_paused" in line for line in quiet)
+
+
+def test_a_dossier_quiet_since_before_the_period_comes_with_its_last_step_only(desk, clock):
+    codes = build(desk, clock)
+    found = reports.dossier_facts(desk.store, at(11, 1, 0), at(12, 1, 0))
+    by_received = {desk.dossier(code).received_at: name for name, code in codes.items()}
+    d8 = next(f for f in found if by_received[f.received_at] == "d8")  # waiting since 28/10
+    assert d8.steps == (Step(at(10, 28), "supplement_requested", at(10, 30)),) and d8.earlier_supplements == 0
+    d9 = next(f for f in found if by_received[f.received_at] == "d9")
+    assert [s.status for s in d9.steps] == ["in_process"]
+
+
+def test_the_shortened_facts_count_exactly_as_the_whole_histories(desk, clock):
+    """Leaving out the history of quiet dossiers changes no figure, sent-back-twice included."""
+    import datetime as dt
+
+    from desk_app.domain.statistics import Period, count
+    from desk_app.services.reception import ReceptionRequest, receive
+
+    build(desk, clock)
+    twice = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Trịnh Văn Tư", received_at=at(9, 1)))
+    dossier_id = desk.store.dossier_id(twice.dossier.code)
+    for moment, status in ((at(9, 2), Status.SUPPLEMENT_REQUESTED), (at(9, 3), Status.RECEIVED),
+                           (at(9, 4), Status.SUPPLEMENT_REQUESTED), (at(9, 7), Status.RECEIVED),
+                           (at(9, 8), Status.IN_PROCESS)):
+        set_status(desk.recorder, dossier_id, status, at=moment)
+    whole = reports._group(desk.store.db.execute(
+        "SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, coalesce(p.field, ''), "
+        "st.at, st.status, st.due_at FROM dossiers d LEFT JOIN procedures p ON p.code = d.procedure_code "
+        "JOIN dossier_steps st ON st.dossier_id = d.id ORDER BY d.id, st.id"))
+    now = clock()
+    for first, last in ((dt.date(2026, 10, 1), dt.date(2026, 10, 31)), (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+                        (dt.date(2026, 9, 15), dt.date(2026, 10, 14)), (dt.date(2026, 10, 5), dt.date(2026, 10, 5))):
+        period = Period(first, last, now)
+        shortened = reports.dossier_facts(desk.store, period.start, period.end)
+        assert count(shortened, period) == count(whole, period)
+    october = count(reports.dossier_facts(desk.store, at(10, 1, 0), at(11, 1, 0)), Period(
+        dt.date(2026, 10, 1), dt.date(2026, 10, 31), now))
+    assert october.sent_back_twice == 1  # the quiet dossier sent back twice, counted late for 2.1

@@ -76,9 +76,10 @@ MIGRATIONS: list[tuple[str, list[MigrationStep]]] = [
             status TEXT NOT NULL, due_at_utc TEXT)""",
         reports.backfill,
         "CREATE INDEX dossier_steps_uuid ON dossier_steps (uuid, at_utc, id)",
-        "CREATE INDEX dossiers_unit_received ON dossiers (unit_code, received_utc)",
+        "CREATE INDEX dossier_steps_paused ON dossier_steps (uuid) WHERE status = 'supplement_requested'",
+        "CREATE INDEX dossiers_received_utc ON dossiers (received_utc, unit_code)",
         "CREATE INDEX dossiers_status_received ON dossiers (status, received_utc)",
-        "CREATE INDEX dossiers_last_change ON dossiers (last_change_utc)",
+        "CREATE INDEX dossiers_last_change ON dossiers (last_change_utc, received_utc)",
     ]),
 ]
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desk_app.domain.dossier import Status
-from desk_app.domain.statistics import DossierFacts, Step
+from desk_app.domain.statistics import PAUSED, DossierFacts, Step
 from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
 from desk_app.hub.storage.database import Tx, placeholders
 
@@ -63,51 +63,66 @@ def backfill(tx: Tx) -> None:
                "WHERE s.uuid = dossiers.uuid)")
 
 
-def _scope(unit_code: str | None) -> tuple[str, int]:
-    """The dossiers a period can count (as on a desk), and how many unit parameters it takes."""
-    unit = " AND unit_code = ?" if unit_code else ""
-    sql = (f"SELECT uuid FROM dossiers WHERE received_utc >= ? AND received_utc < ?{unit} "
-           f"UNION SELECT uuid FROM dossiers WHERE status IN ({placeholders(len(OPEN_STATUSES))}) "
-           f"AND received_utc < ?{unit} "
-           f"UNION SELECT uuid FROM dossiers WHERE last_change_utc >= ? AND received_utc < ?{unit}")
-    return sql, 3 if unit_code else 0
+def _active(unit: str) -> str:
+    """Dossiers received in the period, or before it and changed since it began (as on a desk)."""
+    return (f"SELECT uuid FROM dossiers WHERE received_utc >= ? AND received_utc < ?{unit} "
+            f"UNION SELECT uuid FROM dossiers WHERE last_change_utc >= ? AND received_utc < ?{unit}")
+
+
+# Times the dossier went into "waiting for a supplement" (a step in that status after one that was not).
+_SENT_BACK = f"""(SELECT count(*) FROM dossier_steps s WHERE s.uuid = d.uuid AND s.status = '{PAUSED}'
+    AND coalesce((SELECT q.status FROM dossier_steps q WHERE q.uuid = s.uuid
+                  AND (q.at_utc < s.at_utc OR (q.at_utc = s.at_utc AND q.id < s.id))
+                  ORDER BY q.at_utc DESC, q.id DESC LIMIT 1), '') <> '{PAUSED}')"""
 
 
 def dossier_facts(tx: Tx, start: dt.datetime, end: dt.datetime, unit_code: str | None = None,
                   fields: dict[str, str] | None = None) -> list[tuple[str, DossierFacts]]:
     """(unit code, facts) of every dossier that may count in [start, end), of one commune or all.
-    ``fields`` maps procedure codes to their field (the hub has no catalogue table of its own)."""
+    ``fields`` maps procedure codes to their field (the hub has no catalogue table of its own).
+
+    As on a desk (desk_app.store.reports): the active dossiers with their whole history, the
+    quiet ones (open, unchanged since before the period) with their last step only."""
     s, e = utc_iso(start.isoformat()), utc_iso(end.isoformat())
-    scope, units = _scope(unit_code)
+    unit = " AND unit_code = ?" if unit_code else ""
     u = [unit_code] if unit_code else []
-    params = [s, e, *u, *OPEN_STATUSES, s, *u, s, s, *u]
-    rows = tx.query(
-        f"WITH scope(uuid) AS ({scope}) "
-        "SELECT d.uuid, d.unit_code, d.received_utc, d.channel, d.procedure_code, d.procedure_name, "
-        "st.at_utc, st.status, st.due_at_utc "
-        "FROM scope JOIN dossiers d ON d.uuid = scope.uuid JOIN dossier_steps st ON st.uuid = d.uuid "
-        "ORDER BY d.uuid, st.at_utc, st.id", params)
     known = fields or {}
     parse = dt.datetime.fromisoformat
+    rows = tx.query(
+        f"WITH active(uuid) AS ({_active(unit)}) "
+        "SELECT d.uuid, d.unit_code, d.received_utc, d.channel, d.procedure_code, d.procedure_name, "
+        "st.at_utc, st.status, st.due_at_utc "
+        "FROM active JOIN dossiers d ON d.uuid = active.uuid JOIN dossier_steps st ON st.uuid = d.uuid "
+        "ORDER BY d.uuid, st.at_utc, st.id", [s, e, *u, s, s, *u])
     found: list[tuple[str, DossierFacts]] = []
     current: str | None = None
     head: tuple[Any, ...] = ()
     steps: list[Step] = []
 
     def close() -> None:
-        unit, received, channel, code, name = head
-        found.append((unit, DossierFacts(parse(received), channel, code, name, known.get(code, ""), tuple(steps))))
+        unit_code, received, channel, code, name = head
+        found.append((unit_code, DossierFacts(parse(received), channel, code, name, known.get(code, ""),
+                                              tuple(steps))))
 
-    for uuid, unit, received, channel, code, name, at, status, due in rows:
+    for uuid, unit_of, received, channel, code, name, at, status, due in rows:
         if uuid != current:
             if current is not None:
                 close()
-            current, head, steps = uuid, (unit, received, channel, code, name), []
+            current, head, steps = uuid, (unit_of, received, channel, code, name), []
         # A change that kept the appointment carries the one in force before it.
         due_at = parse(due) if due else (steps[-1].due_at if steps else parse(at))
         steps.append(Step(parse(at), status, due_at))
     if current is not None:
         close()
+    quiet = tx.query(
+        "SELECT d.unit_code, d.received_utc, d.channel, d.procedure_code, d.procedure_name, d.last_change_utc, "
+        f"d.status, d.due_at_utc, {_SENT_BACK} FROM dossiers d "
+        f"WHERE d.status IN ({placeholders(len(OPEN_STATUSES))}) AND d.received_utc < ? "
+        f"AND d.last_change_utc < ?{unit.replace('unit_code', 'd.unit_code')}", [*OPEN_STATUSES, s, s, *u])
+    for unit_of, received, channel, code, name, changed, status, due, sent_back in quiet:
+        earlier = max(0, int(sent_back) - (1 if status == PAUSED else 0))
+        found.append((unit_of, DossierFacts(parse(received), channel, code, name, known.get(code, ""),
+                                            (Step(parse(changed), status, parse(due)),), None, earlier)))
     return found
 
 
