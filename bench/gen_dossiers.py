@@ -91,7 +91,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
                 ), (
                     dossier_id, fold(dossier_code), _fold(person.name), person.id_number, person.phone,
                     _fold(f"{code} {procedure.name}"),
-                ), [(dossier_id, at, step, due.isoformat()) for at, step in steps]
+                ), [(dossier_id, at, before, step, due.isoformat()) for at, before, step in steps]
 
     ledger_numbers: dict[int, int] = {}
 
@@ -124,7 +124,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
         "applicant_sort, last_change_at) "
         f"VALUES ({', '.join('?' * 30)})"
     )
-    insert_steps = "INSERT INTO dossier_steps (dossier_id, at, status, due_at) VALUES (?, ?, ?, ?)"
+    insert_steps = "INSERT INTO dossier_steps (dossier_id, at, from_status, status, due_at) VALUES (?, ?, ?, ?, ?)"
     insert_s = (
         "INSERT INTO dossier_search (rowid, code, applicant_name, id_number, phone, procedure) "
         "VALUES (?, ?, ?, ?, ?, ?)"
@@ -201,8 +201,8 @@ CHANNEL_WEIGHTS = (80, 17, 3)
 
 
 def _steps(rng: random.Random, received: dt.datetime, status: Status, finished: str | None,
-           now: dt.datetime) -> list[tuple[str, str]]:
-    """(time, status) of each change, from the reception to ``status``; none after ``now``."""
+           now: dt.datetime) -> list[tuple[str, str | None, str]]:
+    """(time, status before, status) of each change, from the reception to ``status``; none after ``now``."""
     def later(hours: float) -> dt.datetime:
         return min(received + dt.timedelta(hours=hours), now)
 
@@ -219,7 +219,8 @@ def _steps(rng: random.Random, received: dt.datetime, status: Status, finished: 
         steps.append((done, Status.RESULT_READY))
         if status is Status.RETURNED:
             steps.append((min(done + dt.timedelta(hours=rng.uniform(0.1, 72)), now), Status.RETURNED))
-    return [(at.isoformat(), step.value) for at, step in steps]
+    before = [None, *(step.value for _, step in steps[:-1])]
+    return [(at.isoformat(), previous, step.value) for (at, step), previous in zip(steps, before)]
 
 
 def main(argv: list[str] | None = None) -> int:

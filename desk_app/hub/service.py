@@ -249,7 +249,8 @@ class Hub:
             decided = utc_iso(payload["decided_at"])
             records.set_decision(tx, dossier.uuid, status.value, decided, now)
             update = self._append(tx, dossier.unit_code, ev.Kind.DOSSIER_DECIDED, dossier.uuid, payload, now)
-            hub_reports.record_steps(tx, [(f"decided:{update.hub_seq}", dossier.uuid, decided, status.value, None)])
+            hub_reports.record_steps(tx, [(f"decided:{update.hub_seq}", dossier.uuid, decided, dossier.status,
+                                           status.value, None)])
             return update
 
         return self.db.run(work)

@@ -89,8 +89,8 @@ def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted)
     before = counts_json(hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock(), unit_code=UNIT)[0].totals)
 
     def downgrade(tx):
-        for index in ("dossier_steps_uuid", "dossier_steps_paused", "dossiers_received_utc",
-                      "dossiers_status_received", "dossiers_last_change"):
+        for index in ("dossier_steps_uuid", "dossier_steps_sent_back", "dossiers_received_utc",
+                      "dossiers_last_change", "dossiers_state"):
             tx.execute(f"DROP INDEX {index}")
         tx.execute("DROP TABLE dossier_steps")
         for column in ("channel", "procedure_name", "received_utc", "last_change_utc"):

@@ -97,13 +97,13 @@ def project(tx: Tx, events: Sequence[Event], now: str) -> None:
             received.append((e.entity_id, p["code"], e.unit_code, e.desk_uuid, p["procedure_code"], p["status"],
                              p["received_at"], promised, finished, now, p.get("channel") or "direct",
                              p.get("procedure_name") or "", at, at))
-            steps.append((e.event_uuid, e.entity_id, at, p["status"], promised))
+            steps.append((e.event_uuid, e.entity_id, at, None, p["status"], promised))
         elif e.kind == STATUS_CHANGED:
             still_open = 1 if Status(p["to"]).is_open else 0
             due = utc_iso(p["due_at"]) if p.get("due_at") else None
             at = utc_iso(p["at"])
             changes.append((p["to"], still_open, at, due, now, at, e.entity_id))
-            steps.append((e.event_uuid, e.entity_id, at, p["to"], due))
+            steps.append((e.event_uuid, e.entity_id, at, p.get("from"), p["to"], due))
     tx.executemany(
         "INSERT INTO dossiers (uuid, code, unit_code, desk_uuid, procedure_code, status, received_at, due_at_utc, "
         "finished_at_utc, updated_at, channel, procedure_name, received_utc, last_change_utc) "

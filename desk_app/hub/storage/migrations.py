@@ -73,13 +73,14 @@ MIGRATIONS: list[tuple[str, list[MigrationStep]]] = [
         "ALTER TABLE dossiers ADD COLUMN last_change_utc TEXT",
         """CREATE TABLE dossier_steps (
             id {serial_pk}, step_key TEXT NOT NULL UNIQUE, uuid TEXT NOT NULL, at_utc TEXT NOT NULL,
-            status TEXT NOT NULL, due_at_utc TEXT)""",
+            from_status TEXT, status TEXT NOT NULL, due_at_utc TEXT)""",
         reports.backfill,
         "CREATE INDEX dossier_steps_uuid ON dossier_steps (uuid, at_utc, id)",
-        "CREATE INDEX dossier_steps_paused ON dossier_steps (uuid) WHERE status = 'supplement_requested'",
+        f"CREATE INDEX dossier_steps_sent_back ON dossier_steps (uuid, status, from_status) WHERE {reports.SENT_BACK_STEP}",
         "CREATE INDEX dossiers_received_utc ON dossiers (received_utc, unit_code)",
-        "CREATE INDEX dossiers_status_received ON dossiers (status, received_utc)",
         "CREATE INDEX dossiers_last_change ON dossiers (last_change_utc, received_utc)",
+        """CREATE INDEX dossiers_state ON dossiers (status, last_change_utc, received_utc, due_at_utc, channel,
+                                                   procedure_code, unit_code)""",
     ]),
 ]
 

@@ -19,13 +19,16 @@ from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
 from desk_app.hub.storage.database import Tx, placeholders
 
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
-StepRow = tuple[str, str, str, str, str | None]  # step key, dossier uuid, at (UTC), status, due (UTC) or None
+# step key, dossier uuid, at (UTC), status before (None: the reception), status, due (UTC) or None (unchanged)
+StepRow = tuple[str, str, str, str | None, str, str | None]
+# A step that sent the dossier back for a supplement (not a change of appointment while waiting).
+SENT_BACK_STEP = "status = 'supplement_requested' AND from_status IS DISTINCT FROM 'supplement_requested'"
 BACKFILL_BATCH = 5000
 
 
 def record_steps(tx: Tx, steps: Sequence[StepRow]) -> None:
-    tx.executemany("INSERT INTO dossier_steps (step_key, uuid, at_utc, status, due_at_utc) VALUES (?,?,?,?,?) "
-                   "ON CONFLICT (step_key) DO NOTHING", steps)
+    tx.executemany("INSERT INTO dossier_steps (step_key, uuid, at_utc, from_status, status, due_at_utc) "
+                   "VALUES (?,?,?,?,?,?) ON CONFLICT (step_key) DO NOTHING", steps)
 
 
 def backfill(tx: Tx) -> None:
@@ -47,18 +50,19 @@ def backfill(tx: Tx) -> None:
             p = json.loads(payload)
             if kind == RECEIVED:
                 at = utc_iso(p["received_at"])
-                steps.append((event_uuid, entity_id, at, p["status"], utc_iso(p["due_at"])))
+                steps.append((event_uuid, entity_id, at, None, p["status"], utc_iso(p["due_at"])))
                 received.append((p.get("channel") or "direct", p.get("procedure_name") or "", at, entity_id))
             else:
                 due = utc_iso(p["due_at"]) if p.get("due_at") else None
-                steps.append((event_uuid, entity_id, utc_iso(p["at"]), p["to"], due))
+                steps.append((event_uuid, entity_id, utc_iso(p["at"]), p.get("from"), p["to"], due))
             after = (desk_uuid, epoch, int(seq))
         record_steps(tx, steps)
         tx.executemany("UPDATE dossiers SET channel = ?, procedure_name = ?, received_utc = ? WHERE uuid = ?", received)
     decisions = tx.query("SELECT hub_seq, entity_id, payload FROM change_log WHERE kind = 'dossier.decided' "
                          "ORDER BY hub_seq")
-    record_steps(tx, [(f"decided:{seq}", uuid, utc_iso(json.loads(p)["decided_at"]), json.loads(p)["status"], None)
-                      for seq, uuid, p in decisions])
+    # A decision is taken on an open dossier; which open status it left is not kept (not a supplement).
+    record_steps(tx, [(f"decided:{seq}", uuid, utc_iso(json.loads(p)["decided_at"]), None, json.loads(p)["status"],
+                       None) for seq, uuid, p in decisions])
     tx.execute("UPDATE dossiers SET last_change_utc = (SELECT max(at_utc) FROM dossier_steps s "
                "WHERE s.uuid = dossiers.uuid)")
 
@@ -69,11 +73,8 @@ def _active(unit: str) -> str:
             f"UNION SELECT uuid FROM dossiers WHERE last_change_utc >= ? AND received_utc < ?{unit}")
 
 
-# Times the dossier went into "waiting for a supplement" (a step in that status after one that was not).
-_SENT_BACK = f"""(SELECT count(*) FROM dossier_steps s WHERE s.uuid = d.uuid AND s.status = '{PAUSED}'
-    AND coalesce((SELECT q.status FROM dossier_steps q WHERE q.uuid = s.uuid
-                  AND (q.at_utc < s.at_utc OR (q.at_utc = s.at_utc AND q.id < s.id))
-                  ORDER BY q.at_utc DESC, q.id DESC LIMIT 1), '') <> '{PAUSED}')"""
+# Times the dossier was sent back for a supplement, counted in the partial index of those steps.
+_SENT_BACK = f"(SELECT count(*) FROM dossier_steps s WHERE s.uuid = d.uuid AND {SENT_BACK_STEP})"
 
 
 def dossier_facts(tx: Tx, start: dt.datetime, end: dt.datetime, unit_code: str | None = None,
