@@ -42,29 +42,29 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime) -> list[Do
     """The facts of every dossier that may count in [start, end): received in it, or received
     before and not closed before ``start``. ``start`` and ``end`` are in the desk's offset."""
     s, e = _stamp(start), _stamp(end)
+    # The catalogue's names and fields, once: a join per row cost more than the whole Python side.
+    catalogue = {code: (name, field) for code, name, field in store.db.execute(
+        "SELECT code, name, field FROM procedures")}
     rows = store.db.execute(
         f"""WITH active(id) AS ({_ACTIVE})
-            SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, coalesce(p.field, ''),
-                   st.at, st.status, st.due_at
-            FROM active JOIN dossiers d ON d.id = active.id
-            LEFT JOIN procedures p ON p.code = d.procedure_code
-            JOIN dossier_steps st ON st.dossier_id = d.id
+            SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, st.at, st.status, st.due_at
+            FROM active JOIN dossiers d ON d.id = active.id JOIN dossier_steps st ON st.dossier_id = d.id
             ORDER BY d.id, st.id""",
         [s, e, s, s],
     )
-    found = _group(rows)
-    # Read from the covering index dossiers_state alone (the name is the catalogue's: their rows
-    # are not visited).
+    found = _group(rows, catalogue)
+    # Read from the covering index dossiers_state alone: their rows are not visited (so the name is
+    # the catalogue's, not the one kept on the dossier).
     quiet = store.db.execute(
-        f"""SELECT d.received_at, d.channel, d.procedure_code, coalesce(p.name, ''), coalesce(p.field, ''),
-                   d.last_change_at, d.status, d.due_at, {_SENT_BACK}
-            FROM dossiers d LEFT JOIN procedures p ON p.code = d.procedure_code
+        f"""SELECT d.received_at, d.channel, d.procedure_code, d.last_change_at, d.status, d.due_at, {_SENT_BACK}
+            FROM dossiers d
             WHERE d.status IN ({", ".join("?" for _ in OPEN_STATUSES)}) AND d.last_change_at < ?
               AND d.received_at < ?""",
         [*OPEN_STATUSES, s, s],
     )
     parse = dt.datetime.fromisoformat
-    for received_at, channel, code, name, field, changed, status, due_at, sent_back in quiet:
+    for received_at, channel, code, changed, status, due_at, sent_back in quiet:
+        name, field = catalogue.get(code, ("", ""))
         last = Step(parse(changed), status, parse(due_at))
         # The last step is itself the latest request when the dossier is waiting for a supplement.
         earlier = max(0, sent_back - (1 if status == PAUSED else 0))
@@ -72,17 +72,18 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime) -> list[Do
     return found
 
 
-def _group(rows: Any) -> list[DossierFacts]:
+def _group(rows: Any, catalogue: dict[str, tuple[str, str]]) -> list[DossierFacts]:
     """Rows of (dossier…, step…) in dossier order → one DossierFacts per dossier."""
     parse = dt.datetime.fromisoformat
     found: list[DossierFacts] = []
     current: int | None = None
     head: tuple[Any, ...] = ()
     steps: list[Step] = []
-    for dossier_id, received_at, channel, code, name, field, at, status, due_at in rows:
+    for dossier_id, received_at, channel, code, name, at, status, due_at in rows:
         if dossier_id != current:
             if current is not None:
                 found.append(_facts(head, steps))
+            field = catalogue.get(code, ("", ""))[1]
             current, head, steps = dossier_id, (received_at, channel, code, name, field), []
         steps.append(Step(parse(at), status, parse(due_at)))
     if current is not None:
