@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sqlite3
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gen_dossiers import generate  # noqa: E402
+from gen_dossiers import cached  # noqa: E402
 
 from desk_app.domain.statistics import Period  # noqa: E402
 from desk_app.services import reports  # noqa: E402
@@ -38,24 +37,6 @@ from desk_app.store.store import Store  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 GOAL_S = 1.0
-
-
-def database(rows: int) -> Path:
-    path = OUT / f"report-{rows}.sqlite3"
-    if path.exists():
-        with sqlite3.connect(path) as conn:
-            done = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == rows
-            steps = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'dossier_steps'").fetchone()[0]
-        if done and steps:
-            print(f"reusing {path.name}")
-            return path
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    OUT.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    generate(path, rows)
-    print(f"generated {rows:,} dossiers in {time.perf_counter() - started:.1f} s -> {path.name}")
-    return path
 
 
 def timed(job: Callable[[], Any], runs: int) -> tuple[float, float, Any, float]:
@@ -91,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    path = database(args.rows)
+    path = cached(OUT / f"report-{args.rows}.sqlite3", args.rows)
     store = Store.open(path, read_only=True)
     desk = Desk(store, actor="bench")
     today = reports.ledger.now(desk).date()
