@@ -196,9 +196,8 @@ class DashboardPanel(QWidget):
             + " ".join(f"Chỉ số {code}: {index[code].note}." for code in ("4.2", "5.4") if index[code].value is None))
         months = board.months
         self.months_view.setChart(charts.months_chart(
-            [m.label for m in months], [m.counts.received_new for m in months],
-            [m.counts.resolved_early + m.counts.resolved_on_time for m in months],
-            [m.counts.resolved_late for m in months]))
+            [m.label for m in months], [m.received_new for m in months], [m.resolved_in_time for m in months],
+            [m.resolved_late for m in months]))
         p = report.period
         self.channels_view.setChart(charts.channels_chart(
             f"Theo kênh tiếp nhận ({p.first:%d/%m} – {p.last:%d/%m/%Y})",

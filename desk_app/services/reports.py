@@ -11,7 +11,7 @@ from pathlib import Path
 from desk_app.domain.dossier import Status
 from desk_app.domain.errors import DomainError
 from desk_app.domain.period_report import PeriodReport, build_report, last_months
-from desk_app.domain.statistics import Counts, Period, count_each
+from desk_app.domain.statistics import Period, count_each
 from desk_app.domain.tables import Column, Kind, Table, report_subtitle, report_tables
 from desk_app.domain.timeliness import TIMELINESS_LABELS
 from desk_app.services import ledger
@@ -135,8 +135,12 @@ def write_file(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class MonthFigures:
+    """What happened in one month: dossiers received, and resolved early or on time, or late."""
+
     label: str  # "11/2026"
-    counts: Counts
+    received_new: int
+    resolved_in_time: int  # early or on time
+    resolved_late: int
 
 
 @dataclass(frozen=True)
@@ -152,11 +156,15 @@ class Dashboard:
 
 
 def dashboard(desk: Desk, *, months: int = 12) -> Dashboard:
-    """The figures of the last ``months`` calendar months (one read of the facts) and of today."""
+    """The figures of the last ``months`` calendar months (one read of the facts) and of today.
+
+    Months show what happened in them, so the dossiers quiet since before the first month (which
+    can be neither received nor resolved in any of them) are not read."""
     now = ledger.now(desk)
     periods = last_months(now, months)
-    facts = store_reports.dossier_facts(desk.store, periods[0].start, periods[-1].end)
-    figures = tuple(MonthFigures(f"{p.first:%m/%Y}", c) for p, c in zip(periods, count_each(facts, periods)))
+    facts = store_reports.dossier_facts(desk.store, periods[0].start, periods[-1].end, quiet=False)
+    figures = tuple(MonthFigures(f"{p.first:%m/%Y}", c.received_new, c.resolved_early + c.resolved_on_time,
+                                 c.resolved_late) for p, c in zip(periods, count_each(facts, periods)))
     due = {bucket: ledger.count(desk, LedgerFilter(due=bucket), at=now) for bucket in ledger.DUE_BUCKETS}
     paused = ledger.count(desk, LedgerFilter(statuses=(Status.SUPPLEMENT_REQUESTED,)), at=now)
     return Dashboard(figures, due["overdue"], due["due_today"], due["due_soon"], paused, now)

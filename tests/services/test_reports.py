@@ -92,8 +92,8 @@ def test_the_report_reads_only(desk, codes):
 def test_dashboard_months_and_due_buckets(desk, codes):
     board = reports.dashboard(desk, months=3)
     assert [m.label for m in board.months] == ["09/2026", "10/2026", "11/2026"]
-    october = board.months[1].counts
-    assert (october.received_new, october.resolved_total) == (8, 5)
+    october = board.months[1]
+    assert (october.received_new, october.resolved_in_time, october.resolved_late) == (8, 4, 1)
     # Now (5/11 10:00): d3 and d9 overdue; d12 due 5/11 09:00 is overdue too; d8 waits for its supplement.
     assert (board.overdue, board.paused) == (3, 1)
 
@@ -136,3 +136,18 @@ def test_files_are_written_whole(tmp_path):
     target = tmp_path / "sub" / "bao-cao.xlsx"
     reports.write_file(target, b"abc")
     assert target.read_bytes() == b"abc" and not list(target.parent.glob("*.part"))
+
+
+def test_dashboard_months_leave_out_only_what_cannot_change_them(desk, codes):
+    """Received and resolved per month are the same as from every dossier the months can count."""
+    from desk_app.domain.period_report import last_months
+    from desk_app.domain.statistics import count
+    from desk_app.store import reports as store_reports
+
+    board = reports.dashboard(desk, months=4)
+    periods = last_months(reports.ledger.now(desk), 4)
+    every = store_reports.dossier_facts(desk.store, periods[0].start, periods[-1].end)
+    for month, period in zip(board.months, periods):
+        c = count(every, period)
+        assert (month.received_new, month.resolved_in_time, month.resolved_late) == (
+            c.received_new, c.resolved_early + c.resolved_on_time, c.resolved_late)
