@@ -72,11 +72,13 @@ def add_hub_commands(sub: Any) -> None:
 
     p = action("report", "báo cáo tình hình, kết quả giải quyết hồ sơ của một xã hoặc của tất cả các xã (xếp hạng "
                          "theo tỷ lệ đúng hạn): JSON hoặc Excel")
-    p.add_argument("--from", dest="first", type=date_arg, required=True, help="từ ngày: 01/10/2026 hoặc 2026-10-01")
-    p.add_argument("--to", dest="last", type=date_arg, required=True, help="đến ngày (tính cả ngày này)")
-    p.add_argument("--unit-code", help="mã định danh của một xã (mặc định: tất cả các xã)")
-    p.add_argument("--format", choices=["json", "xlsx"], default="json")
-    p.add_argument("--out", type=Path, help="tệp cần ghi (mặc định: JSON ra màn hình; Excel vào thư mục hiện tại)")
+    p.add_argument("--from", dest="first", type=date_arg, required=True, metavar="NGÀY",
+                   help="từ ngày: 01/10/2026 hoặc 2026-10-01")
+    p.add_argument("--to", dest="last", type=date_arg, required=True, metavar="NGÀY", help="đến ngày (tính cả ngày này)")
+    p.add_argument("--unit-code", metavar="MÃ", help="mã định danh của một xã (mặc định: tất cả các xã)")
+    p.add_argument("--format", choices=["json", "xlsx"], default="json", help="json (mặc định) hoặc xlsx (Excel)")
+    p.add_argument("--out", type=Path, metavar="TỆP",
+                   help="tệp cần ghi (mặc định: JSON ra màn hình; Excel vào thư mục hiện tại)")
 
     p = action("import", "nhập tệp đồng bộ USB do một quầy xuất (nhập lại lần nữa không thay đổi gì)")
     p.add_argument("file", type=Path)

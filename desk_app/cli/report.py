@@ -67,22 +67,22 @@ def add_report_commands(sub: Any) -> None:
     _period_options(p)
     p.add_argument("--format", choices=["text", "json", "xlsx", "pdf"], default="text",
                    help="text (mặc định: tóm tắt), json, xlsx (Excel, mỗi bảng một trang tính) hoặc pdf (A4 ngang)")
-    p.add_argument("--out", type=Path, help="tệp cần ghi (mặc định: JSON ra màn hình; Excel/PDF vào thư mục "
-                   "hiện tại, tên theo kỳ báo cáo)")
+    p.add_argument("--out", type=Path, metavar="TỆP", help="tệp cần ghi (mặc định: tóm tắt và JSON ra màn hình; "
+                   "Excel/PDF vào thư mục hiện tại, tên theo kỳ báo cáo)")
     p.add_argument("--json", action="store_true", help="như --format json")
     p = sub.add_parser("ledger-export", help="xuất danh sách hồ sơ của sổ theo dõi trong một kỳ ra Excel hoặc PDF")
     _period_options(p)
     p.add_argument("--format", choices=["xlsx", "pdf"], default="xlsx", help="xlsx (mặc định) hoặc pdf (A4 ngang)")
-    p.add_argument("--out", type=Path, help="tệp cần ghi (mặc định: thư mục hiện tại, tên theo kỳ)")
+    p.add_argument("--out", type=Path, metavar="TỆP", help="tệp cần ghi (mặc định: thư mục hiện tại, tên theo kỳ)")
     p.add_argument("--json", action="store_true")
 
 
 def _period_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--from", dest="first", type=date_arg, help="từ ngày: 01/10/2026 hoặc 2026-10-01")
-    p.add_argument("--to", dest="last", type=date_arg, help="đến ngày (tính cả ngày này)")
-    p.add_argument("--month", type=_month, help="cả một tháng: 2026-10 hoặc 10/2026")
-    p.add_argument("--quarter", type=_quarter, help="cả một quý: 2026-Q4 hoặc Q4/2026")
-    p.add_argument("--year", type=_year, help="cả một năm: 2026")
+    p.add_argument("--from", dest="first", type=date_arg, metavar="NGÀY", help="từ ngày: 01/10/2026 hoặc 2026-10-01")
+    p.add_argument("--to", dest="last", type=date_arg, metavar="NGÀY", help="đến ngày (tính cả ngày này)")
+    p.add_argument("--month", type=_month, metavar="THÁNG", help="cả một tháng: 2026-10 hoặc 10/2026")
+    p.add_argument("--quarter", type=_quarter, metavar="QUÝ", help="cả một quý: 2026-Q4 hoặc Q4/2026")
+    p.add_argument("--year", type=_year, metavar="NĂM", help="cả một năm: 2026")
 
 
 def _period(args: argparse.Namespace) -> tuple[dt.date, dt.date]:
