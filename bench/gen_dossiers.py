@@ -2,9 +2,11 @@
 
 Reception rules are too slow for a million rows (about 1 ms a dossier), so this writes rows
 directly: names, IDs and phones from the demo commune's lists, appointments from the real work
-calendar (cached per day and procedure), plausible statuses, and the folded full-text rows.
-Indexes are dropped during the load and rebuilt after it, which is much faster than updating
-them row by row. Documents, fees, outbox and audit rows are not generated.
+calendar (cached per day and procedure), plausible statuses with their status history (the
+report's status_history, migration 0015) and channels, and the folded full-text rows. Indexes and
+triggers are dropped during the load and rebuilt after it, which is much faster than updating
+them row by row. Documents, fees, outbox and audit rows are not generated. Channels and step
+times come from a second random stream, so the dossiers themselves are those of earlier versions.
 
     python bench/gen_dossiers.py bench/out/ledger-100000.sqlite3 100000
 """
@@ -49,6 +51,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     store.close()
 
     rng = random.Random(seed)
+    history = random.Random(seed + 1)  # channels and step times: the first stream stays as it was
 
     @lru_cache(maxsize=None)
     def due_of(day: dt.date, code: str, late: bool) -> tuple[dt.datetime, str]:
@@ -76,17 +79,19 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
                 status, finished = _fate(rng, received, due, now)
                 person = demo.make_person(rng, day)
                 dossier_code = f"{demo.DEMO_UNIT_CODE}-{day:%y%m%d}-{sequence:04d}"
+                channel = history.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
+                steps = _steps(history, received, status, finished, now)
                 yield (
                     dossier_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), dossier_code,
                     code, procedure.name, "bench", person.name, person.id_number,
                     person.birth_date.isoformat(), person.sex.value, person.phone, person.address,
-                    "direct", "desk", received.isoformat(), due.isoformat(), reason, status.value,
+                    channel, "desk", received.isoformat(), due.isoformat(), reason, status.value,
                     1, 1, 1, 0, "", day.year, _ledger_no(day.year), 1, "bench", finished,
-                    sort_key(person.name),
+                    sort_key(person.name), steps[-1][0],
                 ), (
                     dossier_id, fold(dossier_code), _fold(person.name), person.id_number, person.phone,
                     _fold(f"{code} {procedure.name}"),
-                )
+                ), [(dossier_id, at, before, step, due.isoformat()) for at, before, step in steps]
 
     ledger_numbers: dict[int, int] = {}
 
@@ -99,10 +104,16 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-400000")
     indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('dossiers', 'status_history') "
+        "AND sql IS NOT NULL"
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
+    # The steps are written here with their real times: the triggers would add one per row.
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers'"
+                            ).fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
     conn.execute("BEGIN")
     batch_d: list[tuple[object, ...]] = []
     batch_s: list[tuple[object, ...]] = []
@@ -110,24 +121,30 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
         "INSERT INTO dossiers (id, uuid, code, procedure_code, procedure_name, statutory_time, applicant_name, "
         "id_number, birth_date, sex, phone, address, channel, return_method, received_at, due_at, due_reason, "
         "status, sets, pages, copies, fee_vnd, fee_detail, ledger_year, ledger_no, desk_no, receiver, finished_at, "
-        "applicant_sort) "
-        f"VALUES ({', '.join('?' * 29)})"
+        "applicant_sort, last_change_at) "
+        f"VALUES ({', '.join('?' * 30)})"
     )
+    insert_steps = "INSERT INTO status_history (dossier_id, at, from_status, status, due_at) VALUES (?, ?, ?, ?, ?)"
     insert_s = (
         "INSERT INTO dossier_search (rowid, code, applicant_name, id_number, phone, procedure) "
         "VALUES (?, ?, ?, ?, ?, ?)"
     )
-    for dossier_row, search_row in rows():
+    batch_h: list[tuple[object, ...]] = []
+    for dossier_row, search_row, step_rows in rows():
         batch_d.append(dossier_row)
         batch_s.append(search_row)
+        batch_h += step_rows
         if len(batch_d) >= 20_000:
             conn.executemany(insert_d, batch_d)
             conn.executemany(insert_s, batch_s)
+            conn.executemany(insert_steps, batch_h)
             batch_d.clear()
             batch_s.clear()
+            batch_h.clear()
     conn.executemany(insert_d, batch_d)
     conn.executemany(insert_s, batch_s)
-    for name, sql in indexes:
+    conn.executemany(insert_steps, batch_h)
+    for name, sql in indexes + triggers:
         conn.execute(sql)
     conn.executemany(
         "INSERT OR REPLACE INTO ledger_sequences (year, desk_no, last_no) VALUES (?, 1, ?)", ledger_numbers.items()
@@ -177,6 +194,52 @@ def _fate(rng: random.Random, received: dt.datetime, due: dt.datetime, now: dt.d
         return (Status.RECEIVED if received.date() == now.date() else Status.IN_PROCESS), None
     returned = rng.random() < 0.95 or now - finished > dt.timedelta(days=60)
     return (Status.RETURNED if returned else Status.RESULT_READY), finished.isoformat()
+
+
+CHANNELS = ("direct", "online", "postal")
+CHANNEL_WEIGHTS = (80, 17, 3)
+
+
+def _steps(rng: random.Random, received: dt.datetime, status: Status, finished: str | None,
+           now: dt.datetime) -> list[tuple[str, str | None, str]]:
+    """(time, status before, status) of each change, from the reception to ``status``; none after ``now``."""
+    def later(hours: float) -> dt.datetime:
+        return min(received + dt.timedelta(hours=hours), now)
+
+    steps = [(received, Status.RECEIVED)]
+    if status in (Status.REFUSED, Status.WITHDRAWN, Status.SUPPLEMENT_REQUESTED):
+        steps.append((later(rng.uniform(2, 96)), status))
+    elif status in (Status.IN_PROCESS, Status.STOPPED):
+        steps.append((later(1), Status.IN_PROCESS))
+        if status is Status.STOPPED:
+            steps.append((later(rng.uniform(24, 96)), status))
+    elif finished is not None:
+        done = dt.datetime.fromisoformat(finished)
+        steps.append((min(later(1), done), Status.IN_PROCESS))
+        steps.append((done, Status.RESULT_READY))
+        if status is Status.RETURNED:
+            steps.append((min(done + dt.timedelta(hours=rng.uniform(0.1, 72)), now), Status.RETURNED))
+    before = [None, *(step.value for _, step in steps[:-1])]
+    return [(at.isoformat(), previous, step.value) for (at, step), previous in zip(steps, before)]
+
+
+def cached(path: Path, count: int) -> Path:
+    """``path`` when it already holds ``count`` generated dossiers with their status history; else
+    made anew (a benchmark reuses its database between runs: generating a million takes minutes)."""
+    if path.exists():
+        with sqlite3.connect(path) as conn:
+            done = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == count
+            steps = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'status_history'").fetchone()[0]
+        if done and steps:
+            print(f"reusing {path.name}")
+            return path
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    generate(path, count)
+    print(f"generated {count:,} dossiers in {time.perf_counter() - started:.1f} s -> {path.name}")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

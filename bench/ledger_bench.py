@@ -32,7 +32,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_dossiers import generate  # noqa: E402
+from gen_dossiers import cached  # noqa: E402
 
 from desk_app.services import ledger as services_ledger  # noqa: E402
 from desk_app.domain.dossier import Status  # noqa: E402
@@ -111,19 +111,7 @@ def rss_mib() -> float:
 
 
 def database(rows: int) -> Path:
-    path = OUT / f"ledger-{rows}.sqlite3"
-    if path.exists():
-        with sqlite3.connect(path) as conn:
-            if conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == rows:
-                print(f"reusing {path.name}")
-                return path
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    OUT.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    generate(path, rows)
-    print(f"generated {rows:,} dossiers in {time.perf_counter() - started:.1f} s -> {path.name}")
-    return path
+    return cached(OUT / f"ledger-{rows}.sqlite3", rows)
 
 
 class ProbeView(QTableView):

@@ -6,9 +6,10 @@ The checks follow one dossier through the desk: a new database (migrations), a d
 initialised for a test commune, a dossier received under a Vietnamese name, its receipt and
 fee receipt rendered (fonts embedded, dossier code in the PDF), a verified backup, and the
 shipped list of administrative units. Then Qt: QtWidgets, QtPrintSupport and QtPdf load on
-the offscreen platform and pdfium reads the receipt back.
+the offscreen platform and pdfium reads the receipt back; last, the day's report is counted and
+written to Excel and PDF, and QtCharts (the Thống kê tab) loads.
 
-PySide6 is imported only inside ``_check_qt`` (lazily), never at module level: the
+PySide6 is imported only inside ``_check_qt`` and ``_check_reports`` (lazily), never at module level: the
 import-linter contract "Only gui imports PySide6" does not cover this module, but its spirit
 holds, and nothing here imports ``desk_app.gui``.
 
@@ -171,6 +172,24 @@ def _check_qt(state: dict[str, Any]) -> str:
     return f"qt: {QApplication.platformName()} platform, QtPdf read the receipt ({pages} pages), QPrinter ready"
 
 
+def _check_reports(state: dict[str, Any]) -> str:
+    """The day's report counts the dossier, renders to Excel (openpyxl) and PDF; QtCharts loads."""
+    from PySide6.QtCharts import QBarSeries, QChart
+
+    from desk_app.services import reports
+
+    desk = state["desk"]
+    report = reports.period_report(desk, FIXED_NOW.date(), FIXED_NOW.date())
+    _require(report.totals.received_new == 1, f"the day's report counts {report.totals.received_new} dossiers")
+    workbook = reports.report_file(desk, report, reports.Format.XLSX)
+    _require(workbook.startswith(b"PK"), "the Excel report is not a zip file")
+    pdf = reports.report_file(desk, report, reports.Format.PDF)
+    _require(pdf.startswith(b"%PDF"), "the PDF report is not a PDF")
+    chart = QChart()
+    chart.addSeries(QBarSeries())
+    return f"reports: 1 dossier counted, Excel {len(workbook):,} bytes, PDF {len(pdf):,} bytes, QtCharts loaded"
+
+
 CHECKS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("resources", _check_resources),
     ("database", _check_database),
@@ -181,6 +200,7 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("backup", _check_backup),
     ("units", _check_units),
     ("qt", _check_qt),
+    ("reports", _check_reports),
 ]
 # Checks that still make sense when an earlier one failed.
 INDEPENDENT = {"resources", "units", "qt"}

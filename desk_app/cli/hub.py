@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from desk_app.cli.report import date_arg
 from desk_app.domain import events as ev
 from desk_app.domain.catalogue_csv import parse_csv
 from desk_app.domain.catalogue_io import CatalogueError, parse_json, procedure_to_dict
@@ -68,6 +69,16 @@ def add_hub_commands(sub: Any) -> None:
 
     p = action("stats", "số liệu: hồ sơ, sự kiện, các quầy")
     p.add_argument("--json", action="store_true")
+
+    p = action("report", "báo cáo tình hình, kết quả giải quyết hồ sơ của một xã hoặc của tất cả các xã (xếp hạng "
+                         "theo tỷ lệ đúng hạn): JSON hoặc Excel")
+    p.add_argument("--from", dest="first", type=date_arg, required=True, metavar="NGÀY",
+                   help="từ ngày: 01/10/2026 hoặc 2026-10-01")
+    p.add_argument("--to", dest="last", type=date_arg, required=True, metavar="NGÀY", help="đến ngày (tính cả ngày này)")
+    p.add_argument("--unit-code", metavar="MÃ", help="mã định danh của một xã (mặc định: tất cả các xã)")
+    p.add_argument("--format", choices=["json", "xlsx"], default="json", help="json (mặc định) hoặc xlsx (Excel)")
+    p.add_argument("--out", type=Path, metavar="TỆP",
+                   help="tệp cần ghi (mặc định: JSON ra màn hình; Excel vào thư mục hiện tại)")
 
     p = action("import", "nhập tệp đồng bộ USB do một quầy xuất (nhập lại lần nữa không thay đổi gì)")
     p.add_argument("file", type=Path)
@@ -169,6 +180,43 @@ def _stats(args: argparse.Namespace, hub: Any) -> None:
     _emit(args, stats, "\n".join(lines))
 
 
+def _report(args: argparse.Namespace, hub: Any) -> None:
+    from desk_app.domain.period_report import counts_json, report_json
+    from desk_app.domain.tables import communes_table, report_subtitle, report_tables
+    from desk_app.domain.text import nfc
+    from desk_app.hub import reports
+    from desk_app.hub.service import HubError
+    from desk_app.hub.storage import reports as storage
+
+    if args.last < args.first:
+        raise HubError("bad_period", f"ngày kết thúc ({args.last:%d/%m/%Y}) phải từ ngày bắt đầu "
+                                     f"({args.first:%d/%m/%Y}) trở đi")
+    unit = nfc(args.unit_code) if args.unit_code else None
+    if unit and unit not in hub.db.run(storage.units, write=False):
+        raise HubError("unknown_unit", f"máy chủ chưa có đơn vị mã {unit} (chưa quầy nào của xã này ghi danh)")
+    report, communes = reports.period_report(hub.db, args.first, args.last, now=hub.clock(), unit_code=unit)
+    if args.format == "xlsx":
+        from desk_app.printing.xlsx import workbook
+
+        tables = report_tables(report) + ([] if unit else [communes_table([(c.unit_code, c.counts) for c in communes])])
+        path = args.out or Path(f"bao-cao-{unit or 'tat-ca'}-{args.first:%Y%m%d}-{args.last:%Y%m%d}.xlsx")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(workbook(tables, subtitle=report_subtitle(report)))
+        print(f"Đã ghi báo cáo {report.unit} từ {args.first:%d/%m/%Y} đến {args.last:%d/%m/%Y} vào {path}.")
+        return
+    data = {**report_json(report), "unit_code": unit,
+            "communes": [{"rank": rank, "unit_code": c.unit_code, **counts_json(c.counts),
+                          "on_time_rate": None if c.on_time_rate is None else round(c.on_time_rate, 2)}
+                         for rank, c in enumerate(communes, start=1)]}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"Đã ghi báo cáo vào {args.out}.")
+    else:
+        print(text)
+
+
 def _import(args: argparse.Namespace, hub: Any) -> None:
     result = hub.push(Envelope.from_file(args.file.read_bytes()))
     counts = Counter(a.status.value for a in result.answers)
@@ -218,6 +266,6 @@ def _publish_calendar(args: argparse.Namespace, hub: Any) -> None:
 
 
 COMMANDS = {
-    "enroll": _enroll, "decide": _decide, "stats": _stats, "import": _import, "export": _export,
+    "enroll": _enroll, "decide": _decide, "stats": _stats, "report": _report, "import": _import, "export": _export,
     "revoke": _revoke, "publish-catalogue": _publish_catalogue, "publish-calendar": _publish_calendar,
 }

@@ -18,6 +18,7 @@ from desk_app.cli import accounts as accounts_cli
 from desk_app.cli import audit as audit_cli
 from desk_app.cli import citizen as citizen_cli
 from desk_app.cli.catalogue_report import changes_json, changes_text
+from desk_app.cli.report import REPORT_COMMANDS, add_report_commands, run_report
 from desk_app.cli import papers
 from desk_app.domain.catalogue import DocForm
 from desk_app.domain.catalogue_io import CatalogueError, procedure_to_dict
@@ -55,7 +56,7 @@ EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops r
 
 # How each command uses the database; a command not listed here writes.
 READS = {"search", "due", "catalog list", "calendar show", "sync status", "audit verify", "audit list",
-         "alerts", "slots"}  # opened read-only: never written, nor created
+         "alerts", "slots", *REPORT_COMMANDS}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup", type=Path, help="tệp sao lưu, ví dụ backups/desk-20261123.sqlite3")
     p.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
     p.add_argument("--json", action="store_true")
+    add_report_commands(sub)
     add_hub_commands(sub)
     add_sync_commands(sub)
     accounts_cli.add_commands(sub)
@@ -309,6 +311,8 @@ def _run(args: argparse.Namespace, desk: Desk, db_path: Path) -> int | None:
         bookings_cli.run(args, desk, db_path)
     elif command == "print" and args.paper in lifecycle_cli.STEP_PAPERS_BY_NAME:
         lifecycle_cli.reprint(args, desk)
+    elif command in REPORT_COMMANDS:
+        run_report(args, desk)
     elif command == "print":
         printout = prepare_printout(desk, args.code, slip=args.paper != "fee-receipt",
                                     fee_receipt=args.paper != "receipt")

@@ -74,15 +74,9 @@ class DueWindow:
 
 
 def judge_moment(moment: dt.datetime, due_at: dt.datetime) -> Timeliness:
-    """Something done at ``moment`` against the appointment ``due_at``: early on a day before
-    the appointment's day, on time by the appointment on its day, late after it. The days are
-    those of the appointment's own offset (the desk's)."""
-    if moment > due_at:
-        return Timeliness.DONE_LATE
-    zone = due_at.tzinfo
-    if moment.astimezone(zone).date() < due_at.date():
-        return Timeliness.DONE_EARLY
-    return Timeliness.DONE_ON_TIME
+    """Something done at ``moment`` against the appointment ``due_at``, in the appointment's own
+    offset (the desk's): the same rule as a finished dossier (``judge_finished``)."""
+    return judge_finished(due_at, moment, due_at.tzinfo)
 
 
 def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, window: DueWindow) -> Timeliness | None:
@@ -95,7 +89,7 @@ def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, 
     if status in FINISHED:
         if finished_at is None:  # finished before finishing times were recorded (schema 0001)
             return None
-        return judge_moment(finished_at, due_at)
+        return judge_finished(due_at, finished_at, window.now.tzinfo)
     if status is Status.SUPPLEMENT_REQUESTED:
         return Timeliness.PAUSED
     if status not in CLOCK_RUNNING:
@@ -105,3 +99,16 @@ def judge(status: Status, due_at: dt.datetime, finished_at: dt.datetime | None, 
     if due_at < window.end_of_today:
         return Timeliness.DUE_TODAY
     return Timeliness.DUE_SOON if due_at < window.soon_until else Timeliness.ON_TRACK
+
+
+def judge_finished(due_at: dt.datetime, finished_at: dt.datetime, zone: dt.tzinfo | None) -> Timeliness:
+    """Early, on time or late: the one rule for a finished dossier (the ledger, the reports, the hub).
+
+    Early when done on a day (in ``zone``, the desk's offset) before the appointment's day, on
+    time when done by the appointment on its day, late after it.
+    """
+    if finished_at > due_at:
+        return Timeliness.DONE_LATE
+    if finished_at.astimezone(zone).date() < due_at.astimezone(zone).date():
+        return Timeliness.DONE_EARLY
+    return Timeliness.DONE_ON_TIME

@@ -16,6 +16,7 @@ from desk_app.gui.officer_session import OfficerSession
 from desk_app.gui.step_dialog import Ask, ask_fields
 
 if TYPE_CHECKING:
+    from desk_app.gui.dashboard import DashboardPanel
     from desk_app.gui.detail_view import DetailView
     from desk_app.gui.preview_dialog import PreviewDialog
     from desk_app.services.lifecycle_papers import LedgerBook
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from desk_app.services.sync import SyncStatus
     from desk_app.store.lifecycle import StatusChange
 
-RECEPTION, LEDGER, DETAIL = range(3)
+RECEPTION, LEDGER, DETAIL, STATS = range(4)
 DEFAULT_SIZE = QSize(1366, 740)
 TITLE_BAR = 32  # roughly, before the window manager tells: a window must not hide under the taskbar
 SYNC_LABEL_WIDTH = 720  # the status bar's sync line is cut there; its tooltip and F9 show it whole
@@ -35,7 +36,8 @@ LedgerFactory = Callable[[DeskContext], QWidget]
 
 
 class MainWindow(QMainWindow):
-    """Tabs: Tiếp nhận (Ctrl+1), Sổ theo dõi (Ctrl+2), Chi tiết (Ctrl+3). Ctrl+F searches the ledger."""
+    """Tabs: Tiếp nhận (Ctrl+1), Sổ theo dõi (Ctrl+2), Chi tiết (Ctrl+3), Thống kê (Ctrl+4). Ctrl+F searches
+    the ledger."""
 
     closing = Signal()
     first_painted = Signal()  # the window is on screen: start-up work may begin
@@ -56,11 +58,13 @@ class MainWindow(QMainWindow):
         self.book_preview: PreviewDialog | None = None
         self.sync: SyncController | None = None  # made when the desk is attached
         self._sync_dialog: SyncDialog | None = None
+        self._dashboard: DashboardPanel | None = None  # likewise (QtCharts loads with it)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(QLabel("Đang mở…"), "&1 Tiếp nhận hồ sơ")
         self.tabs.addTab(self.ledger, "&2 Sổ theo dõi hồ sơ")
         self.tabs.addTab(QWidget(), "&3 Chi tiết hồ sơ")
+        self.tabs.addTab(QWidget(), "&4 Thống kê")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.setCentralWidget(self.tabs)
         self._build_status_bar()
@@ -104,10 +108,22 @@ class MainWindow(QMainWindow):
             self._replace_tab(DETAIL, self._detail, "&3 Chi tiết hồ sơ")
         return self._detail
 
+    @property
+    def dashboard(self) -> DashboardPanel:
+        if self._dashboard is None:
+            from desk_app.gui.dashboard import DashboardPanel
+
+            self._dashboard = DashboardPanel(self.ctx)
+            self._replace_tab(STATS, self._dashboard, "&4 Thống kê")
+        return self._dashboard
+
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == DETAIL and self._detail is None:
             self.detail  # noqa: B018 - builds the tab
             self.tabs.setCurrentIndex(DETAIL)
+        if index == STATS and self._dashboard is None:
+            self.dashboard  # noqa: B018 - builds the tab
+            self.tabs.setCurrentIndex(STATS)
 
     # start-up -------------------------------------------------------------------------------
 
@@ -215,6 +231,7 @@ class MainWindow(QMainWindow):
         add(view, "Tiếp nhận", lambda: self.show_tab(RECEPTION), keys="Ctrl+1")
         add(view, "Sổ theo dõi", lambda: self.show_tab(LEDGER), keys="Ctrl+2")
         add(view, "Chi tiết hồ sơ", lambda: self.show_tab(DETAIL), keys="Ctrl+3")
+        add(view, "Thống kê", lambda: self.show_tab(STATS), keys="Ctrl+4")
         desk = self.menuBar().addMenu("&Quầy")
         add(desk, "&Cài đặt quầy…", self.open_setup)
         add(desk, "&Sao lưu dữ liệu…", self.ask_backup)
@@ -233,6 +250,8 @@ class MainWindow(QMainWindow):
             self.form.focus_picker()
         elif index == LEDGER:
             self.focus_search()
+        elif index == STATS:
+            self.dashboard.choice.setFocus()
         else:
             self.detail.reprint_button.setFocus()
 
@@ -402,7 +421,7 @@ class MainWindow(QMainWindow):
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
             "Ctrl+Shift+L  in sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian\n"
             "Ctrl+H  (trang Tiếp nhận) tiếp nhận theo lịch hẹn: số phiếu hẹn điền sẵn thủ tục, họ tên, điện thoại\n"
-            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3  chuyển trang\nF9  bảng đồng bộ với cấp trên\n"
+            "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4  chuyển trang\nF9  bảng đồng bộ với cấp trên\n"
             "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+B yêu cầu bổ "
             "sung (Mẫu 02), Alt+N nhận hồ sơ bổ sung, Alt+L xin lỗi và hẹn lại (Mẫu 04), Alt+O từ chối (Mẫu 03), "
             "Alt+D dừng giải quyết (Mẫu 05), Alt+R rút hồ sơ; Ctrl+K phiếu kiểm soát (Mẫu 06), "

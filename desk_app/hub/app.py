@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from desk_app.hub import dashboard
+from desk_app.hub.reports import month_ranking
 from desk_app.hub.service import Clock, Hub, HubError, utc_now
 from desk_app.hub.storage.database import HubDatabaseError
 from desk_app.sync.protocol import HUB_TIME_FIELD, Envelope, ProtocolError, RefusalCode
@@ -118,7 +119,7 @@ def create_app(db_url: str, *, clock: Clock = utc_now) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
-        return HTMLResponse(dashboard.render(hub.stats()))
+        return HTMLResponse(dashboard.render(hub.stats(), month_ranking(hub.db, hub.clock())))
 
     return app
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desk_app.domain.statistics import Period
+    from desk_app.hub.reports import CommuneFigures
 
 VN = dt.timezone(dt.timedelta(hours=7))  # the communes' clocks; the hub stores UTC
 
@@ -57,13 +61,37 @@ def _desk_rows(desks: list[dict[str, Any]]) -> str:
     return "".join(rows)
 
 
-def render(stats: dict[str, Any]) -> str:
-    """The whole page from ``Hub.stats()``."""
+def _ranking(period: Period, communes: list[CommuneFigures]) -> str:
+    """Communes ranked by QĐ 766 indicator 2.1 for the month so far (hub.reports.month_ranking)."""
+    rows = []
+    for rank, c in enumerate(communes, start=1):
+        k = c.counts
+        rows.append(
+            f'<tr><td class="num">{rank}</td><td>{escape(c.unit_code)}</td><td class="num">{k.received_total}</td>'
+            f'<td class="num">{k.resolved_total}</td><td class="num">{k.resolved_early + k.resolved_on_time}</td>'
+            f'<td class="num">{k.resolved_late}</td><td class="num">{k.in_progress_on_time}</td>'
+            f'<td class="num">{k.in_progress_overdue}</td><td class="num">{k.paused}</td>'
+            f'<td class="num"><b>{_rate(None if c.on_time_rate is None else c.on_time_rate / 100)}</b></td></tr>')
+    body = "".join(rows) or '<tr><td colspan="10">Chưa có đơn vị nào.</td></tr>'
+    return (
+        f'<section id="ranking"><h2>Xếp hạng đơn vị theo tỷ lệ giải quyết đúng hạn – tháng {period.first:%m/%Y} '
+        f'(từ {period.first:%d/%m} đến {period.last:%d/%m/%Y})</h2>'
+        '<table><thead><tr><th class="num">Hạng</th><th>Đơn vị</th><th class="num">Tiếp nhận</th>'
+        '<th class="num">Đã giải quyết</th><th class="num">Trước và đúng hạn</th><th class="num">Quá hạn</th>'
+        '<th class="num">Đang GQ trong hạn</th><th class="num">Đang GQ quá hạn</th><th class="num">Chờ bổ sung</th>'
+        f'<th class="num">Tỷ lệ đúng hạn (2.1)</th></tr></thead><tbody>{body}</tbody></table>'
+        '<p class="facts">Chỉ số 2.1 = (đã giải quyết trước và đúng hạn + đang giải quyết còn trong hạn) / '
+        '(đã giải quyết + đang giải quyết); hồ sơ phải bổ sung quá một lần tính là quá hạn. Chi tiết: '
+        '<code>desk-app hub report --from … --to … [--unit-code MÃ]</code>.</p></section>')
+
+
+def render(stats: dict[str, Any], ranking: tuple[Period, list[CommuneFigures]] | None = None) -> str:
+    """The whole page from ``Hub.stats()`` and, when given, the month's ranking of communes."""
     communes = {c["unit_code"]: c for c in stats["communes"]}
     desks_by_unit: dict[str, list[dict[str, Any]]] = {}
     for d in stats["desks"]:
         desks_by_unit.setdefault(d["unit_code"], []).append(d)
-    sections = []
+    sections = [_ranking(*ranking)] if ranking is not None else []
     for unit in sorted(set(communes) | set(desks_by_unit)):
         c = communes.get(unit, {"dossiers": 0, "open": 0, "overdue": 0, "done": 0, "on_time_rate": None})
         desks = desks_by_unit.get(unit, [])
@@ -76,7 +104,7 @@ def render(stats: dict[str, Any]) -> str:
             '<table><thead><tr><th>Quầy</th><th>Gửi dữ liệu lần cuối</th><th>Liên lạc lần cuối</th>'
             '<th class="num">Sự kiện đã nhận</th><th class="num">Chờ xử lý</th><th class="num">Bị từ chối</th>'
             f'<th>Tình trạng</th></tr></thead><tbody>{_desk_rows(desks)}</tbody></table></section>')
-    if not sections:
+    if not desks_by_unit and not communes:
         sections.append("<section><h2>Chưa có quầy nào</h2><p>Cấp mã ghi danh bằng lệnh "
                         "<code>desk-app hub enroll --unit-code MÃ --desk N</code>.</p></section>")
     rejections = "".join(

@@ -22,6 +22,7 @@ from desk_app.domain.text import nfc
 from desk_app.hub.apply import DeskFacts, apply_batch
 from desk_app.hub.rules import utc_iso
 from desk_app.hub.storage import records
+from desk_app.hub.storage import reports as hub_reports
 from desk_app.hub.storage.database import Database, Tx, open_database
 from desk_app.hub.storage.migrations import migrate
 from desk_app.sync.keys import is_public_key
@@ -245,8 +246,12 @@ class Hub:
                                f"hồ sơ {code} đang ở trạng thái «{current.label}», không ghi quyết định được")
             payload = ev.dossier_decided(uuid=dossier.uuid, code=code, status=status, decided_at=moment,
                                          by=nfc(by), note=nfc(note))
-            records.set_decision(tx, dossier.uuid, status.value, utc_iso(payload["decided_at"]), now)
-            return self._append(tx, dossier.unit_code, ev.Kind.DOSSIER_DECIDED, dossier.uuid, payload, now)
+            decided = utc_iso(payload["decided_at"])
+            records.set_decision(tx, dossier.uuid, status.value, decided, now)
+            update = self._append(tx, dossier.unit_code, ev.Kind.DOSSIER_DECIDED, dossier.uuid, payload, now)
+            hub_reports.record_steps(tx, [(f"decided:{update.hub_seq}", dossier.uuid, decided, dossier.status,
+                                           status.value, None)])
+            return update
 
         return self.db.run(work)
 

@@ -199,14 +199,15 @@ def header(
     *,
     number: str | None,
     day: dt.date,
-    qr_payload: str,
+    qr_payload: str | None,
 ) -> Table:
     """QR | authority and unit, rule, "Số: …" | national name, motto, rule, italic place and date.
 
-    The QR has its own column so it can never overlap the header text.
+    The QR has its own column so it can never overlap the header text. A paper about no dossier
+    (a report) has no QR: ``qr_payload`` None leaves the column out.
     """
     qr_side = max(geom.mm(_QR_MM), _QR_MIN_MM * mm)
-    qr_w = qr_side + geom.mm(_QR_GAP_MM)
+    qr_w = qr_side + geom.mm(_QR_GAP_MM) if qr_payload is not None else 0.0
     right_w = geom.mm(_NATIONAL_MM)
     gap = geom.mm(_COLUMN_GAP_MM)
     left_w = geom.width - qr_w - right_w - gap
@@ -225,12 +226,13 @@ def header(
         HRFlowable(width=motto_w, thickness=0.6, color="black", spaceBefore=space * 2, spaceAfter=space * 3),
         _shrunk(date_line(profile.place, day), styles.italic_center, right_w),
     ]
-    table = Table(
-        [[qr_drawing(qr_payload, qr_side), left, "", right]], colWidths=[qr_w, left_w, gap, right_w]
-    )
+    if qr_payload is None:
+        table = Table([[left, "", right]], colWidths=[left_w, gap, right_w])
+    else:
+        table = Table([[qr_drawing(qr_payload, qr_side), left, "", right]], colWidths=[qr_w, left_w, gap, right_w])
     # ALIGN centres the rules: a table places each flowable in a cell by the cell's alignment.
     table.setStyle(
-        TableStyle([*_PLAIN.getCommands(), ("ALIGN", (1, 0), (-1, 0), "CENTER"),
+        TableStyle([*_PLAIN.getCommands(), ("ALIGN", (0 if qr_payload is None else 1, 0), (-1, 0), "CENTER"),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), geom.pt(4))])
     )
     return table

@@ -630,3 +630,68 @@ def m0014_lifecycle_bookings(db: Database) -> None:
         "CREATE INDEX bookings_slot ON bookings(slot)",
     ):
         db.execute(statement)
+
+
+# A step that sent the dossier back for a supplement (not a change of appointment while waiting).
+# store.reports counts these through the partial index of 0015, so the two say the same.
+SENT_BACK_STEP = "status = 'supplement_requested' AND from_status IS NOT 'supplement_requested'"
+
+
+@desk_migrations(name="0015_reports_status_history")
+def m0015_reports_status_history(db: Database) -> None:
+    """Each dossier's status history, compact, for the period report (store/reports.py).
+
+    ``status_history`` holds one row per status or appointment change: the business time, the
+    status before and after, and the appointment then in force. Two triggers write it, so every
+    way a status changes (reception, the lifecycle steps through store.lifecycle.set_status,
+    decisions pulled from the hub) leaves its row without its writer knowing: whoever changes
+    ``status`` or ``due_at`` sets ``last_change_at`` to the business time in the same statement,
+    as set_status does. The triggers are plain SQL, so any SQLite tool can still write the file.
+
+    Existing dossiers get their history from the audit's ``dossier.set_status`` entries: the
+    reception (the status before the first change, else the current one) at ``received_at``, then
+    each change at its business time. Appointments were not audited: the current one is used.
+
+    Indexes for the report: "changed since, received before" answered inside one index; the
+    dossiers' current state, covering, so those quiet since a period began are read without
+    their rows; and the times each dossier was sent back for a supplement (a small partial index).
+    """
+    for statement in (
+        """CREATE TABLE status_history (
+            id INTEGER PRIMARY KEY,            -- the order of the changes
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,                  -- business time, in the desk's offset
+            from_status TEXT,                  -- before this change (NULL: the reception)
+            status TEXT NOT NULL,              -- from this moment on
+            due_at TEXT NOT NULL               -- the appointment in force from this moment on
+        )""",
+        """INSERT INTO status_history(dossier_id, at, from_status, status, due_at)
+           SELECT d.id, d.received_at, NULL, coalesce(
+               (SELECT json_extract(a.detail, '$.from') FROM audit a WHERE a.entity = 'dossier'
+                AND a.entity_id = d.code AND a.action = 'dossier.set_status' ORDER BY a.id LIMIT 1), d.status),
+               d.due_at
+           FROM dossiers d ORDER BY d.id""",
+        """INSERT INTO status_history(dossier_id, at, from_status, status, due_at)
+           SELECT d.id, coalesce(json_extract(a.detail, '$.business_time'), a.at), json_extract(a.detail, '$.from'),
+                  json_extract(a.detail, '$.to'), d.due_at
+           FROM audit a JOIN dossiers d ON d.code = a.entity_id
+           WHERE a.entity = 'dossier' AND a.action = 'dossier.set_status' ORDER BY a.id""",
+        "CREATE INDEX status_history_dossier ON status_history(dossier_id, id)",
+        f"""CREATE INDEX status_history_sent_back ON status_history(dossier_id, status, from_status)
+            WHERE {SENT_BACK_STEP}""",
+        "CREATE INDEX dossiers_last_change ON dossiers(last_change_at, received_at)",
+        """CREATE INDEX dossiers_state ON dossiers(status, last_change_at, received_at, due_at, channel,
+                                                  procedure_code)""",
+        """CREATE TRIGGER status_history_received AFTER INSERT ON dossiers
+           BEGIN
+               INSERT INTO status_history(dossier_id, at, from_status, status, due_at)
+               VALUES (new.id, coalesce(new.last_change_at, new.received_at), NULL, new.status, new.due_at);
+           END""",
+        """CREATE TRIGGER status_history_changed AFTER UPDATE OF status, due_at ON dossiers
+           WHEN new.status IS NOT old.status OR new.due_at IS NOT old.due_at
+           BEGIN
+               INSERT INTO status_history(dossier_id, at, from_status, status, due_at)
+               VALUES (new.id, coalesce(new.last_change_at, new.received_at), old.status, new.status, new.due_at);
+           END""",
+    ):
+        db.execute(statement)

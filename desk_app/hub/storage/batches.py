@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from desk_app.domain.dossier import Status
 from desk_app.domain.events import Event, canonical_json
 from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
+from desk_app.hub.storage import reports
 from desk_app.hub.storage.database import Tx, placeholders
 
 
@@ -83,26 +84,35 @@ def insert_events(tx: Tx, events: Sequence[Event], payloads: Sequence[str], rece
 
 
 def project(tx: Tx, events: Sequence[Event], now: str) -> None:
-    """Bring the dossier projection up to date: receptions first, then status changes in order."""
+    """Bring the dossier projection up to date: receptions first, then status changes in order;
+    each leaves its step for the reports (hub.storage.reports)."""
     received = []
     changes = []
+    steps: list[reports.StepRow] = []
     for e in events:
         p = e.payload
         if e.kind == RECEIVED:
             finished = utc_iso(p["finished_at"]) if p.get("finished_at") else None
+            at, promised = utc_iso(p["received_at"]), utc_iso(p["due_at"])
             received.append((e.entity_id, p["code"], e.unit_code, e.desk_uuid, p["procedure_code"], p["status"],
-                             p["received_at"], utc_iso(p["due_at"]), finished, now))
+                             p["received_at"], promised, finished, now, p.get("channel") or "direct",
+                             p.get("procedure_name") or "", at, at))
+            steps.append((e.event_uuid, e.entity_id, at, None, p["status"], promised))
         elif e.kind == STATUS_CHANGED:
             still_open = 1 if Status(p["to"]).is_open else 0
             due = utc_iso(p["due_at"]) if p.get("due_at") else None
-            changes.append((p["to"], still_open, utc_iso(p["at"]), due, now, e.entity_id))
+            at = utc_iso(p["at"])
+            changes.append((p["to"], still_open, at, due, now, at, e.entity_id))
+            steps.append((e.event_uuid, e.entity_id, at, p.get("from"), p["to"], due))
     tx.executemany(
         "INSERT INTO dossiers (uuid, code, unit_code, desk_uuid, procedure_code, status, received_at, due_at_utc, "
-        "finished_at_utc, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (uuid) DO NOTHING", received)
+        "finished_at_utc, updated_at, channel, procedure_name, received_utc, last_change_utc) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (uuid) DO NOTHING", received)
     tx.executemany(
         "UPDATE dossiers SET status = ?, "
         "finished_at_utc = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(finished_at_utc, ?) END, "
-        "due_at_utc = COALESCE(?, due_at_utc), updated_at = ? WHERE uuid = ?", changes)
+        "due_at_utc = COALESCE(?, due_at_utc), updated_at = ?, last_change_utc = ? WHERE uuid = ?", changes)
+    reports.record_steps(tx, steps)
 
 
 def hold(tx: Tx, events: Iterable[Event], received_at: str) -> None:

@@ -158,7 +158,8 @@ def dossier_by_code(tx: Tx, code: str) -> DossierRow | None:
 
 def set_decision(tx: Tx, uuid: str, status: str, decided_at_utc: str, now: str) -> None:
     tx.execute("UPDATE dossiers SET status = ?, decided_at = ?, finished_at_utc = COALESCE(finished_at_utc, ?), "
-               "updated_at = ? WHERE uuid = ?", (status, decided_at_utc, decided_at_utc, now, uuid))
+               "updated_at = ?, last_change_utc = ? WHERE uuid = ?",
+               (status, decided_at_utc, decided_at_utc, now, decided_at_utc, uuid))
 
 
 # Acknowledgements ------------------------------------------------------------------------------

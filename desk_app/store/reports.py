@@ -1,0 +1,108 @@
+"""What the period report reads: the facts of the dossiers a period can count, and its guidance slips.
+
+Only the dossiers a period can count are read, each set through an index (migration 0015):
+
+- *active*: received in the period (``received_at``), or received before it and changed since
+  it began (``last_change_at, received_at``): with their whole status history, in order
+  (``status_history(dossier_id, id)``);
+- *quiet*: received before the period, open, unchanged since before it began (the covering
+  ``dossiers_state``: their rows are not read). Most dossiers carried over are these, and the
+  rules need only their last step and how often they were sent back for a supplement (a partial
+  index of those steps), so their history is not read either.
+
+Anything else was closed before the period began and cannot count in it. Times compare as stored
+strings: every stored time carries the desk's one offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from desk_app.domain.dossier import Status
+from desk_app.domain.statistics import PAUSED, DossierFacts, Step
+from desk_app.store.migrations import SENT_BACK_STEP
+from desk_app.store.store import Store
+
+OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
+
+_ACTIVE = """
+    SELECT id FROM dossiers WHERE received_at >= ? AND received_at < ?
+    UNION SELECT id FROM dossiers WHERE last_change_at >= ? AND received_at < ?
+"""
+# Times the dossier was sent back for a supplement, counted in the partial index of those steps.
+_SENT_BACK = f"(SELECT count(*) FROM status_history s WHERE s.dossier_id = d.id AND {SENT_BACK_STEP})"
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime, *, quiet: bool = True) -> list[DossierFacts]:
+    """The facts of every dossier that may count in [start, end): received in it, or received
+    before and not closed before ``start``. ``start`` and ``end`` are in the desk's offset.
+
+    ``quiet=False`` leaves out the dossiers unchanged since before ``start``: enough for figures
+    of what happened in the period (received, resolved, returned), not for those carried over."""
+    s, e = _stamp(start), _stamp(end)
+    # The catalogue's names and fields, once: a join per row cost more than the whole Python side.
+    catalogue = {code: (name, field) for code, name, field in store.db.execute(
+        "SELECT code, name, field FROM procedures")}
+    rows = store.db.execute(
+        f"""WITH active(id) AS ({_ACTIVE})
+            SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, st.at, st.status, st.due_at
+            FROM active JOIN dossiers d ON d.id = active.id JOIN status_history st ON st.dossier_id = d.id
+            ORDER BY d.id, st.id""",
+        [s, e, s, s],
+    )
+    found = _group(rows, catalogue)
+    if not quiet:
+        return found
+    # Read from the covering index dossiers_state alone: their rows are not visited (so the name is
+    # the catalogue's, not the one kept on the dossier).
+    unchanged = store.db.execute(
+        f"""SELECT d.received_at, d.channel, d.procedure_code, d.last_change_at, d.status, d.due_at, {_SENT_BACK}
+            FROM dossiers d
+            WHERE d.status IN ({", ".join("?" for _ in OPEN_STATUSES)}) AND d.last_change_at < ?
+              AND d.received_at < ?""",
+        [*OPEN_STATUSES, s, s],
+    )
+    parse = dt.datetime.fromisoformat
+    for received_at, channel, code, changed, status, due_at, sent_back in unchanged:
+        name, field = catalogue.get(code, ("", ""))
+        last = Step(parse(changed), status, parse(due_at))
+        # The last step is itself the latest request when the dossier is waiting for a supplement.
+        earlier = max(0, sent_back - (1 if status == PAUSED else 0))
+        found.append(DossierFacts(parse(received_at), channel, code, name, field, (last,), None, earlier))
+    return found
+
+
+def _group(rows: Any, catalogue: dict[str, tuple[str, str]]) -> list[DossierFacts]:
+    """Rows of (dossier…, step…) in dossier order → one DossierFacts per dossier."""
+    parse = dt.datetime.fromisoformat
+    found: list[DossierFacts] = []
+    current: int | None = None
+    head: tuple[Any, ...] = ()
+    steps: list[Step] = []
+    for dossier_id, received_at, channel, code, name, at, status, due_at in rows:
+        if dossier_id != current:
+            if current is not None:
+                found.append(_facts(head, steps))
+            field = catalogue.get(code, ("", ""))[1]
+            current, head, steps = dossier_id, (received_at, channel, code, name, field), []
+        steps.append(Step(parse(at), status, parse(due_at)))
+    if current is not None:
+        found.append(_facts(head, steps))
+    return found
+
+
+def _facts(head: tuple[Any, ...], steps: list[Step]) -> DossierFacts:
+    received_at, channel, code, name, field = head
+    return DossierFacts(dt.datetime.fromisoformat(received_at), channel, code, name, field, tuple(steps))
+
+
+def guidance_issued(store: Store, start: dt.datetime, end: dt.datetime) -> int:
+    """Supplement requests (Mẫu 02) given at the counter in [start, end), no dossier registered."""
+    row = store.db.execute("SELECT count(*) FROM guidance_slips WHERE issued_at >= ? AND issued_at < ?",
+                           [_stamp(start), _stamp(end)]).fetchone()
+    return int(row[0])
