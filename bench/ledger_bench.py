@@ -199,7 +199,7 @@ def search(path: Path) -> tuple[float, dict[str, tuple[int, float, float]]]:
                 ledger.count(store, f, now)
                 ledger.page(store, f, ledger.LedgerSort(), now, 0, 200)
 
-            match = ledger._match(text)
+            match = ledger._match(store, text)
             fts_alone = timed(lambda m=match: store.db.execute(
                 "SELECT count(*) FROM dossier_search WHERE dossier_search MATCH ?", [m]).fetchone()) if match else 0.0
             hits = ledger.count(store, f, now)
