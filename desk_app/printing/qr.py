@@ -114,23 +114,29 @@ class QrFlowable(Flowable):
         return self.side, self.side
 
     def draw(self) -> None:
-        modules = _modules(self.payload)
-        box = self.side / (len(modules) + 2 * self.border)
-        # Raw "re" operators with fixed precision: going through canvas paths formats every
-        # number with reportlab's pure-Python fp_str, which cost more than the rest of the page.
-        ops = []
-        for r, row in enumerate(modules):
-            top = self.side - (r + self.border + 1) * box
-            c = 0
-            for dark, run in itertools.groupby(row):
-                count = len(list(run))
-                if dark:
-                    ops.append(f"{(c + self.border) * box:.3f} {top:.3f} {count * box:.3f} {box:.3f} re")
-                c += count
         self.canv.saveState()
         self.canv.setFillColorRGB(0, 0, 0)
-        self.canv.addLiteral("\n".join(ops) + "\nf")  # fill all modules as one path
+        self.canv.addLiteral(_path(self.payload, self.side, self.border))
         self.canv.restoreState()
+
+
+@functools.lru_cache(maxsize=8)
+def _path(payload: str, side: float, border: int) -> str:
+    """The dark modules as one filled PDF path; the same for every copy of a paper."""
+    modules = _modules(payload)
+    box = side / (len(modules) + 2 * border)
+    # Raw "re" operators with fixed precision: going through canvas paths formats every
+    # number with reportlab's pure-Python fp_str, which cost more than the rest of the page.
+    ops = []
+    for r, row in enumerate(modules):
+        top = side - (r + border + 1) * box
+        c = 0
+        for dark, run in itertools.groupby(row):
+            count = len(list(run))
+            if dark:
+                ops.append(f"{(c + border) * box:.3f} {top:.3f} {count * box:.3f} {box:.3f} re")
+            c += count
+    return "\n".join(ops) + "\nf"  # fill all modules as one path
 
 
 def qr_drawing(payload: str, side: float) -> QrFlowable:
