@@ -35,7 +35,7 @@ from desk_app.services.printouts import prepare_printout  # noqa: E402
 from desk_app.services.reception import ReceptionRequest, receive  # noqa: E402
 from desk_app.store.store import Store  # noqa: E402
 
-PAPERS = "papers of one dossier (slip + fee receipt, 2 copies each)"
+PAPERS = "papers of one dossier (slip + fee receipt, 2 copies each), CPU"
 REQUEST = ReceptionRequest(
     procedure_code="2.000815", name="Nguyễn Thị Thuỳ Dương", id_number="001190012345",
     birth_date=dt.date(1990, 3, 4), sex=Sex.FEMALE, phone="0912345678", address="Thôn Đông, xã Tân Phú",
@@ -79,19 +79,26 @@ def papers(runs: int, *, with_docx: bool) -> list[Figure]:
         assert dossier is not None
         prepare_printout(desk, codes[0])  # warm-up: fonts, imports
         bare_papers.render(dossier, profile)
-        ours, bare = [], []
+        ours, bare, ours_cpu, bare_cpu = [], [], [], []
         for code in codes[1:]:  # alternated, so both see the same machine
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             printout = prepare_printout(desk, code)
             ours.append(_ms(started))
+            ours_cpu.append((time.process_time() - cpu) * 1000)
             assert printout.receipt.startswith(b"%PDF") and printout.fee_receipt
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             bare_papers.render(dossier, profile)
             bare.append(_ms(started))
+            bare_cpu.append((time.process_time() - cpu) * 1000)
         desk.store.close()
-    value, floor = statistics.median(ours), statistics.median(bare)
+    # Rendering is one thread's CPU work: on a shared, loaded machine its CPU time is the steady
+    # figure (wall time also counts the moments the neighbours had the core); both are reported.
+    value, floor = statistics.median(ours_cpu), statistics.median(bare_cpu)
+    wall, wall_floor = statistics.median(ours), statistics.median(bare)
     figures = [measured(PAPERS, value, "ms", floor, Goal(1.5),
-                        f"floor: bare reportlab pages of the same shape and fonts, no QR (median of {runs})")]
+                        f"CPU time; floor: bare reportlab pages of the same shape, paper and fonts, no QR "
+                        f"(median of {runs}); wall time {wall:.1f} ms vs {wall_floor:.1f} ms "
+                        f"({wall / wall_floor:.2f}×)")]
     name = "papers vs .docx template + headless LibreOffice (cold)"
     if not with_docx:
         figures.append(not_measured(name, "ms", Goal(0.1), "--quick"))
@@ -101,7 +108,7 @@ def papers(runs: int, *, with_docx: bool) -> list[Figure]:
     else:
         office, pages = docx_floor.measure(dossier, profile, runs=3)
         assert pages == 2, pages  # both copies of the slip came out
-        figures.append(measured(name, value, "ms", office, Goal(0.1),
+        figures.append(measured(name, wall, "ms", office, Goal(0.1),
                                 "floor: fill both .docx templates and convert them in a new soffice process "
                                 "(median of 3); goal: at least 10× faster"))
     return figures
