@@ -113,6 +113,23 @@ def rebuild(db: Database, *, batch: int = 20_000) -> None:
     db.execute("INSERT INTO dossier_search(dossier_search) VALUES ('optimize')")
 
 
+def fill_from_first_design(db: Database, first: str) -> None:
+    """Fill the (new, empty) index from the first design's table ``first`` (migration 0014): its
+    code, name, ID and phone columns already hold the folded text, so they are copied as they
+    are (70 s at 1,000,000 dossiers by rebuild(), 41 s so, on the loaded benchmark machine)."""
+    pairs = db.execute("SELECT DISTINCT procedure_code, procedure_name FROM dossiers ORDER BY 1, 2").fetchall()
+    for code, name in pairs:
+        procedure_key(db, code, name)
+    db.execute(
+        "INSERT INTO dossier_search(rowid, code, applicant_name, id_number, phone, procedure) "
+        "SELECT f.rowid, f.code, f.applicant_name, f.id_number, f.phone, 'p' || k.key "
+        f"FROM {first} AS f JOIN dossiers AS d ON d.id = f.rowid "
+        "JOIN dossier_search_procedures AS k ON k.procedure_code = d.procedure_code "
+        "AND k.procedure_name = d.procedure_name ORDER BY f.rowid"
+    )
+    db.execute("INSERT INTO dossier_search(dossier_search) VALUES ('optimize')")
+
+
 def match_expression(db: Database, text: str) -> str | None:
     """The FTS5 query for ``text``: every folded word as a prefix of a word of the code, name, ID
     or phone, or of the dossier's procedure; None when the text has no word.

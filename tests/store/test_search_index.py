@@ -11,6 +11,8 @@ import dataclasses
 import datetime as dt
 import random
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +142,47 @@ def test_rebuild_gives_the_same_index(store: Store) -> None:
     with store.transaction():
         search.rebuild(store.db)
     assert [_new(store, q, 1_000_000) for q in ("nguyen", "khai sinh", "0", "h49 26")] == before
+
+
+def test_migration_0014_moves_an_old_index_over_with_the_same_hits(tmp_path: Path) -> None:
+    """A desk file from before 0014 (the first design's index, as the store wrote it) migrates to
+    the new index, and every query finds what the old index found."""
+    from desk_app.store.migrations import desk_migrations
+
+    path = tmp_path / "old.sqlite3"
+    store = Store.open(path)
+    rng = random.Random(23)
+    with store.transaction():
+        for n in range(400):
+            store.insert_dossier(_dossier(rng, n))
+    store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for table in ("dossier_search", "dossier_search_words", "dossier_search_procedures"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute(OLD_DESIGN.replace("old_search", "dossier_search"))
+    rows = conn.execute("SELECT id, code, official_code, applicant_name, id_number, phone, procedure_code, "
+                        "procedure_name FROM dossiers").fetchall()
+    conn.executemany("INSERT INTO dossier_search(rowid, code, applicant_name, id_number, phone, procedure) "
+                     "VALUES (?, ?, ?, ?, ?, ?)",
+                     [(i, fold(" ".join(filter(None, [c, o]))), fold_name(nm), idn or "", ph or "", fold(f"{pc} {pn}"))
+                      for i, c, o, nm, idn, ph, pc, pn in rows])
+    conn.execute(OLD_DESIGN)  # the same old index beside it, to compare with after the migration
+    columns = "rowid, code, applicant_name, id_number, phone, procedure"
+    conn.execute(f"INSERT INTO old_search({columns}) SELECT {columns} FROM dossier_search")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0014_search_prefix_index'")
+    conn.execute(f"PRAGMA user_version = {len(desk_migrations._migrations) - 1}")
+    conn.execute("COMMIT")
+    conn.close()
+
+    migrated = Store.open(path)
+    try:
+        tables = {n for (n,) in migrated.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "dossier_search_first_design" not in tables and "dossier_search_procedures" in tables
+        sql = migrated.db.execute("SELECT sql FROM sqlite_master WHERE name = 'dossier_search'").fetchone()[0]
+        assert "prefix" in sql and "detail = column" in sql
+        for text in ["nguyen", "tran thi", "khai sinh", "an", "h49 26", "087", "chung thuc", "thi hanh an", "0"]:
+            assert _new(migrated, text, 1_000_000) == _old(migrated, text, 1_000_000), text
+        assert migrated.count_rows("dossier_search") == 400
+    finally:
+        migrated.close()
