@@ -83,8 +83,8 @@ def index_dossier(db: Database, dossier_id: int, dossier: Dossier) -> None:
 
 
 def rebuild(db: Database, *, batch: int = 20_000) -> None:
-    """Empty the index and fill it again from the dossiers table (migration 0014, the benchmark
-    data generator). Runs inside the caller's transaction."""
+    """Empty the index and fill it again from the dossiers table, folding every row (the benchmark
+    data generator; a repair). Runs inside the caller's transaction."""
     db.execute("DELETE FROM dossier_search")
     db.execute("DELETE FROM dossier_search_words")
     db.execute("DELETE FROM dossier_search_procedures")
