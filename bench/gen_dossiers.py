@@ -2,19 +2,22 @@
 
 Reception rules are too slow for a million rows (about 1 ms a dossier), so this writes rows
 directly: names, IDs and phones from the demo commune's lists, appointments from the real work
-calendar (cached per day and procedure), plausible statuses with their status history (the
-report's status_history, migration 0015) and channels, and the folded full-text rows. Indexes and
-triggers are dropped during the load and rebuilt after it, which is much faster than updating
-them row by row. Documents, fees, outbox and audit rows are not generated. Channels and step
-times come from a second random stream, so the dossiers themselves are those of earlier versions.
+calendar (cached per day and procedure), plausible statuses, each dossier's documents (its
+procedure's mandatory list), its fee row and its reception audit entry; the search index is then
+built by the store's own code (store/search.py). Indexes are dropped during the load and rebuilt
+after it, which is much faster than updating them row by row. Outbox events are not generated.
 
     python bench/gen_dossiers.py bench/out/ledger-100000.sqlite3 100000
+
+``cached(count)`` reuses bench/out/dossiers-<count>-<generator version>.sqlite3 (a changed
+generator, schema or index writes a new file).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import random
 import sqlite3
 import sys
@@ -24,13 +27,41 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from desk_app.domain.dossier import Status
-from desk_app.domain.text import fold, sort_key
+from desk_app.domain.text import sort_key
 from desk_app.services import demo
 from desk_app.services.desk import Desk
+from desk_app.store import migrations, search
 from desk_app.store.store import Store
 
 ZONE = demo.DEMO_ZONE
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def version() -> str:
+    """What the generated data depends on: this generator, the schema and the index writer."""
+    digest = hashlib.sha256()
+    for module in (__file__, migrations.__file__, search.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def cached(count: int, *, seed: int = 1) -> Path:
+    """A generated database of ``count`` dossiers under bench/out/, made once per version."""
+    path = OUT / f"dossiers-{count}-seed{seed}-{version()}.sqlite3"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        started = time.perf_counter()
+        generate(partial, count, seed=seed)
+        partial.rename(path)
+        print(f"generated {count:,} dossiers in {time.perf_counter() - started:.0f} s -> {path.name}",
+              file=sys.stderr)
+    return path
 
 
 def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = None, per_day: int = 400) -> Path:
@@ -51,7 +82,10 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     store.close()
 
     rng = random.Random(seed)
-    history = random.Random(seed + 1)  # channels and step times: the first stream stays as it was
+
+    @lru_cache(maxsize=None)
+    def documents_of(code: str) -> list[object]:
+        return [d for d in procedures[code].documents if d.mandatory]
 
     @lru_cache(maxsize=None)
     def due_of(day: dt.date, code: str, late: bool) -> tuple[dt.datetime, str]:
@@ -62,7 +96,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
         result = calendar.due(received, procedure.time, same_day=procedure.same_day)
         return result.due_at, result.reason
 
-    def rows() -> Iterator[tuple[tuple[object, ...], tuple[object, ...]]]:
+    def rows() -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]], tuple[object, ...], tuple[object, ...]]]:
         per_day_share, extra = divmod(count, len(days))
         dossier_id = 0
         for index, day in enumerate(days):
@@ -79,19 +113,22 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
                 status, finished = _fate(rng, received, due, now)
                 person = demo.make_person(rng, day)
                 dossier_code = f"{demo.DEMO_UNIT_CODE}-{day:%y%m%d}-{sequence:04d}"
-                channel = history.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
-                steps = _steps(history, received, status, finished, now)
                 yield (
                     dossier_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), dossier_code,
                     code, procedure.name, "bench", person.name, person.id_number,
                     person.birth_date.isoformat(), person.sex.value, person.phone, person.address,
-                    channel, "desk", received.isoformat(), due.isoformat(), reason, status.value,
+                    "direct", "desk", received.isoformat(), due.isoformat(), reason, status.value,
                     1, 1, 1, 0, "", day.year, _ledger_no(day.year), 1, "bench", finished,
-                    sort_key(person.name), steps[-1][0],
+                    sort_key(person.name),
+                ), [
+                    (dossier_id, position, doc.name, doc.form.value, doc.count)
+                    for position, doc in enumerate(documents_of(code), start=1)
+                ], (
+                    dossier_id, 0, "", None, received.isoformat(),
                 ), (
-                    dossier_id, fold(dossier_code), _fold(person.name), person.id_number, person.phone,
-                    _fold(f"{code} {procedure.name}"),
-                ), [(dossier_id, at, before, step, due.isoformat()) for at, before, step in steps]
+                    received.isoformat(timespec="seconds"), "bench", "dossier.receive", "dossier", dossier_code,
+                    "{}",
+                )
 
     ledger_numbers: dict[int, int] = {}
 
@@ -104,60 +141,46 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-400000")
     indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('dossiers', 'status_history') "
-        "AND sql IS NOT NULL"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('dossiers', 'dossier_documents', 'fees', 'audit')"
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
-    # The steps are written here with their real times: the triggers would add one per row.
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers'"
-                            ).fetchall()
-    for name, _ in triggers:
-        conn.execute(f"DROP TRIGGER {name}")
     conn.execute("BEGIN")
-    batch_d: list[tuple[object, ...]] = []
-    batch_s: list[tuple[object, ...]] = []
-    insert_d = (
+    inserts = (
         "INSERT INTO dossiers (id, uuid, code, procedure_code, procedure_name, statutory_time, applicant_name, "
         "id_number, birth_date, sex, phone, address, channel, return_method, received_at, due_at, due_reason, "
         "status, sets, pages, copies, fee_vnd, fee_detail, ledger_year, ledger_no, desk_no, receiver, finished_at, "
-        "applicant_sort, last_change_at) "
-        f"VALUES ({', '.join('?' * 30)})"
+        f"applicant_sort) VALUES ({', '.join('?' * 29)})",
+        "INSERT INTO dossier_documents (dossier_id, position, name, form, count) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO fees (dossier_id, amount_vnd, detail, receipt_no, collected_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
     )
-    insert_steps = "INSERT INTO status_history (dossier_id, at, from_status, status, due_at) VALUES (?, ?, ?, ?, ?)"
-    insert_s = (
-        "INSERT INTO dossier_search (rowid, code, applicant_name, id_number, phone, procedure) "
-        "VALUES (?, ?, ?, ?, ?, ?)"
-    )
-    batch_h: list[tuple[object, ...]] = []
-    for dossier_row, search_row, step_rows in rows():
-        batch_d.append(dossier_row)
-        batch_s.append(search_row)
-        batch_h += step_rows
-        if len(batch_d) >= 20_000:
-            conn.executemany(insert_d, batch_d)
-            conn.executemany(insert_s, batch_s)
-            conn.executemany(insert_steps, batch_h)
-            batch_d.clear()
-            batch_s.clear()
-            batch_h.clear()
-    conn.executemany(insert_d, batch_d)
-    conn.executemany(insert_s, batch_s)
-    conn.executemany(insert_steps, batch_h)
-    for name, sql in indexes + triggers:
+    batches: tuple[list[tuple[object, ...]], ...] = ([], [], [], [])
+
+    def flush() -> None:
+        for sql, batch in zip(inserts, batches):
+            conn.executemany(sql, batch)
+            batch.clear()
+
+    for dossier_row, document_rows, fee_row, audit_row in rows():
+        batches[0].append(dossier_row)
+        batches[1].extend(document_rows)
+        batches[2].append(fee_row)
+        batches[3].append(audit_row)
+        if len(batches[0]) >= 20_000:
+            flush()
+    flush()
+    for name, sql in indexes:
         conn.execute(sql)
     conn.executemany(
         "INSERT OR REPLACE INTO ledger_sequences (year, desk_no, last_no) VALUES (?, 1, ?)", ledger_numbers.items()
     )
+    search.rebuild(Database(conn))
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
     return path
-
-
-@lru_cache(maxsize=4096)
-def _fold(text: str) -> str:
-    return fold(text)
 
 
 def _working_days(calendar: object, end: dt.date, needed: int) -> list[dt.date]:
@@ -194,52 +217,6 @@ def _fate(rng: random.Random, received: dt.datetime, due: dt.datetime, now: dt.d
         return (Status.RECEIVED if received.date() == now.date() else Status.IN_PROCESS), None
     returned = rng.random() < 0.95 or now - finished > dt.timedelta(days=60)
     return (Status.RETURNED if returned else Status.RESULT_READY), finished.isoformat()
-
-
-CHANNELS = ("direct", "online", "postal")
-CHANNEL_WEIGHTS = (80, 17, 3)
-
-
-def _steps(rng: random.Random, received: dt.datetime, status: Status, finished: str | None,
-           now: dt.datetime) -> list[tuple[str, str | None, str]]:
-    """(time, status before, status) of each change, from the reception to ``status``; none after ``now``."""
-    def later(hours: float) -> dt.datetime:
-        return min(received + dt.timedelta(hours=hours), now)
-
-    steps = [(received, Status.RECEIVED)]
-    if status in (Status.REFUSED, Status.WITHDRAWN, Status.SUPPLEMENT_REQUESTED):
-        steps.append((later(rng.uniform(2, 96)), status))
-    elif status in (Status.IN_PROCESS, Status.STOPPED):
-        steps.append((later(1), Status.IN_PROCESS))
-        if status is Status.STOPPED:
-            steps.append((later(rng.uniform(24, 96)), status))
-    elif finished is not None:
-        done = dt.datetime.fromisoformat(finished)
-        steps.append((min(later(1), done), Status.IN_PROCESS))
-        steps.append((done, Status.RESULT_READY))
-        if status is Status.RETURNED:
-            steps.append((min(done + dt.timedelta(hours=rng.uniform(0.1, 72)), now), Status.RETURNED))
-    before = [None, *(step.value for _, step in steps[:-1])]
-    return [(at.isoformat(), previous, step.value) for (at, step), previous in zip(steps, before)]
-
-
-def cached(path: Path, count: int) -> Path:
-    """``path`` when it already holds ``count`` generated dossiers with their status history; else
-    made anew (a benchmark reuses its database between runs: generating a million takes minutes)."""
-    if path.exists():
-        with sqlite3.connect(path) as conn:
-            done = conn.execute("SELECT count(*) FROM dossiers").fetchone()[0] == count
-            steps = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'status_history'").fetchone()[0]
-        if done and steps:
-            print(f"reusing {path.name}")
-            return path
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    generate(path, count)
-    print(f"generated {count:,} dossiers in {time.perf_counter() - started:.1f} s -> {path.name}")
-    return path
 
 
 def main(argv: list[str] | None = None) -> int:

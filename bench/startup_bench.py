@@ -1,13 +1,15 @@
 """Cold start of the counter window against a bare PySide6 window, measured in the same run.
 
-Each start is a fresh interpreter (QT_QPA_PLATFORM=offscreen), timed from just before the
+Each start is a fresh process (QT_QPA_PLATFORM=offscreen), timed from just before the
 process is spawned to the first paint of its main window; the desk opens a configured database
 made with `desk-app init`. The desk paints its window before the worker opens the database, so
 a second figure is given: the first paint after the desk is attached ("ready": commune in the
-status bar, procedures loaded, form enabled). Runs alternate (bare, desk, bare, desk, …) so
-both see the same machine state; medians and ratios are printed (goal: desk ≤ 1.5 × bare).
+status bar, form enabled). The desk reports both itself when DESK_APP_STARTUP_PROBE=1
+(desk_app/gui/startup_probe.py), from source (`python -m desk_app`) and from the bundle
+(dist/desk-app/desk-app, when built). Runs alternate (bare, desk, bare, desk, …) so both see the
+same machine state; medians and ratios are printed (goal: ready ≤ 1.5 × bare).
 
-    .venv/bin/python bench/startup_bench.py [--runs 5]
+    .venv/bin/python bench/startup_bench.py [--runs 5] [--bundle] [--json]
 """
 
 from __future__ import annotations
@@ -69,13 +71,9 @@ window.show()
 app.exec()
 """
 
-DESK = PAINT_PROBE + """
-import sys
-from desk_app.gui.app import run
-from desk_app.gui.main_window import MainWindow
-probe = Probe(MainWindow, wait_ready=True)
-sys.exit(run(["--db", sys.argv[1]], on_ready=probe.on_ready))
-"""
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT / "dist" / "desk-app" / "desk-app"
+SOURCE = [sys.executable, "-m", "desk_app"]
 
 
 def make_database(folder: Path) -> Path:
@@ -88,11 +86,11 @@ def make_database(folder: Path) -> Path:
     return database
 
 
-def paint_times_ms(code: str, *args: str) -> dict[str, float]:
+def paint_times_ms(command: list[str]) -> dict[str, float]:
     """Milliseconds from spawning the process to each reported paint."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESK_APP_STARTUP_PROBE="1")
     start = time.time()
-    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     times = {}
     for line in done.stdout.splitlines():
         name, _, value = line.partition(" ")
@@ -103,39 +101,41 @@ def paint_times_ms(code: str, *args: str) -> dict[str, float]:
     return times
 
 
+def measure(runs: int, desk: list[str]) -> dict[str, float]:
+    """Medians over ``runs`` alternated starts: bare first paint, desk first paint, desk ready."""
+    with tempfile.TemporaryDirectory(prefix="desk-startup-") as folder:
+        database = str(make_database(Path(folder)))
+        bare_command = [sys.executable, "-c", BARE]
+        paint_times_ms(bare_command)  # warm the file cache once for both
+        paint_times_ms([*desk, "--db", database])
+        bare, first, ready = [], [], []
+        for _ in range(runs):
+            bare.append(paint_times_ms(bare_command)["first-paint"])
+            times = paint_times_ms([*desk, "--db", database])
+            first.append(times["first-paint"])
+            ready.append(times["ready-paint"])
+    return {"bare": statistics.median(bare), "first": statistics.median(first), "ready": statistics.median(ready),
+            "bare_runs": bare, "first_runs": first, "ready_runs": ready}  # type: ignore[dict-item]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--bundle", action="store_true", help=f"start {BUNDLE} instead of the source")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="desk-startup-") as folder:
-        database = make_database(Path(folder))
-        paint_times_ms(BARE)  # warm the file cache once for both
-        paint_times_ms(DESK, str(database))
-        bare, desk, ready = [], [], []
-        for _ in range(args.runs):
-            bare.append(paint_times_ms(BARE)["first-paint"])
-            times = paint_times_ms(DESK, str(database))
-            desk.append(times["first-paint"])
-            ready.append(times["ready-paint"])
-    medians = {name: round(statistics.median(v), 1) for name, v in (("bare", bare), ("desk", desk), ("ready", ready))}
-    result = {
-        "runs": args.runs,
-        "bare_ms": [round(v, 1) for v in bare],
-        "desk_first_paint_ms": [round(v, 1) for v in desk],
-        "desk_ready_ms": [round(v, 1) for v in ready],
-        "medians_ms": medians,
-        "ratio_first_paint": round(medians["desk"] / medians["bare"], 2),
-        "ratio_ready": round(medians["ready"] / medians["bare"], 2),
-    }
+    m = measure(args.runs, [str(BUNDLE)] if args.bundle else SOURCE)
+    result = {key: round(value, 1) if isinstance(value, float) else [round(v, 1) for v in value]
+              for key, value in m.items()}
+    result |= {"ratio_first_paint": round(m["first"] / m["bare"], 2), "ratio_ready": round(m["ready"] / m["bare"], 2)}
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"bare PySide6 window, first paint:     median {medians['bare']} ms  {result['bare_ms']}")
-        print(f"desk window, first paint:             median {medians['desk']} ms  {result['desk_first_paint_ms']}")
-        print(f"desk window, ready (desk attached):   median {medians['ready']} ms  {result['desk_ready_ms']}")
-        print(f"ratio first paint desk/bare: {result['ratio_first_paint']} (goal ≤ 1.5); "
-              f"ready/bare: {result['ratio_ready']}")
+        print(f"bare PySide6 window, first paint:     median {result['bare']} ms  {result['bare_runs']}")
+        print(f"desk window, first paint:             median {result['first']} ms  {result['first_runs']}")
+        print(f"desk window, ready (desk attached):   median {result['ready']} ms  {result['ready_runs']}")
+        print(f"ratio first paint desk/bare: {result['ratio_first_paint']}; "
+              f"ready/bare: {result['ratio_ready']} (goal ≤ 1.5)")
     return 0
 
 

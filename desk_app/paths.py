@@ -10,6 +10,9 @@ from pathlib import Path
 import platformdirs
 
 ENV_HOME = "DESK_APP_HOME"
+# Portable mode: a folder of this name beside the bundle's executable (on a USB stick, say)
+# holds the database, papers and backups instead of the user data directory.
+PORTABLE_FOLDER = "desk-data"
 DAILY_BACKUP_PREFIX = "desk-"
 
 
@@ -38,10 +41,16 @@ class AppPaths:
 
     @classmethod
     def from_environment(cls) -> AppPaths:
-        """DESK_APP_HOME if set (tests, a portable USB install), else the user data directory."""
+        """DESK_APP_HOME if set (tests, any relocated install); else, in the bundle, a
+        ``desk-data`` folder beside the executable if there is one (portable mode); else the
+        user data directory."""
         override = os.environ.get(ENV_HOME)
         if override:
             return cls(Path(override).expanduser())
+        if getattr(sys, "frozen", False):
+            portable = Path(sys.executable).resolve().parent / PORTABLE_FOLDER
+            if portable.is_dir():
+                return cls(portable)
         return cls(Path(platformdirs.user_data_dir("desk-app", appauthor=False)))
 
     @property

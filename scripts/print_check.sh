@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real printing check: a dossier registered by keyboard in the window is printed to a CUPS
 # queue (cups-pdf) without a dialog and saved as a PDF file; both become PNGs to look at.
-# Needs root for cupsd/lpadmin (the packages come from scripts/setup.sh). Outputs: $OUT (default
+# Needs root for cupsd/lpadmin (the packages come from `scripts/setup.sh test`). Outputs: $OUT (default
 # /tmp/desk-print-check).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 EXIT_BAD_INPUT = 2
 EXIT_ENVIRONMENT = 3
+# The web server and the PostgreSQL driver: left out of the desk's bundle (build.spec), which
+# keeps the hub's SQLite commands; a district runs `hub serve` from a Python install.
+SERVER_PACKAGES = frozenset({"fastapi", "starlette", "uvicorn", "pydantic", "psycopg", "psycopg_pool"})
 ENV_DB = "DESK_HUB_DB"
 
 ANSWER_WORDS = {"applied": "ghi mới", "duplicate": "đã có (bỏ qua)", "rejected": "bị từ chối", "held": "chờ số trước"}
@@ -119,6 +122,11 @@ def run_hub(args: argparse.Namespace) -> int:
         if args.hub_command == "serve":
             return _serve(args, url)
         hub = Hub.open(url)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in SERVER_PACKAGES:
+            raise
+        return _fail(f"bản cài này không kèm {exc.name} (bản đóng gói của quầy không có máy chủ hub và "
+                     "PostgreSQL): chạy hub từ bản cài Python (pip install desk-app)", EXIT_ENVIRONMENT)
     except DatabaseUrlError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except HubDatabaseError as exc:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desk_app.gui import startup_probe
 from desk_app.gui.crash import configure_logging, install_excepthook
 from desk_app.gui.tasks import TaskRunner
 
@@ -126,6 +127,7 @@ class Launcher:
         self.exit_code = 0
         self.demo = options.demo  # also set when the first-run dialog's demo is chosen
         self._open_submitted = False
+        self.probe: startup_probe.StartupProbe | None = None
 
     def start(self) -> None:
         from desk_app.gui.context import DeskContext
@@ -144,6 +146,8 @@ class Launcher:
         if self.options.demo:
             window.set_loading(DEMO_LOADING)
         self.window = window
+        if startup_probe.wanted():
+            self.probe = startup_probe.StartupProbe(window)
         window.first_painted.connect(lambda: QTimer.singleShot(0, self._open))
         QTimer.singleShot(500, self._open)  # should nothing ever be painted (a minimised start)
         window.fit_to(window.screen().availableGeometry())
@@ -214,6 +218,8 @@ class Launcher:
             self._daily_backup()
         if self.on_ready is not None:
             self.on_ready(self.window)
+        if self.probe is not None:
+            self.probe.ready(self.window)
 
     def shutdown(self) -> None:
         """Pending saves finish before the store closes and the worker ends; the sync threads

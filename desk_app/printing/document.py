@@ -108,20 +108,28 @@ def render_copies(
 ) -> bytes:
     """One copy per continuation label, each from a new page, at the largest type that fits a copy
     on one page (of ``densities``). The labels name the copy in the footer of any continuation page."""
-    chosen = Geometry.for_paper(paper, landscape=landscape)
+    copies = len(continuation_labels)
+    # The whole document is laid out at each density in turn and kept as soon as every copy is
+    # one page: in the usual case that is the first and only build (a separate trial build of
+    # one copy doubled the render time).
     for density in densities:
         geom = Geometry.for_paper(paper, density, landscape=landscape)
-        _, page_count = _build(make_copy(geom, Styles.for_geometry(geom), 0), geom, meta, _Pages(()))
-        if page_count == 1:
-            chosen = geom
-            break
-    styles = Styles.for_geometry(chosen)
-    pages = _Pages(continuation_labels)
+        pdf, page_count = _build_copies(make_copy, geom, meta, continuation_labels)
+        if page_count <= max(copies, 1):
+            return pdf
+    pdf, _ = _build_copies(make_copy, Geometry.for_paper(paper, landscape=landscape), meta, continuation_labels)
+    return pdf
+
+
+def _build_copies(
+    make_copy: CopyMaker, geom: Geometry, meta: PdfMeta, labels: Sequence[str]
+) -> tuple[bytes, int]:
+    styles = Styles.for_geometry(geom)
+    pages = _Pages(labels)
     story: list[Flowable] = []
-    for index in range(len(continuation_labels)):
+    for index in range(len(labels)):
         if index:
             story.append(PageBreakIfNotEmpty())
         story.append(_CopyStart(pages, index))
-        story += make_copy(chosen, styles, index)
-    pdf, _ = _build(story, chosen, meta, pages)
-    return pdf
+        story += make_copy(geom, styles, index)
+    return _build(story, geom, meta, pages)

@@ -17,8 +17,8 @@ from enum import Enum
 from typing import Any, Literal
 
 from desk_app.domain.dossier import Status
-from desk_app.domain.text import search_tokens
 from desk_app.domain.timeliness import CLOCK_RUNNING, DueWindow, Timeliness, judge
+from desk_app.store import search
 from desk_app.store.store import Store
 
 DueBucket = Literal["due_today", "due_soon", "overdue", "paused", "apology"]
@@ -121,12 +121,11 @@ def _exact_code(text: str) -> str | None:
     return candidate if _FULL_CODE.fullmatch(candidate) else None
 
 
-def _match(text: str) -> str | None:
+def _match(store: Store, text: str) -> str | None:
     """The FTS5 query of a search text: every folded word as a prefix, as Store.search does."""
     if _exact_code(text):
         return None
-    tokens = search_tokens(text)
-    return " ".join(f'"{t}"*' for t in tokens) if tokens else None
+    return search.match_expression(store.db, text)
 
 
 # The last match count per store, with what it was counted on: counting and paging one search
@@ -150,7 +149,7 @@ def _only_text(f: LedgerFilter) -> bool:
     return not (f.statuses or f.procedure_code or f.received_from or f.received_to or f.due)
 
 
-def _where(f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> tuple[str, list[Any]]:
+def _where(store: Store, f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if f.statuses:
@@ -183,7 +182,7 @@ def _where(f: LedgerFilter, window: DueWindow, *, broad_text: bool = False) -> t
     if code:
         clauses.append("(code IN (?, ?) OR official_code IN (?, ?))")
         params += [code, code.upper()] * 2
-    match = _match(f.text)
+    match = _match(store, f.text)
     if match:
         # "+id" stops SQLite from looking up each match by rowid and sorting them all; it walks
         # the sort's index instead and checks each id against the matches, gathered once.
@@ -220,10 +219,10 @@ def _order(sort: LedgerSort) -> str:
 
 def count(store: Store, f: LedgerFilter, window: DueWindow) -> int:
     """How many dossiers the filter lets through."""
-    match = _match(f.text)
+    match = _match(store, f.text)
     if match and _only_text(f):
         return _matches(store, match)  # one index row per dossier: no need to visit the table
-    where, params = _where(f, window)
+    where, params = _where(store, f, window)
     return int(store.db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()[0])
 
 
@@ -236,8 +235,8 @@ def page(
     """
     if limit <= 0 or offset < 0:
         return []
-    match = _match(f.text)
-    where, params = _where(f, window, broad_text=match is not None and _matches(store, match) >= BROAD_SEARCH)
+    match = _match(store, f.text)
+    where, params = _where(store, f, window, broad_text=match is not None and _matches(store, match) >= BROAD_SEARCH)
     ids = [
         row[0]
         for row in store.db.execute(

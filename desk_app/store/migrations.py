@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from desk_app.domain.text import APOSTROPHE_LOOKALIKES, fold_name, nfc, sort_key
+from desk_app.store import search
 
 desk_migrations = Migrations("desk_app")
 QR_KEY_SETTING = "qr_key"  # hex of the key the QR check value is computed with (domain.qr_text)
@@ -695,3 +696,16 @@ def m0015_reports_status_history(db: Database) -> None:
            END""",
     ):
         db.execute(statement)
+
+
+@desk_migrations(name="0016_search_prefix_index")
+def m0016_search_prefix_index(db: Database) -> None:
+    """The search index rebuilt with prefix indexes, and procedures matched through a table of
+    the procedures dossiers carry instead of per dossier (store/search.py): the same hits, newest
+    first, about 30 times faster at 1,000,000 dossiers. The folded text of the first index is
+    copied over (about 40 s a million dossiers on the loaded 2-core benchmark machine, once)."""
+    db.execute("ALTER TABLE dossier_search RENAME TO dossier_search_first_design")
+    for statement in search.SCHEMA:
+        db.execute(statement)
+    search.fill_from_first_design(db, "dossier_search_first_design")
+    db.execute("DROP TABLE dossier_search_first_design")

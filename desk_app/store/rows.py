@@ -15,7 +15,7 @@ from desk_app.domain.dossier import (
     Sex,
     Status,
 )
-from desk_app.domain.text import fold, fold_name, sort_key
+from desk_app.domain.text import sort_key
 
 
 def dossier_row(d: Dossier) -> dict[str, Any]:
@@ -52,18 +52,6 @@ def dossier_row(d: Dossier) -> dict[str, Any]:
         "receiver": d.receiver,
         "finished_at": d.finished_at.isoformat(timespec="seconds") if d.finished_at else None,
         "last_change_at": d.last_change_at.isoformat(timespec="seconds") if d.last_change_at else None,
-    }
-
-
-def search_row(d: Dossier) -> dict[str, str]:
-    """The folded text the full-text index holds for one dossier."""
-    a = d.applicant
-    return {
-        "code": fold(" ".join(filter(None, [d.code, d.official_code]))),
-        "applicant_name": fold_name(a.name),
-        "id_number": a.id_number or "",
-        "phone": a.phone or "",
-        "procedure": fold(f"{d.procedure_code} {d.procedure_name}"),
     }
 
 

@@ -19,7 +19,6 @@ from desk_app.domain.catalogue_io import procedure_from_dict, procedure_to_dict
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry, DayKind
-from desk_app.domain.text import search_tokens
 from desk_app.store import audit
 from desk_app.store.connection import (
     BUSY_TIMEOUT_S,
@@ -29,7 +28,8 @@ from desk_app.store.connection import (
     immediate,
     tidy_after_read,
 )
-from desk_app.store.rows import dossier_from_row, dossier_row, search_row
+from desk_app.store import search
+from desk_app.store.rows import dossier_from_row, dossier_row
 
 
 def _procedure(body: str, retired_at: str | None) -> Procedure:
@@ -223,13 +223,7 @@ class Store:
             "INSERT INTO dossier_documents(dossier_id, position, name, form, count) VALUES (?, ?, ?, ?, ?)",
             [(dossier_id, i, d.name, d.form.value, d.count) for i, d in enumerate(dossier.documents, start=1)],
         )
-        folded = search_row(dossier)
-        self.db.execute(
-            "INSERT INTO dossier_search(rowid, code, applicant_name, id_number, phone, procedure) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [dossier_id, folded["code"], folded["applicant_name"], folded["id_number"], folded["phone"],
-             folded["procedure"]],
-        )
+        search.index_dossier(self.db, dossier_id, dossier)
         self.db.execute(
             "UPDATE procedures SET use_count = use_count + 1 WHERE code = ?", [dossier.procedure_code]
         )
@@ -274,10 +268,9 @@ class Store:
         exact = self.dossier_id(text.strip())
         if exact is not None:  # a whole code: the unique index answers at once
             return self._load([exact])
-        tokens = search_tokens(text)
-        if not tokens:
+        match = search.match_expression(self.db, text)
+        if match is None:
             return []
-        match = " ".join(f'"{t}"*' for t in tokens)
         ids = [
             row[0]
             for row in self.db.execute(

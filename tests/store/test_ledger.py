@@ -275,7 +275,7 @@ def test_a_whole_code_is_looked_up_exactly(store, ids):
         f = LedgerFilter(text=text)
         assert names(store, f) == ["Lê Văn Dũng"]
         assert ledger.count(store, f, W) == 1
-        where, _ = ledger._where(f, W)
+        where, _ = ledger._where(store, f, W)
         assert "dossier_search" not in where  # the unique index, not the full-text one
     assert names(store, LedgerFilter(text=code[:-1] + "9")) == []
     assert names(store, LedgerFilter(text=code.split("-", 1)[1])) == ["Lê Văn Dũng"]  # part of a code: full text
