@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Row = tuple[Any, ...]
 RETRIES = 5
+# SQLite page cache of each hub connection, KiB: a server's working set (the uuid indexes of
+# events and dossiers) outgrows the 2 MB default.
+SQLITE_CACHE_KIB = 65536
 
 
 class DatabaseUrlError(ValueError):
@@ -118,8 +121,7 @@ class SqliteDatabase:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            # A server's working set (uuid indexes of events and dossiers) outgrows the 2 MB default.
-            conn.execute("PRAGMA cache_size=-65536")
+            conn.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         except sqlite3.Error as exc:
             raise HubDatabaseError(f"không mở được cơ sở dữ liệu {self._path}: {exc}") from exc
         self._all.append(conn)
