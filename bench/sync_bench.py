@@ -52,26 +52,41 @@ def figure(name: str, value: float, unit: str, floor: str | None = None, ratio: 
             "ratio": None if ratio is None else round(ratio, 3), "goal": goal}
 
 
-def compare(rounds: list[Round], references: dict[str, float]) -> list[dict[str, Any]]:
-    """Each reference alone, then each round against each reference measured."""
+FLOOR_CPU = "sqlite_executemany_floor_per_cpu_second"
+
+
+def compare(rounds: list[Round], references: dict[str, float], floor_cpu: float | None) -> list[dict[str, Any]]:
+    """Each reference alone, then each round against each reference measured, then (steadier on
+    a loaded machine) each round's events per CPU second against the floor's."""
     out = [figure(GOALS[ref][0], rate, "records/s") for ref, rate in references.items()]
+    if floor_cpu is not None:
+        out.append(figure(FLOOR_CPU, floor_cpu, "rows per CPU second"))
     for r in rounds:
         for ref, rate in references.items():
             name, goal = GOALS[ref]
             out.append(figure(r.name, r.rate, "events/s", name, r.rate / rate, goal))
+    if floor_cpu is not None:
+        out += [figure(f"{r.name}_per_cpu_second", r.cpu_rate, "events per CPU second", FLOOR_CPU,
+                       r.cpu_rate / floor_cpu, GOALS["sqlite_floor"][1]) for r in rounds]
     return out
 
 
-def table(rounds: list[Round], references: dict[str, float]) -> str:
+def _verdict(ratio: float, goal: float) -> str:
+    return f"{ratio:,.2f}" + (" ok" if ratio >= goal else " NOT MET")
+
+
+def table(rounds: list[Round], references: dict[str, float], floor_cpu: float | None) -> str:
     lines = [f"{'reference':<40} {'records/s':>11}"]
     lines += [f"{GOALS[ref][0]:<40} {rate:>11,.1f}" for ref, rate in references.items()]
-    heads = "".join(f" {'÷ ' + ref + f' (≥{GOALS[ref][1]:g})':>26}" for ref in references)
-    lines += ["", f"{'hub round':<24} {'events':>8} {'seconds':>8} {'events/s':>10}{heads}"]
+    if floor_cpu is not None:
+        lines.append(f"{'  the floor per CPU second':<40} {floor_cpu:>11,.1f}")
+    heads = "".join(f" {'÷ ' + ref + f' (≥{GOALS[ref][1]:g})':>24}" for ref in references)
+    cpu_head = f" {'per CPU s':>10} {'÷ floor/CPU s':>14}" if floor_cpu is not None else ""
+    lines += ["", f"{'hub round':<24} {'events':>8} {'seconds':>8} {'events/s':>10}{heads}{cpu_head}"]
     for r in rounds:
-        cells = ""
-        for ref, rate in references.items():
-            ratio = r.rate / rate
-            cells += f" {f'{ratio:,.2f}' + (' ok' if ratio >= GOALS[ref][1] else ' NOT MET'):>26}"
+        cells = "".join(f" {_verdict(r.rate / rate, GOALS[ref][1]):>24}" for ref, rate in references.items())
+        if floor_cpu is not None:
+            cells += f" {r.cpu_rate:>10,.0f} {_verdict(r.cpu_rate / floor_cpu, GOALS['sqlite_floor'][1]):>14}"
         lines.append(f"{r.name:<24} {r.count:>8} {r.seconds:>8.1f} {r.rate:>10,.0f}{cells}")
     return "\n".join(lines)
 
@@ -89,17 +104,25 @@ def _timed(what: str, run: Callable[[], float]) -> float:
 
 
 def references(chosen: list[str], records: list[dict[str, Any]], folder: Path, *, batch: int,
-               kinto_records: int) -> dict[str, float]:
+               kinto_records: int) -> tuple[dict[str, float], float | None]:
+    """The rate of each chosen reference, and the floor's rows per CPU second (None if not run)."""
     jsonl = folder / "events.jsonl"
     jsonl.write_bytes(b"".join(canonical_json(r) + b"\n" for r in records))
+    floor_cpu: list[float] = []
+
+    def floor() -> float:
+        seconds, cpu = sqlite_floor.timed(records, batch=batch, cache_kib=SQLITE_CACHE_KIB)
+        floor_cpu.append(len(records) / cpu)
+        return len(records) / seconds
+
     runs: dict[str, tuple[str, Callable[[], float]]] = {
-        "sqlite_floor": (f"the SQLite floor on {len(records)} rows",
-                         lambda: sqlite_floor.measure(records, batch=batch, cache_kib=SQLITE_CACHE_KIB)),
+        "sqlite_floor": (f"the SQLite floor on {len(records)} rows", floor),
         "pouchdb": (f"PouchDB → pouchdb-server on {len(records)} records", lambda: pouchdb_peer.measure(jsonl)),
         "kinto": (f"Kinto batch on PostgreSQL on {min(kinto_records, len(records))} records",
                   lambda: kinto_peer.measure(records[:kinto_records])),
     }
-    return {ref: _timed(runs[ref][0], runs[ref][1]) for ref in REFERENCES if ref in chosen}
+    rates = {ref: _timed(runs[ref][0], runs[ref][1]) for ref in REFERENCES if ref in chosen}
+    return rates, (floor_cpu[0] if floor_cpu else None)
 
 
 def hub_rounds(chosen: list[str], args: argparse.Namespace, folder: Path) -> list[Round]:
@@ -119,7 +142,7 @@ def hub_rounds(chosen: list[str], args: argparse.Namespace, folder: Path) -> lis
                     PostgresCluster(Path(pg_folder)) as pg:
                 pg.create_database("hub")
                 rounds += measure_hub("hub_postgresql", pg.url("hub"), desk, work, batch_size=args.batch,
-                                      decisions=args.pull)
+                                      decisions=args.pull, server_pids=(pg.pid(),))
     return rounds
 
 
@@ -149,17 +172,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
         folder = Path(tmp)
         records = sync_desk.outbox_records(template)
-        refs = references(chosen, records, folder, batch=args.batch, kinto_records=args.kinto_records)
+        refs, floor_cpu = references(chosen, records, folder, batch=args.batch, kinto_records=args.kinto_records)
         rounds = hub_rounds(chosen, args, folder)
     load_after = os.getloadavg()
 
     if args.json:
-        print(json.dumps(compare(rounds, refs), indent=2, ensure_ascii=False))
+        print(json.dumps(compare(rounds, refs, floor_cpu), indent=2, ensure_ascii=False))
     else:
         size = sum(len(canonical_json(r)) for r in records) / len(records)
         print(f"{len(records)} events of {size:,.0f} bytes on average (canonical JSON), desk batches of "
               f"{args.batch}; {args.pull} decisions pulled\n")
-        print(table(rounds, refs))
+        print(table(rounds, refs, floor_cpu))
     # Other engineers' suites share this machine's cores: say how busy it was.
     _note(f"load average (1, 5, 15 min): before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
           f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}, on {os.cpu_count()} cores; "

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,20 @@ def desk_app() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "desk_app"]
 
 
+@dataclass(frozen=True)
+class Served:
+    base: str  # http://127.0.0.1:PORT
+    pid: int
+
+
 @contextmanager
-def hub_serve(db_url: str, folder: Path) -> Iterator[str]:
-    """Serve the hub on ``db_url`` until the block ends; yields its base URL."""
+def hub_serve(db_url: str, folder: Path) -> Iterator[Served]:
+    """Serve the hub on ``db_url`` until the block ends."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [*desk_app(), "hub", "serve", "--db", db_url, "--port", str(port)]
-    with server(command, cwd=folder, ready_url=f"{base}/v1/stats", log=folder / f"hub-serve-{port}.log"):
-        yield base
+    with server(command, cwd=folder, ready_url=f"{base}/v1/stats", log=folder / f"hub-serve-{port}.log") as process:
+        yield Served(base, process.pid)
 
 
 def admin(db_url: str, *args: str) -> str:

@@ -292,10 +292,11 @@ def _push(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, p
         batch = build_batch(run, key, created_at=desk.device_clock(),
                             epoch_first_seq=sync_state.epoch_first_seq(desk.store, run[0].epoch))
         result = client.push(batch)
-        final = record_push(desk, run, result, report)
+        with desk.store.transaction():  # the answers and the lease's renewal: one commit, one fsync
+            final = record_push(desk, run, result, report)
+            sync_state.take_lease(desk.store, holder, now=desk.device_clock(), until=desk.device_clock() + LEASE_FOR)
         done += final
         _notify(progress, "push", min(done, total), total, f"Đã gửi {done}/{total} thay đổi")
-        sync_state.take_lease(desk.store, holder, now=desk.device_clock(), until=desk.device_clock() + LEASE_FOR)
         if final == 0:  # all held: they wait for a gap the hub must see filled first
             break
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from desk_app.domain.dossier import Status
@@ -82,13 +82,20 @@ def insert_events(tx: Tx, events: Sequence[Event], payloads: Sequence[str], rece
           payload, e.payload_hash, e.business_time, e.device_time, received_at) for e, payload in zip(events, payloads)])
 
 
-def project(tx: Tx, events: Sequence[Event], now: str) -> None:
-    """Bring the dossier projection up to date: receptions first, then status changes in order."""
+def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -> None:
+    """Bring the dossier projection up to date: receptions first, then status changes in order.
+
+    ``known``: dossiers already in the projection. The first reception of a dossier makes its
+    row; a repeated one changes nothing. Filtering here rather than ``ON CONFLICT DO NOTHING``
+    lets PostgreSQL write the rows with COPY (a dossier inserted meanwhile by another hub
+    process fails the transaction, which is then run again and sees it)."""
     received = []
     changes = []
+    seen = set(known)
     for e in events:
         p = e.payload
-        if e.kind == RECEIVED:
+        if e.kind == RECEIVED and e.entity_id not in seen:
+            seen.add(e.entity_id)
             finished = utc_iso(p["finished_at"]) if p.get("finished_at") else None
             received.append((e.entity_id, p["code"], e.unit_code, e.desk_uuid, p["procedure_code"], p["status"],
                              p["received_at"], utc_iso(p["due_at"]), finished, now))
@@ -98,7 +105,7 @@ def project(tx: Tx, events: Sequence[Event], now: str) -> None:
             changes.append((p["to"], still_open, utc_iso(p["at"]), due, now, e.entity_id))
     tx.executemany(
         "INSERT INTO dossiers (uuid, code, unit_code, desk_uuid, procedure_code, status, received_at, due_at_utc, "
-        "finished_at_utc, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (uuid) DO NOTHING", received)
+        "finished_at_utc, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", received)
     tx.executemany(
         "UPDATE dossiers SET status = ?, "
         "finished_at_utc = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(finished_at_utc, ?) END, "

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlparse
+
+from desk_app.hub.storage.pg_sql import copy_statement, pg_sql, with_arrays
 
 log = logging.getLogger(__name__)
 
@@ -157,14 +158,6 @@ class SqliteDatabase:
 
 # PostgreSQL -----------------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\?")
-
-
-def _pg_sql(sql: str) -> str:
-    # The hub's SQL has no literal "?" or "%": a plain rewrite is enough (asserted in tests).
-    return _PLACEHOLDER.sub("%s", sql)
-
-
 class _PostgresTx:
     dialect = "postgresql"
     for_update = "FOR UPDATE"
@@ -173,19 +166,28 @@ class _PostgresTx:
         self._conn = conn
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        sql, values = with_arrays(sql, params)
         with self._conn.cursor() as cur:
-            cur.execute(_pg_sql(sql), params)
+            cur.execute(pg_sql(sql), values)
             return list(cur.fetchall()) if cur.description else []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        sql, values = with_arrays(sql, params)
         with self._conn.cursor() as cur:
-            cur.execute(_pg_sql(sql), params)
+            cur.execute(pg_sql(sql), values)
             return int(cur.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            with self._conn.cursor() as cur:
-                cur.executemany(_pg_sql(sql), rows)  # psycopg 3 pipelines these: one round trip
+        if not rows:
+            return
+        copy = copy_statement(sql)
+        with self._conn.cursor() as cur:
+            if copy is not None and len(rows) > 1:
+                with cur.copy(copy) as stream:
+                    for row in rows:
+                        stream.write_row(row)
+            else:
+                cur.executemany(pg_sql(sql), rows)  # psycopg 3 pipelines these: one round trip
 
 
 class PostgresDatabase:
