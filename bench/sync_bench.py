@@ -2,12 +2,13 @@
 the floor and the peers measured in the same run on the same records.
 
     bash bench/peers/setup.sh                 # once, as root: Node, PostgreSQL, pouchdb-server, Kinto
-    .venv/bin/python bench/sync_bench.py [--json] [--quick] [--events N] [--only …]
+    .venv/bin/python bench/sync_bench.py [--json] [--save FILE] [--quick] [--events N] [--pull N] [--only …]
 
-The desk is a real desk database whose outbox holds N ``dossier.received`` events of ~1.2 KB
+The desk is a real desk database whose outbox holds N ``dossier.received`` events of ~1.3 KB
 (``sync_desk``, cached in bench/out/). For each hub (``desk-app hub serve`` on SQLite, WAL and
 synchronous=FULL; and on a private PostgreSQL cluster with its default durability: fsync on,
-synchronous_commit on), ``sync_rounds`` measures push, re-send (must apply 0 rows) and pull.
+synchronous_commit on), ``sync_rounds`` measures push, re-send (must apply 0 rows), pull of
+``--pull`` hub decisions and the push of the status changes they made on the desk.
 The same outbox records go to:
 
 (a) a raw SQLite executemany (same WAL and synchronous=FULL, same page cache as the hub, one
@@ -16,7 +17,9 @@ The same outbox records go to:
 (c) Kinto's batch endpoint on PostgreSQL (the first ``--kinto-records``): goal ≥ 50×.
 
 Prints a table, or with --json a list of {"name", "value", "unit", "floor", "ratio", "goal"}:
-each reference alone (floor null), then each hub round once per reference.
+each reference alone (floor null), then each hub round once per reference, then each round's
+events per CPU second (desk, hub and PostgreSQL processes together) against the floor's rows
+per CPU second, steadier than wall time on a shared machine.
 """
 
 from __future__ import annotations
@@ -149,7 +152,8 @@ def hub_rounds(chosen: list[str], args: argparse.Namespace, folder: Path) -> lis
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000, help="dossier events in the desk's outbox")
-    parser.add_argument("--pull", type=int, default=None, help="decisions pulled (default: one per event)")
+    parser.add_argument("--pull", type=int, default=20_000,
+                        help="decisions the hub sends down for the desk to pull and apply (at most --events)")
     parser.add_argument("--kinto-records", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH_SIZE, help="the desk's batch size")
     parser.add_argument("--seed", type=int, default=1)
@@ -157,10 +161,11 @@ def main() -> None:
                         help=f"comma-separated subset of {','.join(HUBS + REFERENCES)}")
     parser.add_argument("--quick", action="store_true", help="a small run: 5,000 events, Kinto on 1,000")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--save", type=Path, help="also write the --json list to this file")
     args = parser.parse_args()
     if args.quick:
         args.events, args.kinto_records = min(args.events, 5_000), min(args.kinto_records, 1_000)
-    args.pull = args.events if args.pull is None else min(args.pull, args.events)
+    args.pull = min(args.pull, args.events)
     chosen = [c.strip() for c in args.only.split(",") if c.strip()]
     if unknown := set(chosen) - set(HUBS + REFERENCES):
         parser.error(f"unknown: {', '.join(sorted(unknown))}")
@@ -176,8 +181,11 @@ def main() -> None:
         rounds = hub_rounds(chosen, args, folder)
     load_after = os.getloadavg()
 
+    figures = json.dumps(compare(rounds, refs, floor_cpu), indent=2, ensure_ascii=False)
+    if args.save:
+        args.save.write_text(figures + "\n", encoding="utf-8")
     if args.json:
-        print(json.dumps(compare(rounds, refs, floor_cpu), indent=2, ensure_ascii=False))
+        print(figures)
     else:
         size = sum(len(canonical_json(r)) for r in records) / len(records)
         print(f"{len(records)} events of {size:,.0f} bytes on average (canonical JSON), desk batches of "

@@ -125,11 +125,18 @@ class Outbox:
 
     # reading (the sync side) ----------------------------------------------------------------
 
-    def pending(self, limit: int = 500) -> list[Event]:
-        """Events without a final answer yet, oldest first (held ones included: send them again)."""
-        rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?", [limit]
-        ).fetchall()
+    def pending(self, limit: int = 500, *, after: str | None = None) -> list[Event]:
+        """Events without a final answer yet, oldest first (held ones included: send them again);
+        ``after``: only those written after that event (the next batch while one is in flight)."""
+        if after is None:
+            rows = self.db.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?", [limit]
+            ).fetchall()
+        else:
+            rows = self.db.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE acked_at IS NULL "
+                "AND id > (SELECT id FROM outbox WHERE event_uuid = ?) ORDER BY id LIMIT ?", [after, limit]
+            ).fetchall()
         return [_event(row) for row in rows]
 
     def pending_count(self) -> int:
