@@ -19,6 +19,7 @@ import random
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from desk_app.domain import events
@@ -40,10 +41,20 @@ PER_DAY = 60  # dossiers a busy desk receives in a day
 RECEIVERS = ("Lê Thị Mỹ Duyên", "Trần Quốc Bảo", "Huỳnh Ngọc Ánh", "Đỗ Văn Phước")
 
 
-def generate(count: int, *, seed: int = 1, desks: int = 1, unit_code: str = UNIT_CODE,
-             start: dt.date = START) -> Iterator[events.Event]:
-    """``count`` events in time order, spread over ``desks`` desks of one commune, each with its
-    own desk UUID, epoch and gap-free sequence from 1."""
+@dataclass(frozen=True)
+class Received:
+    """One generated reception: the desk (0-based) that received it, the dossier, and the
+    event's UUID and device time (the desk's wall clock a few seconds after business time)."""
+
+    desk: int
+    dossier: Dossier
+    event_uuid: str
+    device_time: dt.datetime
+
+
+def generate_dossiers(count: int, *, seed: int = 1, desks: int = 1, unit_code: str = UNIT_CODE,
+                      start: dt.date = START) -> Iterator[Received]:
+    """``count`` receptions in time order, spread over ``desks`` desks of one commune."""
     rng = random.Random(seed)
     catalogue = parse_json((resources_dir() / "catalogue" / "catalogue.json").read_text(encoding="utf-8"))
     schedules = parse_schedule_csv((resources_dir() / "calendar" / "holidays.csv").read_text(encoding="utf-8"))
@@ -51,8 +62,6 @@ def generate(count: int, *, seed: int = 1, desks: int = 1, unit_code: str = UNIT
     procedures = {p.code: p for p in catalogue.procedures if p.in_force(start) and p.time is not None}
     codes = [c for c in demo.PROCEDURE_WEIGHTS if c in procedures]
     weights = [demo.PROCEDURE_WEIGHTS[c] for c in codes]
-    desk_ids = [(_uuid(rng), _uuid(rng)) for _ in range(desks)]  # (desk UUID, epoch)
-    seqs = [0] * desks
     ledger = [0] * desks
 
     day = calendar.next_working_day(start - dt.timedelta(days=1))
@@ -64,7 +73,6 @@ def generate(count: int, *, seed: int = 1, desks: int = 1, unit_code: str = UNIT
         for second in seconds:
             desk = rng.randrange(desks)
             daily[desk] += 1
-            seqs[desk] += 1
             ledger[desk] += 1
             received = dt.datetime.combine(day, dt.time(0), ZONE) + dt.timedelta(seconds=second)
             procedure = procedures[rng.choices(codes, weights)[0]]
@@ -74,15 +82,27 @@ def generate(count: int, *, seed: int = 1, desks: int = 1, unit_code: str = UNIT
             number = desk_range(desk + 1)[daily[desk] - 1]
             dossier = _dossier(rng, procedure, DossierCode(unit_code, day, number), received, due.due_at,
                                due.reason, desk_no=desk + 1, ledger_no=ledger[desk])
-            desk_uuid, epoch = desk_ids[desk]
-            yield events.make_event(
-                event_uuid=_uuid(rng), desk_uuid=desk_uuid, epoch=epoch, seq=seqs[desk], unit_code=unit_code,
-                kind=events.Kind.DOSSIER_RECEIVED, entity_id=dossier.uuid, business_time=received,
-                device_time=received + dt.timedelta(seconds=rng.randint(1, 40)),
-                payload=events.dossier_received(dossier),
-            )
+            event_uuid = _uuid(rng)
+            yield Received(desk, dossier, event_uuid, received + dt.timedelta(seconds=rng.randint(1, 40)))
             made += 1
         day = calendar.next_working_day(day)
+
+
+def generate(count: int, *, seed: int = 1, desks: int = 1, unit_code: str = UNIT_CODE,
+             start: dt.date = START) -> Iterator[events.Event]:
+    """``count`` events in time order, spread over ``desks`` desks of one commune, each with its
+    own desk UUID, epoch and gap-free sequence from 1."""
+    rng = random.Random(f"{seed}-desks")
+    desk_ids = [(_uuid(rng), _uuid(rng)) for _ in range(desks)]  # (desk UUID, epoch)
+    seqs = [0] * desks
+    for r in generate_dossiers(count, seed=seed, desks=desks, unit_code=unit_code, start=start):
+        seqs[r.desk] += 1
+        desk_uuid, epoch = desk_ids[r.desk]
+        yield events.make_event(
+            event_uuid=r.event_uuid, desk_uuid=desk_uuid, epoch=epoch, seq=seqs[r.desk], unit_code=unit_code,
+            kind=events.Kind.DOSSIER_RECEIVED, entity_id=r.dossier.uuid, business_time=r.dossier.received_at,
+            device_time=r.device_time, payload=events.dossier_received(r.dossier),
+        )
 
 
 def _dossier(rng: random.Random, procedure: Procedure, code: DossierCode, received: dt.datetime,

@@ -56,6 +56,10 @@ class PostgresCluster:
                  trace: TracebackType | None) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def pid(self) -> int:
+        """The postmaster's process id (its first line of postmaster.pid)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def create_database(self, name: str) -> None:
         self._run("createdb", "-h", str(self.folder), "-p", str(self.port), "-U", "postgres", name)
 

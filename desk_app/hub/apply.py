@@ -74,7 +74,9 @@ def apply_batch(tx: Tx, header: BatchHeader, events: list[Event], desk: DeskFact
     by_seq = {k.seq: k for k in [*applied, *held] if (k.desk_uuid, k.epoch) == stream}
     applied_uuids = {k.event_uuid for k in applied}
     held_uuids = {k.event_uuid for k in held}
-    prior = batches.prior_rejections(tx, uuids)
+    # Only an event at a seq already passed can be a re-sent rejection (a fresh push skips the read).
+    passed = sorted({e.event_uuid for e in events if first_seq <= e.seq <= through})
+    prior = batches.prior_rejections(tx, passed) if passed else {}
 
     waiting: dict[int, Event] = {}  # seq → the event that takes that turn
     in_line: dict[int, int] = {}  # batch position → seq it waits at
@@ -119,7 +121,7 @@ def apply_batch(tx: Tx, header: BatchHeader, events: list[Event], desk: DeskFact
     for known in held:
         if (known.desk_uuid, known.epoch) == stream and known.seq not in waiting:
             waiting[known.seq] = Event.from_dict(_json(held_json[known.event_uuid]))
-    through = _take_turns(tx, run, waiting, through, desk)
+    through, known_dossiers = _take_turns(tx, run, waiting, through, desk)
     for seq in sorted(waiting):
         if seq > through:
             event = waiting[seq]
@@ -130,7 +132,7 @@ def apply_batch(tx: Tx, header: BatchHeader, events: list[Event], desk: DeskFact
     run.released += [e.event_uuid for e, _, _ in run.rejected if e.event_uuid in held_uuids]
 
     batches.insert_events(tx, run.applied, run.payloads, now)
-    batches.project(tx, run.applied, now)
+    batches.project(tx, run.applied, now, known_dossiers)
     batches.record_rejections(tx, run.rejected, now)
     batches.release(tx, run.released)
     batches.hold(tx, run.to_hold, now)
@@ -139,8 +141,10 @@ def apply_batch(tx: Tx, header: BatchHeader, events: list[Event], desk: DeskFact
     return [run.answers[i] if i in run.answers else run.by_seq[in_line[i]] for i in range(len(events))]
 
 
-def _take_turns(tx: Tx, run: _Pass, waiting: dict[int, Event], through: int, desk: DeskFacts) -> int:
-    """Walk the stream from its last final answer while the next seq is here; return the new end."""
+def _take_turns(tx: Tx, run: _Pass, waiting: dict[int, Event], through: int,
+                desk: DeskFacts) -> tuple[int, set[str]]:
+    """Walk the stream from its last final answer while the next seq is here; return the new end
+    and the dossiers the projection already held."""
     turn = []
     seq = through + 1
     while seq in waiting:
@@ -148,6 +152,7 @@ def _take_turns(tx: Tx, run: _Pass, waiting: dict[int, Event], through: int, des
         seq += 1
     dossier_ids = sorted({e.entity_id for e in turn if e.kind in rules.DOSSIER_KINDS})
     owners = batches.dossier_units(tx, dossier_ids)
+    known = set(owners)
     for event in turn:
         payload_json, hash_ok = fast_canonical(event.payload, event.payload_hash)
         problem = rules.check_content(event, hash_ok=hash_ok, desk_unit=desk.unit_code, dossier_units=owners)
@@ -159,7 +164,7 @@ def _take_turns(tx: Tx, run: _Pass, waiting: dict[int, Event], through: int, des
                 owners.setdefault(event.entity_id, event.unit_code)
         else:
             run.by_seq[event.seq] = run.rejection(event, problem.code, problem.detail)
-    return seq - 1
+    return seq - 1, known
 
 
 def _json(text: str) -> dict[str, object]:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import secrets
 import uuid as uuidlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,13 +230,17 @@ class Hub:
     def decide(self, code: str, status: Status, *, note: str = "", by: str = "hub") -> Update:
         """Record the deciding agency's decision on a dossier: the projection and the change log
         entry for its commune, in one transaction."""
+        return self.decide_many([code], status, note=note, by=by)[0]
+
+    def decide_many(self, codes: Sequence[str], status: Status, *, note: str = "", by: str = "hub") -> list[Update]:
+        """The same decision on several dossiers (e.g. a day's results from the provincial
+        system) in one transaction: all are recorded, or none if one cannot be."""
         if status not in ev.DECISION_STATUSES:
             raise HubError("bad_status", "quyết định chỉ có thể là result_ready (có kết quả) hoặc refused (từ chối)")
-        code = nfc(code)
         moment = self.clock()
         now = self.now()
 
-        def work(tx: Tx) -> Update:
+        def one(tx: Tx, code: str) -> Update:
             dossier = records.dossier_by_code(tx, code)
             if dossier is None:
                 raise HubError("unknown_dossier", f"máy chủ chưa có hồ sơ mã {code} (quầy đã đồng bộ chưa?)")
@@ -253,7 +257,7 @@ class Hub:
                                            status.value, None)])
             return update
 
-        return self.db.run(work)
+        return self.db.run(lambda tx: [one(tx, nfc(code)) for code in codes])
 
     def publish(self, kind: ev.Kind, version: str, content: dict[str, Any]) -> tuple[Update, bool]:
         """A versioned catalogue or calendar update for every commune. Publishing the same version

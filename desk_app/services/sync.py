@@ -30,6 +30,7 @@ import threading
 import time
 import uuid as uuidlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -39,11 +40,12 @@ from desk_app.domain.errors import DomainError
 from desk_app.services.desk import Desk
 from desk_app.services.sync_updates import APPLIED, PROBLEM, UNCHANGED, UpdateOutcome, apply_update
 from desk_app.store import sync_state
-from desk_app.store.outbox import EventAnswer
+from desk_app.store.outbox import EventAnswer, Outbox
 from desk_app.store.sync_state import Enrolment
 from desk_app.sync.client import HubClient, HubProtocolError, HubRefused, HubUnreachable, SyncError
 from desk_app.sync.protocol import (
-    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, HubPackage, PushResult, RefusalCode, SigningKey, build_batch,
+    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, Envelope, HubPackage, PushResult, RefusalCode, SigningKey,
+    build_batch,
     clock_skew, now_iso,
 )
 
@@ -285,19 +287,53 @@ def _push(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, p
     total = outbox.pending_count()
     done = 0
     _notify(progress, "push", 0, total, f"Đang gửi {total} thay đổi")
-    while True:
-        run = one_stream(outbox.pending(batch_size))
-        if not run:
-            break
-        batch = build_batch(run, key, created_at=desk.device_clock(),
-                            epoch_first_seq=sync_state.epoch_first_seq(desk.store, run[0].epoch))
-        result = client.push(batch)
-        final = record_push(desk, run, result, report)
+
+    def seal(run: list[ev.Event]) -> Envelope:
+        return build_batch(run, key, created_at=desk.device_clock(),
+                           epoch_first_seq=sync_state.epoch_first_seq(desk.store, run[0].epoch))
+
+    def answered(run: list[ev.Event], result: PushResult) -> int:
+        nonlocal done
+        with desk.store.transaction():  # the answers and the lease's renewal: one commit, one fsync
+            final = record_push(desk, run, result, report)
+            sync_state.take_lease(desk.store, holder, now=desk.device_clock(), until=desk.device_clock() + LEASE_FOR)
         done += final
         _notify(progress, "push", min(done, total), total, f"Đã gửi {done}/{total} thay đổi")
-        sync_state.take_lease(desk.store, holder, now=desk.device_clock(), until=desk.device_clock() + LEASE_FOR)
-        if final == 0:  # all held: they wait for a gap the hub must see filled first
+        return final
+
+    if _push_once_each(outbox, client, seal, answered, batch_size):
+        return  # the hub held a whole batch: it waits for a gap to be filled first
+    # What is still pending (held after a gap) goes again, oldest first, while the hub takes some.
+    while run := one_stream(outbox.pending(batch_size)):
+        if answered(run, client.push(seal(run))) == 0:
             break
+
+
+def _push_once_each(outbox: Outbox, client: HubClient, seal: Callable[[list[ev.Event]], Envelope],
+                    answered: Callable[[list[ev.Event], PushResult], int], batch_size: int) -> bool:
+    """Send every pending event once, in order, one request at a time; returns True if the hub
+    held a whole batch. While the hub applies one batch, the next is read and signed, and the
+    answers to the previous one are written: the desk's work and the hub's overlap (one worker
+    thread does the HTTP; the database stays on this thread)."""
+    run = one_stream(outbox.pending(batch_size))
+    if not run:
+        return False
+    # Leaving the block waits for a request still in flight, so the client is never closed under it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as http:
+        in_flight = http.submit(client.push, seal(run))
+        while True:
+            following = one_stream(outbox.pending(batch_size, after=run[-1].event_uuid))
+            batch = seal(following) if following else None
+            result = in_flight.result()
+            if batch is not None:  # the hub starts on the next batch while this one's answers are written
+                in_flight = http.submit(client.push, batch)
+            if answered(run, result) == 0:
+                if batch is not None:  # already sent: keep what the hub said about it too
+                    answered(following, in_flight.result())
+                return True
+            if batch is None:
+                return False
+            run = following
 
 
 def one_stream(events: Sequence[ev.Event]) -> list[ev.Event]:

@@ -250,6 +250,39 @@ def test_decide_refuses_unknown_and_finished_dossiers(client, api_hub, make_desk
     assert table_counts(api_hub)["change_log"] == 1
 
 
+def test_decide_many_records_all_in_order_or_none(client, api_hub, make_desk):
+    from desk_app.hub.service import HubError
+
+    desk = make_desk()
+    enroll_via(client, api_hub, desk)
+    dossiers = [desk.received() for _ in range(3)]
+    client.push(desk.batch(dossiers))
+    codes = [d.payload["code"] for d in dossiers]
+    with pytest.raises(HubError, match="chưa có hồ sơ"):
+        api_hub.decide_many([*codes, "000.21.33.H49-261127-9999"], Status.RESULT_READY)
+    assert table_counts(api_hub)["change_log"] == 0  # one unknown code: nothing recorded
+    updates = api_hub.decide_many(codes, Status.RESULT_READY, note="Đã ký")
+    assert [u.payload["code"] for u in updates] == codes
+    assert [u.hub_seq for u in updates] == sorted(u.hub_seq for u in updates)
+    assert [u.hub_seq for u in _pull(client, api_hub, desk).updates] == [u.hub_seq for u in updates]
+    assert api_hub.stats()["communes"][0]["done"] == 3
+
+
+def test_a_dossier_received_again_keeps_its_first_projection(client, api_hub, make_desk):
+    """A second reception of one dossier (another event), in the same batch or a later one, is
+    applied as an event and leaves the dossier's row as the first one made it."""
+    desk = make_desk()
+    enroll_via(client, api_hub, desk)
+    first = desk.received()
+    again = desk.received(dossier_uuid=first.entity_id)
+    third = desk.received(dossier_uuid=first.entity_id)
+    assert statuses(client.push(desk.batch([first, again]))) == ["applied", "applied"]
+    assert statuses(client.push(desk.batch([third]))) == ["applied"]
+    assert table_counts(api_hub)["events"] == 3 and table_counts(api_hub)["dossiers"] == 1
+    row = api_hub.db.run(lambda tx: tx.query("SELECT code FROM dossiers"), write=False)
+    assert [r[0] for r in row] == [first.payload["code"]]
+
+
 def test_pull_with_another_epoch_or_a_cursor_past_the_end_requires_resync(client, api_hub, make_desk):
     desk = make_desk()
     enroll_via(client, api_hub, desk)

@@ -77,6 +77,23 @@ def test_answers_for_unknown_events_record_nothing(desk, outbox):
     assert outbox.answered(Answer.APPLIED) == [] and outbox.pending()[0] == event
 
 
+def test_a_thousand_answers_at_once_one_unknown_among_them_record_nothing(desk, outbox):
+    """Answers are checked and written set-wise, in chunks of uuids: an unknown one past the
+    first chunk still stops the whole batch of answers."""
+    with desk.store.transaction():
+        record(desk, 1200)
+    events_ = outbox.pending(limit=2000)
+    answers = [answer(e, Answer.APPLIED) for e in events_]
+    stranger = EventAnswer(str(uuid.uuid4()), Answer.APPLIED, AT)
+    with pytest.raises(UnknownEvents) as err:
+        outbox.record_answers([*answers[:700], stranger, *answers[700:]])
+    assert err.value.event_uuids == [stranger.event_uuid]
+    assert outbox.pending_count() == len(events_) and outbox.answered(Answer.APPLIED) == []
+    outbox.record_answers([*answers[:-1], answer(events_[-1], Answer.HELD)])
+    assert [e.event_uuid for e in outbox.pending()] == [events_[-1].event_uuid]
+    assert len(outbox.answered(Answer.APPLIED)) == len(events_) - 1
+
+
 def test_push_cursor_moves_only_over_a_contiguous_run_of_final_answers(desk, outbox):
     record(desk, 3)
     e = outbox.pending()  # 6 events: 3 of set-up, 3 printers

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 
 import pytest
 
@@ -17,6 +18,7 @@ from desk_app.services.sync import (
 )
 from desk_app.store import sync_state
 from desk_app.sync import protocol as p
+from desk_app.sync.client import HubClient
 from desk_app.sync.protocol import SigningKey, build_batch
 from tests.conftest import FakeClock
 from tests.sync.conftest import HUB_URL, UNIT, InProcessHub, make_desk, register
@@ -58,6 +60,42 @@ def test_push_sends_every_event_once_and_moves_the_cursor(enrolled, hub):
     status = sync_status(enrolled)
     assert (status.pending, status.last_success, status.last_error) == (0, again.finished_at, None)
     assert status.summary().startswith("Đã gửi hết · lần đồng bộ cuối 09:15 23/11/2026")
+
+
+def test_the_next_batch_is_read_while_the_hub_applies_one(enrolled, hub, monkeypatch):
+    """Desk and hub work at once: while a batch is at the hub, the desk reads (and signs) the next
+    one. Each push waits until the desk has read ahead; sent one after the other, it would wait
+    in vain. Requests still go one at a time and in order."""
+    for i in range(7):
+        register(enrolled, i)
+    outbox = enrolled.recorder.outbox
+    read_ahead = threading.Event()
+    reading = outbox.pending
+
+    def spying(limit=500, *, after=None):
+        if after is not None:
+            read_ahead.set()
+        return reading(limit, after=after)
+
+    monkeypatch.setattr(outbox, "pending", spying)
+    overlapped, sent, busy = [], [], threading.Lock()
+
+    class Watching(HubClient):
+        def push(self, batch):
+            assert busy.acquire(blocking=False), "two requests at once"
+            try:
+                result = super().push(batch)
+                sent.append(batch.header["first_seq"])
+                overlapped.append(read_ahead.wait(timeout=5))
+                read_ahead.clear()
+                return result
+            finally:
+                busy.release()
+
+    report = sync_now(enrolled, connect=lambda url: Watching(url, http=hub.test_client), batch_size=3)
+    assert report.batches == 4 and report.applied == report.sent and outbox.pending_count() == 0
+    assert sent == sorted(sent) and overlapped[:-1] == [True] * 3
+    assert hub_events(hub) == desk_events(enrolled)
 
 
 def test_a_hub_decision_changes_the_dossier_once_through_the_recorder(enrolled, hub, clock):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from desk_app.domain.dossier import Status
@@ -83,15 +83,22 @@ def insert_events(tx: Tx, events: Sequence[Event], payloads: Sequence[str], rece
           payload, e.payload_hash, e.business_time, e.device_time, received_at) for e, payload in zip(events, payloads)])
 
 
-def project(tx: Tx, events: Sequence[Event], now: str) -> None:
+def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -> None:
     """Bring the dossier projection up to date: receptions first, then status changes in order;
-    each leaves its step for the reports (hub.storage.reports)."""
+    each leaves its step for the reports (hub.storage.reports).
+
+    ``known``: dossiers already in the projection. The first reception of a dossier makes its
+    row; a repeated one changes nothing. Filtering here rather than ``ON CONFLICT DO NOTHING``
+    lets PostgreSQL write the rows with COPY (a dossier inserted meanwhile by another hub
+    process fails the transaction, which is then run again and sees it)."""
     received = []
     changes = []
     steps: list[reports.StepRow] = []
+    seen = set(known)
     for e in events:
         p = e.payload
-        if e.kind == RECEIVED:
+        if e.kind == RECEIVED and e.entity_id not in seen:
+            seen.add(e.entity_id)
             finished = utc_iso(p["finished_at"]) if p.get("finished_at") else None
             at, promised = utc_iso(p["received_at"]), utc_iso(p["due_at"])
             received.append((e.entity_id, p["code"], e.unit_code, e.desk_uuid, p["procedure_code"], p["status"],
@@ -107,7 +114,7 @@ def project(tx: Tx, events: Sequence[Event], now: str) -> None:
     tx.executemany(
         "INSERT INTO dossiers (uuid, code, unit_code, desk_uuid, procedure_code, status, received_at, due_at_utc, "
         "finished_at_utc, updated_at, channel, procedure_name, received_utc, last_change_utc) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (uuid) DO NOTHING", received)
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", received)
     tx.executemany(
         "UPDATE dossiers SET status = ?, "
         "finished_at_utc = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(finished_at_utc, ?) END, "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,11 +18,16 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote, urlparse
 
+from desk_app.hub.storage.pg_sql import copy_statement, pg_sql, with_arrays
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
 RETRIES = 5
+# SQLite page cache of each hub connection, KiB: a server's working set (the uuid indexes of
+# events and dossiers) outgrows the 2 MB default.
+SQLITE_CACHE_KIB = 65536
 
 
 class DatabaseUrlError(ValueError):
@@ -118,8 +122,7 @@ class SqliteDatabase:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            # A server's working set (uuid indexes of events and dossiers) outgrows the 2 MB default.
-            conn.execute("PRAGMA cache_size=-65536")
+            conn.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         except sqlite3.Error as exc:
             raise HubDatabaseError(f"không mở được cơ sở dữ liệu {self._path}: {exc}") from exc
         self._all.append(conn)
@@ -155,14 +158,6 @@ class SqliteDatabase:
 
 # PostgreSQL -----------------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\?")
-
-
-def _pg_sql(sql: str) -> str:
-    # The hub's SQL has no literal "?" or "%": a plain rewrite is enough (asserted in tests).
-    return _PLACEHOLDER.sub("%s", sql)
-
-
 class _PostgresTx:
     dialect = "postgresql"
     for_update = "FOR UPDATE"
@@ -171,19 +166,28 @@ class _PostgresTx:
         self._conn = conn
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        sql, values = with_arrays(sql, params)
         with self._conn.cursor() as cur:
-            cur.execute(_pg_sql(sql), params)
+            cur.execute(pg_sql(sql), values)
             return list(cur.fetchall()) if cur.description else []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        sql, values = with_arrays(sql, params)
         with self._conn.cursor() as cur:
-            cur.execute(_pg_sql(sql), params)
+            cur.execute(pg_sql(sql), values)
             return int(cur.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            with self._conn.cursor() as cur:
-                cur.executemany(_pg_sql(sql), rows)  # psycopg 3 pipelines these: one round trip
+        if not rows:
+            return
+        copy = copy_statement(sql)
+        with self._conn.cursor() as cur:
+            if copy is not None and len(rows) > 1:
+                with cur.copy(copy) as stream:
+                    for row in rows:
+                        stream.write_row(row)
+            else:
+                cur.executemany(pg_sql(sql), rows)  # psycopg 3 pipelines these: one round trip
 
 
 class PostgresDatabase:
