@@ -26,7 +26,10 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self.endResetModel()
 
     def cell(self, row: Row, column: int) -> Any:
-        raise NotImplementedError
+        """The text of ``column`` for ``row``: each concrete model (accounts, audit) says it.
+
+        Qt's metaclass does not mix with abc.ABCMeta, so the hook is checked when first used."""
+        raise NotImplementedError(f"{type(self).__name__} must define cell()")
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
         return 0 if parent.isValid() else len(self.rows)
