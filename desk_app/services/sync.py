@@ -45,8 +45,7 @@ from desk_app.store.sync_state import Enrolment
 from desk_app.sync.client import HubClient, HubProtocolError, HubRefused, HubUnreachable, SyncError
 from desk_app.sync.protocol import (
     DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, Envelope, HubPackage, PushResult, RefusalCode, SigningKey,
-    build_batch,
-    clock_skew, now_iso,
+    build_batch, clock_skew, now_iso,
 )
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,9 @@ def test_in_lists_become_one_array_parameter_in_place():
     assert with_arrays("SELECT 1 FROM t WHERE a = ? AND b = ?", (1, 2)) == ("SELECT 1 FROM t WHERE a = ? AND b = ?",
                                                                             [1, 2])
     assert pg_sql("UPDATE t SET a = ? WHERE b = ?") == "UPDATE t SET a = %s WHERE b = %s"
+    # NOT IN is not "= ANY": it stays a list of placeholders.
+    assert with_arrays("SELECT 1 FROM t WHERE x NOT IN (?,?)", ["a", "b"]) == (
+        "SELECT 1 FROM t WHERE x NOT IN (?,?)", ["a", "b"])
 
 
 def test_only_plain_inserts_become_copy():
