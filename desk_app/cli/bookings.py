@@ -1,4 +1,5 @@
-"""Appointment slots on the command line: book, the day's slots, check-in, the slot settings."""
+"""Appointment slots on the command line: book, the day's slots, check-in, cancel and move, the
+slot settings."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from desk_app.services.printouts import prepare_printout, write_whole
 from desk_app.services.reception import ReceptionRequest
 
 log = logging.getLogger(__name__)
-COMMANDS = {"book", "checkin", "slots"}
+COMMANDS = {"book", "checkin", "slots", "booking"}
 
 
 def add_commands(sub: Any) -> None:
@@ -51,6 +52,19 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--printer", help="tên máy in")
     p.add_argument("--json", action="store_true")
 
+    group = sub.add_parser("booking", help="hủy hoặc chuyển một lịch hẹn")
+    group_sub = group.add_subparsers(dest="booking_command", metavar="LỆNH", required=True, parser_class=type(group))
+    p = group_sub.add_parser("cancel", help="hủy lịch hẹn: trả lại chỗ, phiếu hẹn không còn giá trị")
+    p.add_argument("booking", help="số phiếu hẹn, ví dụ LH1-261124-001")
+    p.add_argument("--reason", default="", help="lý do hủy")
+    p.add_argument("--json", action="store_true")
+    p = group_sub.add_parser("move", help="chuyển lịch hẹn sang khung giờ khác (nếu còn chỗ); in phiếu hẹn mới")
+    p.add_argument("booking", help="số phiếu hẹn, ví dụ LH1-261124-001")
+    p.add_argument("--slot", type=moment, required=True, help=f"khung giờ mới, ví dụ {MOMENT_EXAMPLE}")
+    p.add_argument("--reason", default="", help="lý do chuyển")
+    p.add_argument("--pdf", type=Path, help="nơi lưu phiếu hẹn mới PDF (mặc định: thư mục papers/ cạnh cơ sở dữ liệu)")
+    p.add_argument("--json", action="store_true")
+
 
 def add_settings(settings: Any) -> None:
     p = settings.add_parser("booking", help="số chỗ mỗi khung giờ hẹn và độ dài khung giờ (không có tham số: xem)")
@@ -73,6 +87,11 @@ def run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
              f"Lịch hẹn: {settings.capacity} chỗ mỗi khung giờ {settings.minutes} phút.")
     elif args.command == "book":
         _book(args, desk, db_path)
+    elif args.command == "booking" and args.booking_command == "cancel":
+        booking = bookings.cancel(desk, args.booking, reason=args.reason)
+        emit(args, booking_json(booking), f"Đã hủy lịch hẹn {booking.number} ({booking.slot:%H:%M %d/%m/%Y}).")
+    elif args.command == "booking":
+        _move(args, desk, db_path)
     elif args.command == "slots":
         places = bookings.day_slots(desk, args.day)
         emit(args, [{"slot": p.slot.isoformat(timespec="seconds"), "taken": p.taken, "free": p.free} for p in places],
@@ -85,20 +104,34 @@ def run(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
 def booking_json(booking: Booking) -> dict[str, Any]:
     return {"number": booking.number, "uuid": booking.uuid, "procedure_code": booking.procedure_code,
             "name": booking.name, "phone": booking.phone, "slot": booking.slot.isoformat(timespec="seconds"),
-            "status": booking.status.value, "dossier_code": booking.dossier_code}
+            "status": booking.status.value, "dossier_code": booking.dossier_code, "reason": booking.reason,
+            "moved_to": booking.moved_to, "moved_from": booking.moved_from}
 
 
-def _book(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
-    booking = bookings.book(desk, procedure_code=args.procedure, name=args.name, phone=args.phone, slot=args.slot)
-    path = args.pdf or db_path.parent / "papers" / f"{booking.number}.pdf"
+def _write_ticket(args: argparse.Namespace, desk: Desk, db_path: Path, booking: Booking, retry: str) -> Path:
+    path: Path = args.pdf or db_path.parent / "papers" / f"{booking.number}.pdf"
     try:  # the booking is committed: a ticket that fails now loses nothing
         write_whole(path, bookings.ticket(desk, booking))
     except Exception as exc:
         log.exception("ticket of %s failed after commit", booking.number)
-        raise PrintFailed(booking.number, exc, f"desk-app book … (lịch hẹn {booking.number} đã được ghi)") from exc
+        raise PrintFailed(booking.number, exc, f"{retry} (lịch hẹn {booking.number} đã được ghi)") from exc
+    return path
+
+
+def _book(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
+    booking = bookings.book(desk, procedure_code=args.procedure, name=args.name, phone=args.phone, slot=args.slot)
+    path = _write_ticket(args, desk, db_path, booking, "desk-app book …")
     emit(args, {**booking_json(booking), "pdf": str(path)},
          f"Đã đặt lịch hẹn {booking.number}: {booking.slot:%H:%M %d/%m/%Y}, {booking.procedure_name}.\n"
          f"Phiếu hẹn: {path}")
+
+
+def _move(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
+    booking = bookings.move(desk, args.booking, slot=args.slot, reason=args.reason)
+    path = _write_ticket(args, desk, db_path, booking, "desk-app booking move …")
+    emit(args, {**booking_json(booking), "pdf": str(path)},
+         f"Đã chuyển lịch hẹn {booking.moved_from} sang {booking.number}: {booking.slot:%H:%M %d/%m/%Y}.\n"
+         f"Phiếu hẹn mới: {path}")
 
 
 def _check_in(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:

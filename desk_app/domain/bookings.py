@@ -29,6 +29,12 @@ class SlotSettings:
 class BookingStatus(str, Enum):
     BOOKED = "booked"
     CHECKED_IN = "checked_in"  # the citizen came: the booking became a reception
+    CANCELLED = "cancelled"  # the citizen or the desk called it off: its place is free again
+    MOVED = "moved"  # replaced by a booking at another slot (``moved_to``): the old ticket is void
+
+    @property
+    def holds_a_place(self) -> bool:
+        return self in (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,9 @@ class Booking:
     created_at: dt.datetime
     status: BookingStatus = BookingStatus.BOOKED
     dossier_code: str | None = None
+    reason: str = ""  # why it was cancelled or moved
+    moved_to: str | None = None  # the booking that replaced this one
+    moved_from: str | None = None  # the booking this one replaced
 
 
 def booking_number(desk_no: int, day: dt.date, seq: int) -> str:

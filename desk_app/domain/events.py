@@ -52,6 +52,8 @@ class Kind(str, Enum):
     SETTINGS_CHANGED = "settings.changed"
     BOOKING_MADE = "booking.made"
     BOOKING_CHECKED_IN = "booking.checked_in"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_MOVED = "booking.moved"
     # hub → desk
     DOSSIER_DECIDED = "dossier.decided"
     CATALOGUE_UPDATED = "catalogue.updated"
@@ -67,6 +69,8 @@ KIND_ENTITY: dict[Kind, Entity] = {
     Kind.SETTINGS_CHANGED: Entity.SETTINGS,
     Kind.BOOKING_MADE: Entity.BOOKING,
     Kind.BOOKING_CHECKED_IN: Entity.BOOKING,
+    Kind.BOOKING_CANCELLED: Entity.BOOKING,
+    Kind.BOOKING_MOVED: Entity.BOOKING,
     Kind.DOSSIER_DECIDED: Entity.DOSSIER,
     Kind.CATALOGUE_UPDATED: Entity.CATALOGUE,
     Kind.CALENDAR_UPDATED: Entity.CALENDAR,
@@ -272,6 +276,17 @@ def booking_made(booking: Booking, desk_no: int) -> dict[str, Any]:
 def booking_checked_in(booking: Booking, *, dossier_code: str, at: dt.datetime) -> dict[str, Any]:
     """The citizen came: the booking became the reception of ``dossier_code``."""
     return {"uuid": booking.uuid, "number": booking.number, "dossier_code": dossier_code, "at": iso(at)}
+
+
+def booking_cancelled(booking: Booking, *, at: dt.datetime, reason: str) -> dict[str, Any]:
+    """The booking was called off: its place is free again."""
+    return {"uuid": booking.uuid, "number": booking.number, "at": iso(at), "reason": reason}
+
+
+def booking_moved(old: Booking, new: Booking, *, reason: str) -> dict[str, Any]:
+    """The booking ``old`` was replaced by ``new`` at another slot (its own uuid and number)."""
+    return {"uuid": old.uuid, "number": old.number, "at": iso(new.created_at), "reason": reason,
+            "to": {"uuid": new.uuid, "number": new.number, "slot": iso(new.slot)}}
 
 
 def catalogue_imported(catalogue: Catalogue) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from desk_app.sync.protocol import RejectCode
 DESK_KINDS = frozenset({
     Kind.DOSSIER_RECEIVED.value, Kind.DOSSIER_STATUS_CHANGED.value, Kind.GUIDANCE_ISSUED.value,
     Kind.CATALOGUE_IMPORTED.value, Kind.CALENDAR_IMPORTED.value, Kind.SETTINGS_CHANGED.value,
-    Kind.BOOKING_MADE.value, Kind.BOOKING_CHECKED_IN.value,
+    Kind.BOOKING_MADE.value, Kind.BOOKING_CHECKED_IN.value, Kind.BOOKING_CANCELLED.value, Kind.BOOKING_MOVED.value,
 })
 RECEIVED = Kind.DOSSIER_RECEIVED.value
 STATUS_CHANGED = Kind.DOSSIER_STATUS_CHANGED.value

@@ -38,6 +38,8 @@ def render_ticket(booking: Booking, profile: DeskProfile, *, qr_key: bytes) -> b
             labelled("Thủ tục", f"{nfc(booking.procedure_name)} (mã {booking.procedure_code})", body),
             Paragraph(f"<b>{text('Thời gian hẹn')}: {text(time_phrase(booking.slot))}</b>", body),
             labelled("Địa điểm", place, body),
+            *([para(f"Phiếu này thay phiếu hẹn số {booking.moved_from} (đã chuyển lịch hẹn); phiếu cũ không còn "
+                    "giá trị.", body)] if booking.moved_from else []),
             para("Ông/Bà mang theo phiếu này (hoặc đọc số phiếu) và các giấy tờ của thủ tục; đến trước giờ hẹn "
                  "ít nhất 5 phút. Nếu không đến được, xin báo lại để nhường chỗ cho người khác.", body),
         ]

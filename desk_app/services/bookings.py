@@ -78,26 +78,92 @@ def book(desk: Desk, *, procedure_code: str, name: str, phone: str, slot: dt.dat
     if not applicant.phone:
         raise DomainError("phone_required", "Cần số điện thoại để liên hệ khi đặt lịch hẹn.", field="phone")
     procedure = desk.active_procedure(procedure_code)
-    moment = desk.localise(slot)
-    settings = slot_settings(desk)
-    check_slot(desk.calendar(), moment, settings, now)
+    moment = _valid_slot(desk, slot, now)
     profile = desk.profile()
     # The count and the insert share the write transaction (BEGIN IMMEDIATE): a second desk
     # booking the same slot waits for this one, then counts this place too.
     with desk.recorder.change(business_time=now) as change:
-        if bookings.places_taken(desk.store, moment) >= settings.capacity:
-            nearest = _nearest_free(desk, moment, now)
-            hint = f" Khung giờ gần nhất còn chỗ: {nearest.slot:%H:%M %d/%m/%Y}." if nearest else ""
-            raise DomainError("slot_full", f"Khung giờ {moment:%H:%M %d/%m/%Y} đã đủ {settings.capacity} chỗ.{hint}",
-                              field="slot")
-        seq = bookings.next_seq(desk.store, profile.desk_no, moment.date())
-        booking = Booking(desk.new_uuid(), booking_number(profile.desk_no, moment.date(), seq), procedure.code,
-                          nfc(procedure.name), applicant.name, applicant.phone, moment, now)
-        bookings.insert(desk.store, booking, desk_no=profile.desk_no, seq=seq)
+        booking = _take_place(desk, moment, now, Booking(
+            "", "", procedure.code, nfc(procedure.name), applicant.name, applicant.phone, moment, now))
         change.event(events.Kind.BOOKING_MADE, booking.uuid, events.booking_made(booking, profile.desk_no))
         change.audit("booking.make", "booking", booking.number,
                      {"uuid": booking.uuid, "procedure": procedure.code, "slot": moment.isoformat()})
     return booking
+
+
+def _valid_slot(desk: Desk, slot: dt.datetime, now: dt.datetime) -> dt.datetime:
+    moment = desk.localise(slot)
+    check_slot(desk.calendar(), moment, slot_settings(desk), now)
+    return moment
+
+
+def _take_place(desk: Desk, moment: dt.datetime, now: dt.datetime, draft: Booking) -> Booking:
+    """Number and insert ``draft`` at ``moment`` if the slot has a free place; call inside the
+    write transaction, so the count cannot go stale before the insert."""
+    capacity = slot_settings(desk).capacity
+    if bookings.places_taken(desk.store, moment) >= capacity:
+        nearest = _nearest_free(desk, moment, now)
+        hint = f" Khung giờ gần nhất còn chỗ: {nearest.slot:%H:%M %d/%m/%Y}." if nearest else ""
+        raise DomainError("slot_full", f"Khung giờ {moment:%H:%M %d/%m/%Y} đã đủ {capacity} chỗ.{hint}",
+                          field="slot")
+    desk_no = desk.profile().desk_no
+    seq = bookings.next_seq(desk.store, desk_no, moment.date())
+    booking = dataclasses.replace(draft, uuid=desk.new_uuid(), number=booking_number(desk_no, moment.date(), seq))
+    bookings.insert(desk.store, booking, desk_no=desk_no, seq=seq)
+    return booking
+
+
+def _waiting(desk: Desk, number: str) -> Booking:
+    """The booking, refused unless it still waits for its citizen (read inside the transaction)."""
+    booking = find(desk, number)
+    if booking.status is BookingStatus.CHECKED_IN:
+        raise DomainError("already_checked_in",
+                          f"Lịch hẹn {booking.number} đã được tiếp nhận: hồ sơ {booking.dossier_code}.")
+    if booking.status is BookingStatus.CANCELLED:
+        raise DomainError("booking_cancelled", f"Lịch hẹn {booking.number} đã bị hủy.", field="booking")
+    if booking.status is BookingStatus.MOVED:
+        moved_to = find(desk, booking.moved_to or "")
+        raise DomainError("booking_moved", f"Lịch hẹn {booking.number} đã chuyển sang lịch hẹn {moved_to.number} "
+                          f"({moved_to.slot:%H:%M %d/%m/%Y}).", field="booking")
+    return booking
+
+
+def cancel(desk: Desk, number: str, *, reason: str = "") -> Booking:
+    """Call the booking off: its place is free again, its ticket can no longer be checked in."""
+    now = desk.localise(desk.clock())
+    why = nfc(reason).strip()
+    with desk.recorder.change(business_time=now) as change:
+        booking = _waiting(desk, number)
+        bookings.end(desk.store, booking.number, BookingStatus.CANCELLED, at=now, reason=why)
+        change.event(events.Kind.BOOKING_CANCELLED, booking.uuid, events.booking_cancelled(booking, at=now, reason=why))
+        change.audit("booking.cancel", "booking", booking.number, {"uuid": booking.uuid, "reason": why})
+    return dataclasses.replace(booking, status=BookingStatus.CANCELLED, reason=why)
+
+
+def move(desk: Desk, number: str, *, slot: dt.datetime, reason: str = "") -> Booking:
+    """Move the booking to ``slot``: a new booking (new number, new ticket) takes a place there and
+    the old one is marked moved, in one transaction; a full slot refuses it and nothing changes.
+    Returns the new booking."""
+    now = desk.localise(desk.clock())
+    why = nfc(reason).strip()
+    moment = _valid_slot(desk, slot, now)
+    with desk.recorder.change(business_time=now) as change:
+        old = _waiting(desk, number)
+        if old.slot == moment:
+            raise DomainError("same_slot", f"Lịch hẹn {old.number} đã ở khung giờ {moment:%H:%M %d/%m/%Y}.",
+                              field="slot")
+        new = _take_place(desk, moment, now, dataclasses.replace(old, slot=moment, created_at=now,
+                                                                 moved_from=old.number))
+        bookings.end(desk.store, old.number, BookingStatus.MOVED, at=now, reason=why, moved_to=new.number)
+        change.event(events.Kind.BOOKING_MOVED, old.uuid, events.booking_moved(old, new, reason=why))
+        change.audit("booking.move", "booking", old.number,
+                     {"uuid": old.uuid, "to": new.number, "slot": moment.isoformat(), "reason": why})
+    return new
+
+
+def on_day(desk: Desk, day: dt.date) -> list[Booking]:
+    """The day's bookings, ended ones too (the window's bookings list)."""
+    return bookings.on_day(desk.store, day)
 
 
 def find(desk: Desk, number: str) -> Booking:
@@ -111,10 +177,7 @@ def check_in(desk: Desk, number: str, request: ReceptionRequest | None = None) -
     """The citizen came: receive the dossier with the booking's procedure, name and phone (the rest
     from ``request``), and mark the booking, in one transaction. A booking is received once."""
     with desk.store.transaction():
-        booking = find(desk, number)
-        if booking.status is BookingStatus.CHECKED_IN:
-            raise DomainError("already_checked_in",
-                              f"Lịch hẹn {booking.number} đã được tiếp nhận: hồ sơ {booking.dossier_code}.")
+        booking = _waiting(desk, number)
         base = request or ReceptionRequest(procedure_code=booking.procedure_code, name=booking.name)
         # The booking fixes the procedure; a name or phone corrected at the counter stands.
         reception = receive(desk, dataclasses.replace(base, procedure_code=booking.procedure_code,

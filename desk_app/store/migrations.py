@@ -709,3 +709,41 @@ def m0016_search_prefix_index(db: Database) -> None:
         db.execute(statement)
     search.fill_from_first_design(db, "dossier_search_first_design")
     db.execute("DROP TABLE dossier_search_first_design")
+
+
+@desk_migrations(name="0017_bookings_cancel_move")
+def m0017_bookings_cancel_move(db: Database) -> None:
+    """A booking can be cancelled or moved. SQLite cannot widen a CHECK, so the table is rebuilt
+    with two more statuses and the columns that say why and where to: a move ends the old row
+    ('moved', ``moved_to``) and inserts the new one (``moved_from``), so the old ticket's number
+    can never be checked in; cancelled and moved rows hold no place."""
+    for statement in (
+        """CREATE TABLE bookings_new (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL UNIQUE,
+            desk_no INTEGER NOT NULL,
+            day TEXT NOT NULL,                 -- the slot's local date, YYYY-MM-DD
+            seq INTEGER NOT NULL,
+            procedure_code TEXT NOT NULL,
+            procedure_name TEXT NOT NULL,
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            slot TEXT NOT NULL,                -- ISO 8601 with offset
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('booked', 'checked_in', 'cancelled', 'moved')),
+            dossier_code TEXT,                 -- the reception it became
+            ended_at TEXT,                     -- when it was cancelled or moved
+            reason TEXT NOT NULL DEFAULT '',
+            moved_to TEXT,                     -- the number of the booking that replaced it
+            moved_from TEXT,                   -- the number of the booking it replaced
+            UNIQUE (desk_no, day, seq)
+        )""",
+        "INSERT INTO bookings_new(id, uuid, number, desk_no, day, seq, procedure_code, procedure_name, name, phone, "
+        "slot, created_at, status, dossier_code) SELECT id, uuid, number, desk_no, day, seq, procedure_code, "
+        "procedure_name, name, phone, slot, created_at, status, dossier_code FROM bookings",
+        "DROP TABLE bookings",
+        "ALTER TABLE bookings_new RENAME TO bookings",
+        "CREATE INDEX bookings_slot ON bookings(slot)",
+    ):
+        db.execute(statement)
