@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         add(dossier, "&In lại giấy tiếp nhận", self.reprint, hint="Ctrl+P")
         add(dossier, "&Tìm hồ sơ", self.focus_search, keys="Ctrl+F")
         add(dossier, "In sổ theo &dõi hồ sơ (Mẫu 07)…", self.print_ledger_book, keys="Ctrl+Shift+L")
+        add(dossier, "Lịch &hẹn nộp hồ sơ (chuyển, hủy)…", self.open_bookings, keys="Ctrl+Shift+H")
         dossier.addSeparator()
         add(dossier, "&Thoát", self.close, keys="Ctrl+Q")
         view = self.menuBar().addMenu("&Xem")
@@ -415,12 +416,19 @@ class MainWindow(QMainWindow):
         self.ctx.runner.submit(lambda: make_ledger_book(desk, answers), preview,
                                lambda exc: show_error(self, "Không in được sổ theo dõi", exc))
 
+    def open_bookings(self) -> None:
+        from desk_app.gui.bookings_view import open_bookings
+
+        if self.ctx.desk is not None:
+            self.bookings_dialog = open_bookings(self.ctx, self)
+
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Phím tắt", (
             "Ctrl+N  hồ sơ mới\nEnter hoặc Ctrl+S  lưu hồ sơ (rồi xem trước và in)\n"
             "Ctrl+P  in lại giấy tiếp nhận\nCtrl+F  tìm hồ sơ trong sổ theo dõi\n"
             "Ctrl+Shift+L  in sổ theo dõi hồ sơ (Mẫu 07) của một khoảng thời gian\n"
             "Ctrl+H  (trang Tiếp nhận) tiếp nhận theo lịch hẹn: số phiếu hẹn điền sẵn thủ tục, họ tên, điện thoại\n"
+            "Ctrl+Shift+H  lịch hẹn trong ngày: Alt+C chuyển sang khung giờ khác (in phiếu hẹn mới), Alt+H hủy\n"
             "Esc  về ô chọn thủ tục\nCtrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4  chuyển trang\nF9  bảng đồng bộ với cấp trên\n"
             "Trong trang Chi tiết: Alt+C chuyển xử lý, Alt+K có kết quả, Alt+T trả kết quả, Alt+B yêu cầu bổ "
             "sung (Mẫu 02), Alt+N nhận hồ sơ bổ sung, Alt+L xin lỗi và hẹn lại (Mẫu 04), Alt+O từ chối (Mẫu 03), "
