@@ -4,7 +4,6 @@ Loading, moving and cancelling run on the store worker."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
