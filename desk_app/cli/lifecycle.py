@@ -260,8 +260,9 @@ def _ledger_book(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:
     if job is not None:
         done.append(f"đã gửi tới máy in {job.printer}" + (f" (lệnh in {job.job_id})" if job.job_id else ""))
     emit(args, {"from": book.first.isoformat(), "to": book.last.isoformat(), "entries": book.entries,
-                "pdf": str(path) if path else None, "printer": job.printer if job else None,
+                "reprint": book.reprint, "pdf": str(path) if path else None, "printer": job.printer if job else None,
                 "job_id": job.job_id if job else None},
-         f"Sổ theo dõi hồ sơ từ {book.first:%d/%m/%Y} đến {book.last:%d/%m/%Y}: {book.entries} hồ sơ; "
+         f"Sổ theo dõi hồ sơ từ {book.first:%d/%m/%Y} đến {book.last:%d/%m/%Y}"
+         + (" (bản in lại)" if book.reprint else "") + f": {book.entries} hồ sơ; "
          + ", ".join(done) + ".")
 

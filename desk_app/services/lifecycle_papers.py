@@ -23,7 +23,9 @@ from desk_app.services import spooler
 from desk_app.services.desk import Desk
 from desk_app.services.printouts import PaperCopy, Printout, prepare_printout, write_whole
 from desk_app.store import papers
-from desk_app.store.lifecycle import StatusChange, received_between, steps, steps_of
+from desk_app.store.lifecycle import (
+    LEDGER_BOOK_PRINT, StatusChange, ledger_book_key, ledger_book_prints, received_between, steps, steps_of,
+)
 
 # The paper each step prints, and the step each step paper is printed from.
 STEP_PAPERS: Mapping[Action, Paper] = MappingProxyType({
@@ -88,12 +90,15 @@ def prepare_paper(desk: Desk, code: str, paper: Paper) -> Printout:
 
 @dataclass(frozen=True)
 class LedgerBook:
-    """The ledger book of a period, rendered: the PDF and how many entries it holds."""
+    """The ledger book of a period, rendered: the PDF and how many entries it holds; ``reprint``
+    when the book of this very period was delivered before (printed or saved), so it is marked
+    "BẢN IN LẠI" like every other paper printed again."""
 
     first: dt.date
     last: dt.date
     entries: int
     pdf: bytes
+    reprint: bool = False
 
 
 def ledger_book(desk: Desk, first: dt.date, last: dt.date) -> LedgerBook:
@@ -106,9 +111,10 @@ def ledger_book(desk: Desk, first: dt.date, last: dt.date) -> LedgerBook:
     ids = received_between(desk.store, first, last)
     recorded = steps_of(desk.store, ids)
     entries = [book_entry(d, recorded.get(i, [])) for i, d in zip(ids, desk.store.dossiers(ids))]
-    printing = forms.Printing(desk.clock(), papers.qr_key(desk.store))
+    reprint = ledger_book_prints(desk.store, first, last) > 0
+    printing = forms.Printing(desk.clock(), papers.qr_key(desk.store), reprint=reprint)
     pdf = forms.render_ledger_book(entries, desk.profile(), first=first, last=last, printing=printing)
-    return LedgerBook(first, last, len(entries), pdf)
+    return LedgerBook(first, last, len(entries), pdf, reprint)
 
 
 def deliver_book(desk: Desk, book: LedgerBook, *, path: Path | None, printer: str | None = None,
@@ -133,6 +139,6 @@ def deliver_book(desk: Desk, book: LedgerBook, *, path: Path | None, printer: st
 def record_book_printed(desk: Desk, book: LedgerBook, via: str) -> None:
     """Audit a delivered ledger book: it holds the personal data of every citizen in the period."""
     with desk.store.transaction():
-        desk.store.add_audit(actor=desk.actor, action="ledger_book.print", entity="ledger_book",
-                             entity_id=f"{book.first.isoformat()}..{book.last.isoformat()}",
+        desk.store.add_audit(actor=desk.actor, action=LEDGER_BOOK_PRINT, entity="ledger_book",
+                             entity_id=ledger_book_key(book.first, book.last),
                              detail={"entries": book.entries, "via": via}, at=desk.clock())

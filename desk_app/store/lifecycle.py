@@ -157,3 +157,19 @@ def setup_admin(store: Store) -> str | None:
     """Who set the desk up (the first "desk.initialise" entry); None for a desk not set up."""
     row = store.db.execute("SELECT actor FROM audit WHERE action = 'desk.initialise' ORDER BY id LIMIT 1").fetchone()
     return str(row[0]) if row else None
+
+
+LEDGER_BOOK_PRINT = "ledger_book.print"  # the audit action of a delivered ledger book (Mẫu 07)
+
+
+def ledger_book_key(first: dt.date, last: dt.date) -> str:
+    """The audit's entity id of the ledger book of a period ("2026-11-01..2026-11-30")."""
+    return f"{first.isoformat()}..{last.isoformat()}"
+
+
+def ledger_book_prints(store: Store, first: dt.date, last: dt.date) -> int:
+    """How many times this desk delivered the ledger book of exactly this period (the audit keeps
+    each delivery; a desk database is one desk's, so period and desk make the book)."""
+    row = store.db.execute("SELECT count(*) FROM audit WHERE entity = 'ledger_book' AND entity_id = ? AND action = ?",
+                           [ledger_book_key(first, last), LEDGER_BOOK_PRINT]).fetchone()
+    return int(row[0])

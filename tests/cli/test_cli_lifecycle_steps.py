@@ -142,10 +142,13 @@ def test_stop_and_the_return_to_an_authorised_person(home, tmp_path):
 def test_the_ledger_book_of_november(home, tmp_path):
     receive(home, "Đặng Thị Hoà", "2025-11-20T08:00")
     out = as_json(home, "ledger-book", "--from", "01/11/2025", "--to", "30/11/2025", "--pdf", str(tmp_path / "so.pdf"))
-    assert out["entries"] >= 1 and out["pdf"] == str(tmp_path / "so.pdf")
+    assert out["entries"] >= 1 and out["pdf"] == str(tmp_path / "so.pdf") and out["reprint"] is False
     text = pdf_text(tmp_path / "so.pdf")
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Từ ngày: 01/11/2025 đến ngày 30/11/2025" in text
-    assert "Đặng Thị Hoà" in text
+    assert "Đặng Thị Hoà" in text and "BẢN IN LẠI" not in text
+    again = as_json(home, "ledger-book", "--from", "01/11/2025", "--to", "30/11/2025", "--pdf",
+                    str(tmp_path / "so-2.pdf"))
+    assert again["reprint"] is True and "BẢN IN LẠI in lúc" in pdf_text(tmp_path / "so-2.pdf")
     proc = run(home, "ledger-book", "--from", "30/11/2025", "--to", "01/11/2025", "--json", check=False)
     assert proc.returncode == 2 and json.loads(proc.stdout)["error"] == "invalid_period"
 

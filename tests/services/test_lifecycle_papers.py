@@ -117,6 +117,25 @@ def test_the_ledger_book_of_a_period(desk, clock, tmp_path):
     assert row[:2] == ("ledger_book.print", "2026-11-01..2026-11-30")
     assert json.loads(row[2]) == {"entries": 2, "via": f"pdf:{tmp_path / 'so.pdf'}"}
     assert desk.store.count_rows("audit") == audit + 1
+    assert not book.reprint and "BẢN IN LẠI" not in words
+
+
+def test_a_ledger_book_printed_again_is_marked_as_a_reprint(desk, clock, tmp_path):
+    clock.now = at(2, 16, month=12)
+    receive(desk, ReceptionRequest(procedure_code="1.004837", name="Nguyễn Văn An", received_at=at(23, 9, 15)))
+    november = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    first = ledger_book(desk, *november)
+    assert ledger_book(desk, *november).reprint is False  # rendered, previewed, never delivered: still the first
+    deliver_book(desk, first, path=tmp_path / "so.pdf")
+    clock.now = at(3, 8, 30, month=12)
+    again = ledger_book(desk, *november)
+    words = text(again.pdf)
+    assert again.reprint and "BẢN IN LẠI in lúc 08:30, 03/12/2026" in words
+    assert "Nguyễn Văn An" in words
+    # Another period is another book: its first printing is an original.
+    other = ledger_book(desk, dt.date(2026, 11, 1), dt.date(2026, 11, 29))
+    assert not other.reprint and "BẢN IN LẠI" not in text(other.pdf)
+    (tmp_path / "again.pdf").write_bytes(again.pdf)
 
 
 @pytest.mark.parametrize(("first", "last", "error"), [
