@@ -80,6 +80,13 @@ def state_note(dossier: Dossier, since: dt.datetime | None) -> str | None:
     return f"{state}{day}. {VOID_NOTE}"
 
 
+def _replaces(dossier: Dossier, replaced_due: dt.datetime | None) -> str:
+    """The new slip after a supplement voids the one given at the reception."""
+    due = f" (hẹn trả {replaced_due:%H:%M %d/%m/%Y})" if replaced_due else ""
+    return (f"Giấy này thay {RECEIPT_DOCUMENT_NAME} cấp ngày {dossier.received_at:%d/%m/%Y}{due}; "
+            "giấy cũ không còn giá trị.")
+
+
 def render_receipt(
     dossier: Dossier,
     profile: DeskProfile,
@@ -89,14 +96,16 @@ def render_receipt(
     reprint: bool = False,
     status_since: dt.datetime | None = None,
     supplemented_at: dt.datetime | None = None,
+    replaced_due: dt.datetime | None = None,
 ) -> bytes:
     """Mẫu 01 as PDF bytes: Liên 1 (kept) and Liên 2 (citizen), each starting its own page.
 
     The form is dated the day of reception; a reprint is marked with ``issued_at``, the time of
     this printing. A dossier withdrawn, refused, stopped or returned (since ``status_since``)
     carries that state in a box, and its appointment is marked as no longer valid. A slip issued
-    anew when a requested supplement arrived (``supplemented_at``) says so beside the receipt
-    time: its appointment counts from that moment. The QR code
+    anew when a requested supplement arrived (``supplemented_at``) is dated that day, says so
+    beside the receipt time (its appointment counts from that moment) and that it replaces the
+    first slip, with the appointment that slip gave (``replaced_due``). The QR code
     is signed with the desk's ``qr_key``. A5 unless the desk prints on A4.
     """
     payload = receipt_qr_payload(dossier, profile, qr_key)
@@ -111,7 +120,7 @@ def render_receipt(
                 styles,
                 profile,
                 number=f"{ledger_entry(dossier)}/{ledger_book(dossier)}",
-                day=dossier.received_at.date(),
+                day=(supplemented_at or dossier.received_at).date(),
                 qr_payload=payload,
             ),
             layout.copy_mark(geom, styles, COPY_MARKS[index], reprint=reprint, printed_at=issued_at),
@@ -135,6 +144,7 @@ def render_receipt(
                 f"{text(due)}</b>",
                 body,
             ),
+            *([para(_replaces(dossier, replaced_due), body)] if supplemented_at else []),
             # The 2018 form reads "Đăng ký nhận kết quả tại:"; the method labels already say
             # "Tại …"/"Qua …", so the label drops "tại" rather than print "tại: Tại".
             labelled("Đăng ký nhận kết quả", return_place(dossier, profile), body),

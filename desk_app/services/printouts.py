@@ -98,10 +98,14 @@ def prepare_printout(desk: Desk, code: str, *, slip: bool = True, fee_receipt: b
     copies = []
     if slip:
         count = papers.print_count(desk.store, dossier_id, Paper.RECEIPT)
-        supplement = latest(steps(desk.store, dossier_id), Action.RECEIVE_SUPPLEMENT)
+        recorded = steps(desk.store, dossier_id)
+        supplement = latest(recorded, Action.RECEIVE_SUPPLEMENT)
+        request = latest(recorded, Action.REQUEST_SUPPLEMENT)  # its due_before: the first slip's appointment
         pdf = render_receipt(dossier, profile, issued_at=now, qr_key=key, reprint=count > 0,
                              status_since=status_since(desk, dossier),
-                             supplemented_at=supplement.at if supplement else None)
+                             supplemented_at=desk.localise(supplement.at) if supplement else None,
+                             replaced_due=desk.localise(request.due_before) if request and request.due_before
+                             else None)
         copies.append(PaperCopy(Paper.RECEIPT, pdf, count > 0, count + 1))
     fee = papers.fee_record(desk.store, dossier_id)
     if fee_receipt and dossier.fee_vnd > 0 and fee is not None and fee.receipt is not None:

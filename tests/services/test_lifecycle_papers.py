@@ -146,3 +146,23 @@ def test_a_wrong_period_is_refused(desk, first, last, error):
     with pytest.raises(DomainError) as caught:
         ledger_book(desk, first, last)
     assert caught.value.code == error
+
+
+def test_the_new_slip_after_a_supplement_is_dated_the_day_it_is_issued(desk, code, clock, tmp_path):
+    """Received 23/11 09:15, sent back 23/11 10:00, complete on Friday 27/11 at 14:00 (given as
+    UTC, as a synced step may be): the new slip is dated 27/11, shows the reception, the arrival
+    and the new appointment in the desk's time, and replaces the first slip."""
+    first_due = desk.dossier(code).due_at
+    lc.request_supplement(desk, code, reason="Thiếu giấy", at=at(23, 10), missing=(
+        ReceivedDocument("Giấy chứng nhận kết hôn", DocForm.CERTIFIED_COPY),))
+    clock.now = at(27, 16)
+    lc.receive_supplement(desk, code, at=at(27, 14).astimezone(dt.timezone.utc))
+    slip = prepare_paper(desk, code, Paper.RECEIPT)
+    words = text(slip.copies[0].pdf)
+    assert "Tân Phú, ngày 27 tháng 11 năm 2026" in words and "ngày 23 tháng 11 năm 2026" not in words
+    assert "Thời gian nhận hồ sơ: 09 giờ 15 phút, ngày 23/11/2026" in words
+    assert "Thời gian nhận đủ hồ sơ bổ sung: 14 giờ 00 phút, ngày 27/11/2026" in words
+    assert "Thời gian trả kết quả giải quyết hồ sơ: 14 giờ 00 phút, ngày 02/12/2026" in words
+    assert (f"Giấy này thay Giấy tiếp nhận hồ sơ và hẹn trả kết quả cấp ngày 23/11/2026 (hẹn trả "
+            f"{first_due:%H:%M %d/%m/%Y}); giấy cũ không còn giá trị.") in words
+    (tmp_path / "new-slip.pdf").write_bytes(slip.copies[0].pdf)
