@@ -86,6 +86,9 @@ class AddressCompleter(QCompleter):
         self.field.setText(text)
 
 
+FIELD_GAP = 6  # between the birth date and the sex box's caption
+
+
 class ApplicantFields(QWidget):
     """Caption, field and message per row; ``errors()`` runs ``clean_applicant`` on what is typed."""
 
@@ -145,6 +148,7 @@ class ApplicantFields(QWidget):
             else:
                 row = grid.rowCount() if cells is not None else 0
                 cells = QHBoxLayout(), QVBoxLayout()
+                cells[0].setSpacing(FIELD_GAP)  # its own: the grid's rows may be packed tighter
                 cells[0].addWidget(widget, 1)
                 grid.addWidget(caption, row, 0)
                 grid.addLayout(cells[0], row, 1)

@@ -44,6 +44,8 @@ UNITS_DELAY_MS = 800  # the commune list loads just after start-up, off the crit
 
 GUIDE_BUTTON = "In phiếu hướng dẫn bổ sung (Mẫu 02)  [Ctrl+G]"
 ON_THE_SPOT = "Giải quyết ngay, không in giấy hẹn"
+COMPACT_MARGINS = (8, 4, 8, 4)  # group boxes: left, top, right, bottom
+COMPACT_ROW_SPACING = 3
 
 
 class ReceptionForm(QWidget):
@@ -188,14 +190,17 @@ class ReceptionForm(QWidget):
         self.guide_button.clicked.connect(self.guide)
         self.guide_button.setVisible(False)  # offered once a save is refused for missing papers
         applicant_box = QGroupBox("Người nộp hồ sơ")
-        QVBoxLayout(applicant_box).addWidget(self.applicant)
+        applicant_layout = QVBoxLayout(applicant_box)
+        applicant_layout.addWidget(self.applicant)
         documents_box = QGroupBox("Giấy tờ trong hồ sơ")
         documents_layout = QVBoxLayout(documents_box)
         documents_layout.addWidget(self.documents)
-        missing_row = QHBoxLayout()
-        missing_row.addWidget(self.missing_label, 1)
-        missing_row.addWidget(self.guide_button, 0, Qt.AlignmentFlag.AlignTop)
-        documents_layout.addLayout(missing_row)
+        # Tight boxes: at 125 % scaling a 1366×768 screen is 1093×614 and every pixel of height counts.
+        for box_layout in (applicant_layout, documents_layout, self.reception_grid):
+            box_layout.setContentsMargins(*COMPACT_MARGINS)
+        for grid in (self.applicant.layout(), self.documents.grid, self.reception_grid):
+            if isinstance(grid, QGridLayout):
+                grid.setVerticalSpacing(COMPACT_ROW_SPACING)
         summary = QGroupBox("Phí và ngày hẹn")
         summary_layout = QVBoxLayout(summary)
         for widget in (self.fee_label, self.due_label, self.reason_label):
@@ -210,10 +215,15 @@ class ReceptionForm(QWidget):
         left_layout.addWidget(self.picker, 1)
         left_layout.addWidget(summary)
         left_layout.addWidget(self.result_label)
+        # The missing papers' summary and the guidance slip they call for sit with the save's
+        # result, where the picker list has room to give; each paper's row is flagged on the right.
+        left_layout.addWidget(self.missing_label)
+        left_layout.addWidget(self.guide_button, 0, Qt.AlignmentFlag.AlignLeft)
         left_layout.addLayout(buttons)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 4, 0)
+        right_layout.setSpacing(2)
         right_layout.addWidget(applicant_box)
         right_layout.addWidget(documents_box)
         right_layout.addWidget(self.reception_box)
@@ -226,7 +236,10 @@ class ReceptionForm(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(1, 1)
+        # Both sides give up width in proportion on a narrow window (125 % scaling), so the right
+        # side keeps room to lay out its warnings and paper names on fewer lines.
+        splitter.setStretchFactor(0, 43)
+        splitter.setStretchFactor(1, 93)
         splitter.setSizes([430, 930])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)

@@ -1,10 +1,14 @@
-"""The window fits the counter screen: every catalogue procedure at 1366×768 and 1280×720, with
-every warning showing, lays out without a horizontal scroll bar and with every field and its
-message inside the window; the procedure list keeps each code and time limit whole."""
+"""The window fits the counter screen: every catalogue procedure at 1366×768 and 1280×720, and at
+125 % scaling on 1366×768, with every warning showing, lays out without a scroll bar and with
+every field and its message inside the window; the procedure list keeps each code and time limit
+whole."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +20,10 @@ from desk_app.gui.procedure_picker import time_limit
 from tests.gui.keys import press, type_keys
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "resources" / "catalogue" / "catalogue.json"
-SCREENS = [(1366, 768), (1280, 720)]
+# At 125 % scaling (QT_SCALE_FACTOR=1.25) a 1366×768 screen is 1093×614 logical pixels. Qt reads the
+# factor once, when the application starts, so that case runs in a child pytest started with it.
+SCALED = os.environ.get("QT_SCALE_FACTOR") == "1.25"
+SCREENS = [(1093, 614)] if SCALED else [(1366, 768), (1280, 720)]
 # What a hurried receptionist may type: each applicant field gets a message, two of them long.
 BAD_APPLICANT = {"name": "Nguyễn 123", "id_number": "12345", "birth_date": "31/02/1990", "phone": "12345",
                  "address": "Thôn Đông " * 30, "email": "x@"}
@@ -101,12 +108,28 @@ def test_every_procedure_fits_with_every_warning_showing(window, desk, qtbot, wi
             bar = area.horizontalScrollBar()
             if area.isVisible() and (bar.isVisible() or (isinstance(area, QScrollArea) and bar.maximum() > 0)):
                 problems.append(f"{code}: horizontal scroll bar in {area.__class__.__name__}")
+            if area.isVisible() and isinstance(area, QScrollArea) and area.verticalScrollBar().maximum() > 0:
+                problems.append(f"{code}: the form scrolls vertically")
         for name, widget in fields_and_messages(form).items():
             if not widget.isVisible():
                 problems.append(f"{code}: {name} hidden")
             elif not fully_shown(widget, window):
                 problems.append(f"{code}: {name} outside the window or cut off")
     assert problems == []
+
+
+def test_every_procedure_fits_at_125_percent_on_1366x768():
+    if SCALED:  # this is the child: its own cases above are the check
+        from PySide6.QtWidgets import QApplication
+
+        assert QApplication.instance().devicePixelRatio() == 1.25  # type: ignore[union-attr]
+        return
+    env = {**os.environ, "QT_SCALE_FACTOR": "1.25", "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k", "not small_screen"],
+        env=env, capture_output=True, text=True, timeout=900)
+    assert child.returncode == 0, child.stdout[-6000:]
+    assert "\n3 passed" in child.stdout, child.stdout[-2000:]  # both 1093×614 cases and this one, really run
 
 
 @pytest.mark.parametrize(("width", "height"), SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
