@@ -2,7 +2,8 @@
 # Screenshots for the README: the demo window under a virtual X display (Xvfb), driven by
 # keyboard from inside the app (scripts/screenshots.py); PNGs land in docs/screenshots/.
 # The tour runs on a 1366×768 screen; then the reception tab is shot on each counter screen
-# size (fit-1366x768.png, fit-1280x720.png), the window fitting itself to the screen.
+# size (fit-1366x768.png, fit-1280x720.png) and at 125 % on 1366×768 (fit-1093x614.png), the window
+# fitting itself to the screen.
 # Then sync in the window (scripts/sync_screenshots.py: a hub process, a demo desk enrolled with it):
 # sync-panel.png and ledger-sync-marks.png at 1366×768.
 # Usage: scripts/screenshots.sh [fit|sync]   (fit: only the fit-*.png; sync: only the sync ones)
@@ -29,6 +30,7 @@ if [ "${1:-}" != sync ]; then
   [ "${1:-}" = fit ] || shoot 1366x768
   shoot 1366x768 fit
   shoot 1280x720 fit
+  QT_SCALE_FACTOR=1.25 shoot 1366x768 fit  # 125 % scaling: fit-1093x614.png
 fi
 [ "${1:-}" = fit ] || SHOTS_SCRIPT=scripts/sync_screenshots.py shoot 1366x768
 ls -l docs/screenshots/
