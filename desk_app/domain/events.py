@@ -25,6 +25,7 @@ from desk_app.domain.catalogue_io import procedure_to_dict
 from desk_app.domain.dossier import Dossier, ReceivedDocument, Status
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry
+from desk_app.domain.scans import Scan
 
 # Version of the event envelope and payload shapes. The hub refuses versions it does not know
 # with a machine-readable answer instead of guessing.
@@ -52,6 +53,7 @@ class Kind(str, Enum):
     SETTINGS_CHANGED = "settings.changed"
     BOOKING_MADE = "booking.made"
     BOOKING_CHECKED_IN = "booking.checked_in"
+    SCAN_ATTACHED = "scan.attached"
     # hub → desk
     DOSSIER_DECIDED = "dossier.decided"
     CATALOGUE_UPDATED = "catalogue.updated"
@@ -67,6 +69,7 @@ KIND_ENTITY: dict[Kind, Entity] = {
     Kind.SETTINGS_CHANGED: Entity.SETTINGS,
     Kind.BOOKING_MADE: Entity.BOOKING,
     Kind.BOOKING_CHECKED_IN: Entity.BOOKING,
+    Kind.SCAN_ATTACHED: Entity.DOSSIER,
     Kind.DOSSIER_DECIDED: Entity.DOSSIER,
     Kind.CATALOGUE_UPDATED: Entity.CATALOGUE,
     Kind.CALENDAR_UPDATED: Entity.CALENDAR,
@@ -272,6 +275,14 @@ def booking_made(booking: Booking, desk_no: int) -> dict[str, Any]:
 def booking_checked_in(booking: Booking, *, dossier_code: str, at: dt.datetime) -> dict[str, Any]:
     """The citizen came: the booking became the reception of ``dossier_code``."""
     return {"uuid": booking.uuid, "number": booking.number, "dossier_code": dossier_code, "at": iso(at)}
+
+
+def scan_attached(scan: Scan, *, dossier_uuid: str) -> dict[str, Any]:
+    """A paper of a dossier was scanned: which paper, the scan's hash, type and page count. Never
+    the image (personal data, and the hub counts digitisation, it does not keep the files)."""
+    return {"uuid": dossier_uuid, "code": scan.dossier_code, "paper": scan.paper, "sha256": scan.sha256,
+            "media_type": scan.media_type.value, "pages": scan.pages, "size": scan.size,
+            "attached_at": iso(scan.attached_at)}
 
 
 def catalogue_imported(catalogue: Catalogue) -> dict[str, Any]:
