@@ -101,10 +101,11 @@ class ScanPanel(QGroupBox):
         self.papers = QListWidget()
         self.papers.setObjectName("scanList")
         self.papers.setIconSize(THUMB)
+        self.papers.setMinimumHeight(2 * THUMB.height() + 60)  # a paper header and two thumbnails show
         self.papers.itemActivated.connect(self._open_item)
         self.pending = QListWidget()
         self.pending.setObjectName("scanPending")
-        self.pending.setMaximumHeight(90)
+        self.pending.setMaximumHeight(70)
         self.target = QComboBox()
         self.target.setObjectName("scanTarget")
         self.assign_button = QPushButton("Gán vào giấy tờ  [Ctrl+G]")

@@ -61,7 +61,7 @@ def backup_to(desk: Desk, destination: Path, *, overwrite: bool = False) -> Back
     desk.store.backup(partial)
     found = verify_copy(partial)
     files = scan_files(desk)
-    carried, missing = 0, []
+    carried, missing = 0, list[str]()
     if found is not None and files is not None:  # the scans join a copy that checked out
         carried, missing = _carry_scans(partial, files)
     if found is None or found < expected or (files is not None and not _scans_verified(partial, files, missing)):
