@@ -48,11 +48,14 @@ def load_scans(desk: scans.Desk, code: str) -> ScanState:
 
 
 def scan_images(scan: Scan, data: bytes, dpi: float = 100) -> list[QImage]:
-    """The pages of a scan as images: QtPdf for a PDF, Qt's image readers for PNG, JPEG, TIFF."""
+    """The pages of a scan as images: QtPdf for a PDF, Pillow for the pages of a TIFF, Qt's image
+    readers for PNG and JPEG."""
     if scan.media_type is MediaType.PDF:
         from desk_app.gui.printing import render_pages
 
         return [page.image for page in render_pages(data, dpi)]
+    if scan.media_type is MediaType.TIFF:
+        return [QImage.fromData(page) for page in scans.tiff_pages_png(data)]
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

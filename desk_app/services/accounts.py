@@ -92,6 +92,7 @@ def add_officer(desk: Desk, *, username: str, full_name: str, roles: frozenset[R
         rows.insert(desk.store, officer, secret, at=now)
         desk.audit("officer.add", "officer", officer.username,
                    {"full_name": officer.full_name, "roles": sorted(r.value for r in roles)}, now)
+        scan_keys.after_new_officer(desk, officer, password)
     return officer
 
 

@@ -59,7 +59,7 @@ def after_sign_in(desk: Desk, officer: Officer, password: str) -> None:
     if files is None or Role.ADMIN not in officer.roles or desk.store.read_only:
         return
     key = files.key()
-    if key is None:
+    if key is None and (rows.all_hashes(desk.store) or rows.key_wraps(desk.store)):
         recovered = unwrap(desk, officer.username, password)
         if recovered is not None:
             files.put_key(recovered)
@@ -67,8 +67,20 @@ def after_sign_in(desk: Desk, officer: Officer, password: str) -> None:
                 desk.audit("scan.key_recovered", "desk", "scan_key", {"key_id": key_id(recovered)},
                            desk.device_clock())
         return
+    if key is None:  # nothing scanned yet: made now, so that it is wrapped before the first scan
+        key = files.create_key()
     found = rows.key_wrap(desk.store, officer.username)
     if found is None or found[0] != key_id(key):
+        with desk.store.transaction():
+            wrap_for(desk, officer.username, password, key)
+
+
+def after_new_officer(desk: Desk, officer: Officer, password: str) -> None:
+    """A new administrator (the first one above all, on a desk that already scanned without
+    accounts) gets a wrapped copy at once."""
+    files = scan_files(desk)
+    key = files.key() if files is not None else None
+    if key is not None and Role.ADMIN in officer.roles and not desk.store.read_only:
         with desk.store.transaction():
             wrap_for(desk, officer.username, password, key)
 

@@ -50,6 +50,20 @@ def page_count(data: bytes, kind: MediaType, name: str = "") -> int:
                           field="file") from None
 
 
+def tiff_pages_png(data: bytes) -> list[bytes]:
+    """Each page of a multi-page TIFF as PNG, for a viewer whose toolkit may lack a TIFF reader
+    (the bundle leaves Qt's TIFF plugin out)."""
+    from PIL import Image, ImageSequence
+
+    pages = []
+    with Image.open(io.BytesIO(data)) as image:
+        for frame in ImageSequence.Iterator(image):
+            out = io.BytesIO()
+            frame.convert("RGB").save(out, "PNG")
+            pages.append(out.getvalue())
+    return pages
+
+
 def _key_for_new_scan(desk: Desk, files: ScanFiles) -> bytes:
     """The desk's key; made on the first scan. Never made anew over scans or wrapped copies made
     under another key: that key must come back (an administrator's sign-in), or they are lost."""

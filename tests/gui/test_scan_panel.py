@@ -68,3 +68,13 @@ def test_a_bad_file_in_the_folder_is_refused_in_words(qtbot, ctx, desk, tmp_path
     assert "bị hỏng" in panel.note.text() and (inbox / "hong.pdf").exists()
     assert panel.assign_button.isEnabled()
     assert panel.papers.item(0).flags() & Qt.ItemFlag.ItemIsEnabled
+
+
+def test_every_page_of_a_tiff_and_a_pdf_shows(qtbot, ctx, desk):
+    from desk_app.gui.scan_panel import scan_images
+
+    code = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Hồ Thị Kim")).dossier.code
+    tiff = scans.attach(desk, code, 1, scan_samples.tiff(3))
+    pdf = scans.attach(desk, code, 2, scan_samples.pdf(2))
+    assert [im.width() for im in scan_images(tiff, scan_samples.tiff(3))] == [100, 100, 100]
+    assert len(scan_images(pdf, scan_samples.pdf(2))) == 2

@@ -30,8 +30,6 @@ def scanned(desk):
     png, pdf = scan_samples.image(), scan_samples.pdf(2)
     scans.attach(desk, code, 1, png)
     scans.attach(desk, code, 2, pdf)
-    # The key was made by the first scan: the next sign-in leaves its copy under this password.
-    accounts.sign_in(desk, "quantri", "mat-khau-dai-1", via="test", hasher=CHEAP)
     return code, png, pdf
 
 
@@ -101,3 +99,17 @@ def test_a_password_change_rewraps_and_a_reset_drops_the_copy(desk, scanned):
     assert after is not None and after[1] != before[1]  # a new salt: wrapped under the new password
     accounts.reset_password(desk, "quantri", "mat-khau-ba-333", hasher=CHEAP)
     assert rows.key_wrap(desk.store, "quantri") is None
+
+
+def test_a_desk_that_scanned_without_accounts_wraps_its_key_for_the_first_admin(store, clock, tmp_path):
+    from desk_app.store import scans as rows
+
+    desk = Desk(store, clock=clock, actor="tester", device_clock=clock)
+    desk.initialise(commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.21.33.H49",
+                    desk_no=1)
+    code = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Lý Văn Nam")).dossier.code
+    scans.attach(desk, code, 1, scan_samples.image())
+    assert rows.key_wraps(desk.store) == []
+    accounts.add_officer(desk, username="quantri", full_name="Nguyễn Văn Quản", roles=frozenset({Role.ADMIN}),
+                         password="mat-khau-dai-1", hasher=CHEAP)
+    assert [w[0] for w in rows.key_wraps(desk.store)] == ["quantri"]

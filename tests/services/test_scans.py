@@ -144,3 +144,22 @@ def test_settings_go_through_the_recorder(desk, tmp_path):
     with pytest.raises(DomainError) as refused:
         scans.set_scan_settings(desk, rule="half")
     assert refused.value.code == "bad_digitised_rule"
+
+
+def test_the_control_slip_says_which_papers_are_digitised(desk, code, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from desk_app.domain.papers import Paper
+    from desk_app.services.lifecycle_papers import prepare_paper
+
+    def words():
+        pdf = prepare_paper(desk, code, Paper.CONTROL_SLIP).copies[0].pdf
+        (tmp_path / "mau06.pdf").write_bytes(pdf)
+        return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Số hoá thành phần hồ sơ: 0/2 giấy tờ có bản quét (0 trang); chưa quét giấy tờ số 1, 2" in words()
+    scans.attach(desk, code, 1, scan_samples.pdf(2))
+    scans.attach(desk, code, 2, scan_samples.image())
+    assert "Số hoá thành phần hồ sơ: 2/2 giấy tờ có bản quét (3 trang)" in words()
