@@ -302,7 +302,8 @@ class DetailView(QWidget):
         self.documents.setText(f"<ol>{items}</ol>" if items else "Không có giấy tờ nào được ghi.")
         self.timeliness.setText(TIMELINESS_LABELS[state.timeliness] if state.timeliness else "—")
         self.history.setText(history_html(state.history))
-        self.scan_panel.show_dossier(dossier.code)
+        if self.scan_panel.state is None or self.scan_panel.state.code != dossier.code:
+            self.scan_panel.show_dossier(dossier.code)  # a refresh of the same dossier decrypts nothing again
         self.reprint_button.setEnabled(True)
         self.control_button.setEnabled(True)
         self.step_paper_button.setEnabled(bool(state.papers))

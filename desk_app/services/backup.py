@@ -11,9 +11,10 @@ from desk_app.domain.accounts import Permission
 from desk_app.domain.errors import DomainError
 from desk_app.paths import DAILY_BACKUP_PREFIX
 from desk_app.services.desk import Desk
-from desk_app.services.scan_files import ScanFiles, open_sealed, write_durably
+from desk_app.services.scan_files import ScanFiles, key_id, open_sealed, write_durably
 from desk_app.services.scan_keys import scan_files
 from desk_app.store import scan_backup
+from desk_app.store import scans as scan_rows
 from desk_app.store.copies import is_sound, restore_copy, set_aside, verify_copy
 from desk_app.store.identity import start_new_epoch
 from desk_app.store.store import Store
@@ -129,6 +130,16 @@ def daily_backup(desk: Desk, folder: Path, *, keep: int = KEEP_DAILY) -> Backup 
     return made
 
 
+def _set_aside_foreign_key(store: Store, files: ScanFiles, at: dt.datetime) -> None:
+    """A key file that none of the restored database's wrapped copies names (a desk set up afresh
+    on this machine, then restored over) is kept aside, so the next administrator's sign-in puts
+    the backup's own key back."""
+    key = files.key()
+    ids = {key_id_ for _, key_id_, _, _, _ in scan_rows.key_wraps(store)}
+    if key is not None and ids and key_id(key) not in ids:
+        files.key_path.replace(files.key_path.with_name(f"{files.key_path.name}.replaced-{at:%Y%m%d-%H%M%S}"))
+
+
 def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False,
                  actor_name: str = "") -> Restored:
     """Put a verified backup in place of ``database``; the file it replaces is kept beside it.
@@ -157,6 +168,7 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
     restore_copy(backup, database)
     store = Store.open(database)  # migrates a backup made by an older version
     try:
+        _set_aside_foreign_key(store, files, at)
         with store.transaction():
             scan_backup.drop_files(store.db.conn)
             # The backup's outbox sequence is behind what the hub may already hold from this desk:

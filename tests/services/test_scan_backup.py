@@ -113,3 +113,32 @@ def test_a_desk_that_scanned_without_accounts_wraps_its_key_for_the_first_admin(
     accounts.add_officer(desk, username="quantri", full_name="Nguyễn Văn Quản", roles=frozenset({Role.ADMIN}),
                          password="mat-khau-dai-1", hasher=CHEAP)
     assert [w[0] for w in rows.key_wraps(desk.store)] == ["quantri"]
+
+
+def test_restored_over_a_fresh_desk_the_backups_key_comes_back(desk, scanned, tmp_path, clock):
+    """The new machine was set up afresh (its admin's sign-in made a key) before the backup was
+    restored over it: that key is set aside, the backup's comes back with the admin's sign-in."""
+    code, png, _ = scanned
+    made = backup_to(desk, tmp_path / "usb" / "copy.sqlite3")
+    other = tmp_path / "other-machine"
+    other.mkdir()
+    fresh = Store.open(other / "desk.sqlite3")
+    new_desk = Desk(fresh, clock=clock, actor="tester", device_clock=clock)
+    new_desk.initialise(commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.21.33.H49",
+                        desk_no=1)
+    accounts.add_officer(new_desk, username="moi", full_name="Người Mới", roles=frozenset({Role.ADMIN}),
+                         password="mat-khau-moi-1", hasher=CHEAP)
+    accounts.sign_in(new_desk, "moi", "mat-khau-moi-1", via="test", hasher=CHEAP)
+    assert scans.files_of(new_desk).key() is not None
+    fresh.close()
+    restore_from(made.path, other / "desk.sqlite3", at=dt.datetime(2026, 11, 24, 8, 0, tzinfo=VN), actor="moi",
+                 force=True)
+    assert list(other.glob("desk-scans.key.replaced-*"))
+    store = Store.open(other / "desk.sqlite3")
+    try:
+        restored = Desk(store, actor="quantri")
+        accounts.sign_in(restored, "quantri", "mat-khau-dai-1", via="test", hasher=CHEAP)
+        first = next(s for s in scans.scans_of(restored, code) if s.paper == 1)
+        assert scans.open_scan(restored, code, first) == png
+    finally:
+        store.close()
