@@ -76,6 +76,7 @@ class Scan:
     name: str  # the file's name when it was attached (for people; never used to find it)
     attached_at: dt.datetime
     attached_by: str
+    purged: bool = False  # its file was deleted past the retention period; the paper stays digitised
 
 
 class DigitisedRule(str, Enum):

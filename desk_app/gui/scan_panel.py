@@ -43,7 +43,8 @@ class ScanState:
 def load_scans(desk: scans.Desk, code: str) -> ScanState:
     """On the worker: the marks and each scan decrypted (one audited view per scan shown)."""
     marks = scans.paper_marks(desk, code)
-    found = [(s, scans.open_scan(desk, code, s, purpose="thumbnail")) for s in scans.scans_of(desk, code)]
+    found = [(s, b"" if s.purged else scans.open_scan(desk, code, s, purpose="thumbnail"))
+             for s in scans.scans_of(desk, code)]
     return ScanState(code, marks, found, scans.inbox(desk))
 
 
@@ -152,7 +153,11 @@ class ScanPanel(QGroupBox):
             self.target.addItem(f"{mark.position}. {mark.name}", mark.position)
             for scan, data in state.found:
                 if scan.paper == mark.position:
-                    item = QListWidgetItem(f"    {scan.name or scan.sha256[:12]} · {scan.pages} trang")
+                    item = QListWidgetItem(f"    {scan.name or scan.sha256[:12]} · {scan.pages} trang"
+                                           + (" (đã xoá theo thời hạn lưu trữ)" if scan.purged else ""))
+                    if scan.purged:
+                        self.papers.addItem(item)
+                        continue
                     images = scan_images(scan, data, dpi=24)
                     if images:
                         item.setIcon(QIcon(QPixmap.fromImage(images[0]).scaled(

@@ -147,9 +147,16 @@ def paper_marks(desk: Desk, code: str) -> list[PaperMark]:
             for i, doc in enumerate(dossier.documents, start=1)]
 
 
+def _refuse_purged(scan: Scan) -> None:
+    if scan.purged:
+        raise DomainError("scan_purged", f"Bản quét giấy tờ số {scan.paper} của hồ sơ {scan.dossier_code} đã được xoá "
+                          "theo thời hạn lưu trữ dữ liệu cá nhân.")
+
+
 def open_scan(desk: Desk, code: str, scan: Scan, *, purpose: str = "view") -> bytes:
     """The plain content of one scan, for a person to see: audited (personal data)."""
     desk.require(Permission.VIEW)
+    _refuse_purged(scan)
     plain = files_of(desk).read(scan.sha256)
     with desk.store.transaction():
         desk.audit("scan.view", "dossier", code, {"paper": scan.paper, "sha256": scan.sha256, "purpose": purpose},
@@ -164,6 +171,8 @@ def export(desk: Desk, code: str, paper: int, out: Path) -> list[Path]:
     chosen = [s for s in scans_of(desk, code) if s.paper == paper]
     if not chosen:
         raise DomainError("no_scan", f"Giấy tờ số {paper} của hồ sơ {code} chưa có bản quét.", field="paper")
+    for scan in chosen:
+        _refuse_purged(scan)
     files = files_of(desk)
     plain = [files.read(s.sha256) for s in chosen]  # all decrypted (and checked) before anything is written
     out = out.expanduser()

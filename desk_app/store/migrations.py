@@ -731,6 +731,7 @@ def m0017_scans_files(db: Database) -> None:
             name TEXT NOT NULL DEFAULT '',
             attached_at TEXT NOT NULL,
             attached_by TEXT NOT NULL DEFAULT '',
+            purged_at TEXT,            -- file deleted past retention (the row stays for indicator 4.2)
             UNIQUE (dossier_id, paper, sha256)
         );
         CREATE INDEX scans_sha256 ON scans(sha256);

@@ -9,15 +9,15 @@ from desk_app.domain.scans import MediaType, Scan
 from desk_app.store.store import Store
 
 _COLUMNS = "d.code, s.paper, coalesce(doc.name, ''), s.sha256, s.media_type, s.pages, s.size, s.name, " \
-           "s.attached_at, s.attached_by"
+           "s.attached_at, s.attached_by, s.purged_at"
 _FROM = ("FROM scans s JOIN dossiers d ON d.id = s.dossier_id "
          "LEFT JOIN dossier_documents doc ON doc.dossier_id = s.dossier_id AND doc.position = s.paper")
 
 
 def _scan(row: tuple[object, ...]) -> Scan:
-    code, paper, paper_name, sha, media, pages, size, name, at, by = row
+    code, paper, paper_name, sha, media, pages, size, name, at, by, purged_at = row
     return Scan(str(code), int(str(paper)), str(paper_name), str(sha), MediaType(media), int(str(pages)),
-                int(str(size)), str(name), dt.datetime.fromisoformat(str(at)), str(by))
+                int(str(size)), str(name), dt.datetime.fromisoformat(str(at)), str(by), purged_at is not None)
 
 
 def paper_count(store: Store, dossier_id: int) -> int:
@@ -45,8 +45,21 @@ def of_dossier(store: Store, dossier_id: int) -> list[Scan]:
 
 
 def all_hashes(store: Store) -> set[str]:
-    """Every content hash a row names (the files that must exist)."""
-    return {str(sha) for (sha,) in store.db.execute("SELECT DISTINCT sha256 FROM scans")}
+    """Every content hash a row names whose file must exist (not purged)."""
+    return {str(sha) for (sha,) in store.db.execute("SELECT DISTINCT sha256 FROM scans WHERE purged_at IS NULL")}
+
+
+def purge(store: Store, dossier_ids: list[int], at: dt.datetime) -> tuple[int, set[str]]:
+    """Mark the scans of these dossiers purged; returns how many, and the hashes whose files no
+    row needs any more (to delete once the transaction commits)."""
+    if not dossier_ids:
+        return 0, set()
+    marks = ",".join("?" for _ in dossier_ids)
+    hashes = {str(sha) for (sha,) in store.db.execute(
+        f"SELECT DISTINCT sha256 FROM scans WHERE purged_at IS NULL AND dossier_id IN ({marks})", dossier_ids)}
+    cursor = store.db.execute(f"UPDATE scans SET purged_at = ? WHERE purged_at IS NULL AND dossier_id IN ({marks})",
+                              [at.isoformat(timespec="seconds"), *dossier_ids])
+    return int(cursor.rowcount), hashes - all_hashes(store)
 
 
 def digitised_received(store: Store, start: dt.datetime, end: dt.datetime, *, every_paper: bool) -> int:

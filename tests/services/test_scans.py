@@ -163,3 +163,34 @@ def test_the_control_slip_says_which_papers_are_digitised(desk, code, tmp_path):
     scans.attach(desk, code, 1, scan_samples.pdf(2))
     scans.attach(desk, code, 2, scan_samples.image())
     assert "Số hoá thành phần hồ sơ: 2/2 giấy tờ có bản quét (3 trang)" in words()
+
+
+def test_a_retention_purge_deletes_the_scans_files_and_keeps_the_digitised_mark(desk, clock):
+    import datetime as dt
+
+    from desk_app.domain.lifecycle import Action
+    from desk_app.services import lifecycle, personal_data
+    from tests.conftest import VN
+
+    now = clock.now
+    clock.now = dt.datetime(2025, 7, 7, 9, 0, tzinfo=VN)
+    old = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Nguyễn Văn Cũ")).dossier.code
+    shared = scan_samples.image(text="cùng một ảnh")
+    gone = scans.attach(desk, old, 1, scan_samples.image(text="CCCD cũ"))
+    scans.attach(desk, old, 2, shared)
+    for action in (Action.FORWARD, Action.RECORD_RESULT, Action.RETURN_RESULT):
+        lifecycle.apply(desk, old, action)
+    clock.now = now
+    recent = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Trần Văn Mới")).dossier.code
+    kept = scans.attach(desk, recent, 1, shared)  # the same content, still needed by an open dossier
+    personal_data.set_retention(desk, 1)
+    personal_data.purge(desk)
+    files = scans.files_of(desk)
+    assert files.hashes() == {kept.sha256} and not files.has(gone.sha256)
+    purged = scans.scans_of(desk, old)
+    assert all(s.purged for s in purged) and [m.digitised for m in scans.paper_marks(desk, old)] == [True, True]
+    with pytest.raises(DomainError) as refused:
+        scans.open_scan(desk, old, purged[0])
+    assert refused.value.code == "scan_purged" and "thời hạn lưu trữ" in refused.value.message
+    assert scans.open_scan(desk, recent, kept) == shared
+    assert scans.check_files(desk) == scans.FileCheck([], [])
