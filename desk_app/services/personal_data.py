@@ -76,8 +76,9 @@ def purge(desk: Desk) -> Expired:
                    desk.clock())
     # The scans' files go once the rows say so (a crash in between leaves orphans for `scan check`).
     files = scan_files(desk)
-    for sha in sorted(unneeded) if files is not None else []:
-        files.path(sha).unlink(missing_ok=True)
+    if files is not None:
+        for sha in sorted(unneeded):
+            files.path(sha).unlink(missing_ok=True)
     return found
 
 
