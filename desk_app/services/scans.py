@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,19 +36,25 @@ def page_count(data: bytes, kind: MediaType, name: str = "") -> int:
     does not open is refused: a scan that cannot be shown is no scan."""
     label = f" «{name}»" if name else ""
     try:
-        if kind is MediaType.PDF:
-            from pypdf import PdfReader
-
-            return max(1, len(PdfReader(io.BytesIO(data)).pages))
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as image:
-            frames = int(getattr(image, "n_frames", 1))
-            image.verify()
-        return max(1, frames)
+        with warnings.catch_warnings():  # a damaged file's warnings: the refusal below says it all
+            warnings.simplefilter("ignore")
+            return _pages(data, kind)
     except Exception as exc:  # pypdf and Pillow raise many kinds for a damaged file
         raise DomainError("scan_damaged", f"Tệp{label} bị hỏng, không đọc được ({type(exc).__name__}).",
                           field="file") from None
+
+
+def _pages(data: bytes, kind: MediaType) -> int:
+    if kind is MediaType.PDF:
+        from pypdf import PdfReader
+
+        return max(1, len(PdfReader(io.BytesIO(data)).pages))
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        frames = int(getattr(image, "n_frames", 1))
+        image.verify()
+    return max(1, frames)
 
 
 def tiff_pages_png(data: bytes) -> list[bytes]:
