@@ -10,13 +10,14 @@ unencrypted copy of a citizen's papers stays behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QImage, QImageReader, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
+    QComboBox, QDialog, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
@@ -97,9 +98,13 @@ class ScanViewer(QDialog):
 class ScanPanel(QGroupBox):
     """Scans of the dossier shown in the detail view, and the watched folder's waiting files."""
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *,
+                 ask_folder: Callable[[QWidget, str], str] | None = None) -> None:
         super().__init__("Bản quét (số hoá)", parent)
         self.ctx = ctx
+        # Tests answer without the modal folder dialog.
+        self.ask_folder = ask_folder or (lambda parent, start: QFileDialog.getExistingDirectory(
+            parent, "Thư mục máy quét lưu tệp vào", start))
         self.state: ScanState | None = None
         self._sizes: dict[Path, int] = {}
         self.papers = QListWidget()
@@ -119,9 +124,13 @@ class ScanPanel(QGroupBox):
         self.note = QLabel("")
         self.note.setObjectName("scanNote")
         self.note.setWordWrap(True)
+        self.folder_button = QPushButton("Thư mục máy quét…")
+        self.folder_button.setObjectName("scanFolder")
+        self.folder_button.clicked.connect(self.choose_folder)
         row = QHBoxLayout()
         row.addWidget(self.target, 1)
         row.addWidget(self.assign_button)
+        row.addWidget(self.folder_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.papers, 3)
         self.pending_title = QLabel("Tệp trong thư mục máy quét, chờ gán:")
@@ -189,6 +198,25 @@ class ScanPanel(QGroupBox):
         self._sizes = sizes
         self.pending_title.setText(f"Tệp trong thư mục máy quét {folder}, chờ gán:")
         self._show_pending(ready)
+
+    def choose_folder(self) -> None:
+        """Set the watched folder (a setting: recorded, audited; an administrator's)."""
+        current = self.state.inbox if self.state and self.state.inbox else Path.home()
+        chosen = self.ask_folder(self, str(current))
+        if not chosen:
+            return
+        desk = self.ctx.desk
+
+        def job() -> Path | None:
+            scans.set_scan_settings(desk, inbox_folder=Path(chosen))
+            return scans.inbox(desk)
+
+        self.ctx.runner.submit(job, self._on_folder_set, self._on_failed)
+
+    def _on_folder_set(self, folder: Path | None) -> None:
+        self.note.setText(f"Thư mục máy quét: {folder}.")
+        if self.state is not None:
+            self.show_dossier(self.state.code)
 
     def _show_pending(self, files: list[Path]) -> None:
         shown = [self.pending.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.pending.count())]

@@ -78,3 +78,30 @@ def test_every_page_of_a_tiff_and_a_pdf_shows(qtbot, ctx, desk):
     pdf = scans.attach(desk, code, 2, scan_samples.pdf(2))
     assert [im.width() for im in scan_images(tiff, scan_samples.tiff(3))] == [100, 100, 100]
     assert len(scan_images(pdf, scan_samples.pdf(2))) == 2
+
+
+def test_the_folder_is_chosen_in_the_window_and_ctrl_g_assigns(qtbot, ctx, desk, tmp_path):
+    from tests.gui.keys import press
+
+    code = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Ngô Văn Lâm")).dossier.code
+    view = _view(qtbot, ctx)
+    view.open_code(code)
+    panel = view.scan_panel
+    assert "Chưa đặt thư mục máy quét" in panel.pending_title.text()
+    inbox = tmp_path / "scanner"
+    inbox.mkdir()
+    panel.ask_folder = lambda parent, start: str(inbox)
+    panel.choose_folder()
+    assert scans.inbox(desk) == inbox.resolve() and "Thư mục máy quét" in panel.note.text()
+    (inbox / "p1.jpg").write_bytes(scan_samples.image("JPEG"))
+    panel.poll()
+    panel.poll()
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    panel.pending.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.pending)
+    press(Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier, widget=panel.pending)
+    assert [s.paper for s in scans.scans_of(desk, code)] == [1]
