@@ -17,6 +17,7 @@ from desk_app import __version__
 from desk_app.cli import accounts as accounts_cli
 from desk_app.cli import audit as audit_cli
 from desk_app.cli import citizen as citizen_cli
+from desk_app.cli import scans as scans_cli
 from desk_app.cli.catalogue_report import changes_json, changes_text
 from desk_app.cli.report import REPORT_COMMANDS, add_report_commands, run_report
 from desk_app.cli import papers
@@ -56,7 +57,7 @@ EXIT_READER_GONE = 141  # 128 + SIGPIPE, as Unix tools end when `| head` stops r
 
 # How each command uses the database; a command not listed here writes.
 READS = {"search", "due", "catalog list", "calendar show", "sync status", "audit verify", "audit list",
-         "alerts", "slots", *REPORT_COMMANDS}  # opened read-only: never written, nor created
+         "alerts", "slots", "scan list", *REPORT_COMMANDS}  # opened read-only: never written, nor created
 VIEWS = {"show"}  # audited when the medium can be written, still readable when it cannot
 CREATES = {"init"}  # the only command that may create the database
 
@@ -67,6 +68,7 @@ COMMAND_MODULES: dict[str, Callable[[argparse.Namespace, Desk], int | None]] = {
     "user": accounts_cli.run,
     "audit": audit_cli.run,
     "citizen": citizen_cli.run,
+    "scan": scans_cli.run,
 }
 
 class GuidancePrintFailed(PrintFailed):
@@ -217,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts_cli.add_commands(sub)
     audit_cli.add_commands(sub, _date)
     citizen_cli.add_commands(sub)
+    scans_cli.add_commands(sub)
     return parser
 
 

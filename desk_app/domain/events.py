@@ -25,6 +25,7 @@ from desk_app.domain.catalogue_io import procedure_to_dict
 from desk_app.domain.dossier import Dossier, ReceivedDocument, Status
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry
+from desk_app.domain.scans import Scan
 
 # Version of the event envelope and payload shapes. The hub refuses versions it does not know
 # with a machine-readable answer instead of guessing.
@@ -54,6 +55,7 @@ class Kind(str, Enum):
     BOOKING_CHECKED_IN = "booking.checked_in"
     BOOKING_CANCELLED = "booking.cancelled"
     BOOKING_MOVED = "booking.moved"
+    SCAN_ATTACHED = "scan.attached"
     # hub → desk
     DOSSIER_DECIDED = "dossier.decided"
     CATALOGUE_UPDATED = "catalogue.updated"
@@ -71,6 +73,7 @@ KIND_ENTITY: dict[Kind, Entity] = {
     Kind.BOOKING_CHECKED_IN: Entity.BOOKING,
     Kind.BOOKING_CANCELLED: Entity.BOOKING,
     Kind.BOOKING_MOVED: Entity.BOOKING,
+    Kind.SCAN_ATTACHED: Entity.DOSSIER,
     Kind.DOSSIER_DECIDED: Entity.DOSSIER,
     Kind.CATALOGUE_UPDATED: Entity.CATALOGUE,
     Kind.CALENDAR_UPDATED: Entity.CALENDAR,
@@ -287,6 +290,14 @@ def booking_moved(old: Booking, new: Booking, *, reason: str) -> dict[str, Any]:
     """The booking ``old`` was replaced by ``new`` at another slot (its own uuid and number)."""
     return {"uuid": old.uuid, "number": old.number, "at": iso(new.created_at), "reason": reason,
             "to": {"uuid": new.uuid, "number": new.number, "slot": iso(new.slot)}}
+
+
+def scan_attached(scan: Scan, *, dossier_uuid: str) -> dict[str, Any]:
+    """A paper of a dossier was scanned: which paper, the scan's hash, type and page count. Never
+    the image (personal data, and the hub counts digitisation, it does not keep the files)."""
+    return {"uuid": dossier_uuid, "code": scan.dossier_code, "paper": scan.paper, "sha256": scan.sha256,
+            "media_type": scan.media_type.value, "pages": scan.pages, "size": scan.size,
+            "attached_at": iso(scan.attached_at)}
 
 
 def catalogue_imported(catalogue: Catalogue) -> dict[str, Any]:

@@ -102,12 +102,13 @@ def _share(numerator: int, denominator: int) -> float | None:
     return numerator / denominator * 100 if denominator else None
 
 
-def indicators(totals: Counts, *, ratings_recorded: bool, digitised: int | None = None) -> tuple[Indicator, ...]:
+def indicators(totals: Counts, *, ratings_recorded: bool, digitised: int | None = None,
+               digitised_rule: str = "") -> tuple[Indicator, ...]:
     """2.1, 2.2, 4.2 and 5.4 for ``totals``.
 
     ``ratings_recorded``: whether the source records citizens' ratings at all (else 5.4 has no
-    data); ``digitised``: dossiers with digitised papers and an electronic result, None when the
-    source does not record scans.
+    data); ``digitised``: dossiers received new in the period counted as digitised, None when the
+    source does not record scans; ``digitised_rule``: when a dossier counts (shown with the formula).
     """
     judged = totals.resolved_total + totals.in_progress_total
     on_time = totals.on_time_for_index
@@ -124,8 +125,11 @@ def indicators(totals: Counts, *, ratings_recorded: bool, digitised: int | None 
         index_4_2 = Indicator("4.2", "Tỷ lệ số hóa hồ sơ", FORMULA_4_2, None, "%", None, totals.received_new,
                               f"{NO_DATA}: quầy chưa ghi nhận bản quét thành phần hồ sơ và kết quả điện tử")
     else:
-        index_4_2 = Indicator("4.2", "Tỷ lệ số hóa hồ sơ", FORMULA_4_2, _share(digitised, totals.received_new), "%",
-                              digitised, totals.received_new)
+        formula = (f"{FORMULA_4_2} Hồ sơ được tính là đã số hóa khi {digitised_rule}; quầy chưa ghi nhận kết quả "
+                   "điện tử nên chỉ xét bản quét thành phần hồ sơ." if digitised_rule else FORMULA_4_2)
+        index_4_2 = Indicator("4.2", "Tỷ lệ số hóa hồ sơ", formula, _share(digitised, totals.received_new), "%",
+                              digitised, totals.received_new,
+                              "" if totals.received_new else "không có hồ sơ tiếp nhận mới trong kỳ")
     if not ratings_recorded:
         index_5_4 = Indicator("5.4", "Mức độ hài lòng trong tiếp nhận, giải quyết thủ tục hành chính", FORMULA_5_4,
                               None, "%", None, judged,

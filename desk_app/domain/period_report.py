@@ -46,7 +46,7 @@ class PeriodReport:
 
 def build_report(
     facts: Iterable[DossierFacts], period: Period, *, unit: str, scale: RatingScale | None,
-    guidance_issued: int | None = None, digitised: int | None = None,
+    guidance_issued: int | None = None, digitised: int | None = None, digitised_rule: str = "",
 ) -> PeriodReport:
     """Count ``facts`` for ``period`` once, into the totals and both breakdowns.
 
@@ -79,7 +79,8 @@ def build_report(
                                 key=lambda g: (-g.counts.received_total, g.key)))
     return PeriodReport(
         period=period, unit=unit, totals=counts, by_field=by_field, by_procedure=by_procedure,
-        indicators=indicators(counts, ratings_recorded=scale is not None, digitised=digitised),
+        indicators=indicators(counts, ratings_recorded=scale is not None, digitised=digitised,
+                              digitised_rule=digitised_rule),
         ratings=rating_breakdown(ratings, scale) if scale is not None else None, guidance_issued=guidance_issued,
     )
 

@@ -21,6 +21,7 @@ from desk_app.domain.steps import StatusEntry
 from desk_app.domain.timeliness import TIMELINESS_LABELS
 from desk_app.gui.lifecycle_steps import DetailState, StepDone, load, make_paper, questions, record
 from desk_app.gui.reception_jobs import make_printout
+from desk_app.gui.scan_panel import ScanPanel
 from desk_app.gui.step_dialog import Ask, ask_fields
 
 if TYPE_CHECKING:
@@ -160,8 +161,10 @@ class DetailView(QWidget):
         info.setLayout(form)
         self.documents, documents_box = _text_box("detail_documents", "Giấy tờ đã nhận")
         self.history, history_box = _text_box("detail_history", "Quá trình xử lý")
+        self.scan_panel = ScanPanel(ctx)
         right = QVBoxLayout()
         right.addWidget(documents_box, 1)
+        right.addWidget(self.scan_panel, 2)
         right.addWidget(history_box, 2)
         actions_box = self._build_lifecycle_actions()
         self.reprint_button = self._paper_button("In lại giấy tiếp nhận  [Ctrl+P]", "reprintButton", "Ctrl+P",
@@ -299,6 +302,8 @@ class DetailView(QWidget):
         self.documents.setText(f"<ol>{items}</ol>" if items else "Không có giấy tờ nào được ghi.")
         self.timeliness.setText(TIMELINESS_LABELS[state.timeliness] if state.timeliness else "—")
         self.history.setText(history_html(state.history))
+        if self.scan_panel.state is None or self.scan_panel.state.code != dossier.code:
+            self.scan_panel.show_dossier(dossier.code)  # a refresh of the same dossier decrypts nothing again
         self.reprint_button.setEnabled(True)
         self.control_button.setEnabled(True)
         self.step_paper_button.setEnabled(bool(state.papers))

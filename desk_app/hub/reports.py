@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from desk_app.domain.catalogue_io import parse_json
 from desk_app.domain.period_report import PeriodReport, build_report
+from desk_app.domain.scans import DigitisedRule
 from desk_app.domain.statistics import Counts, DossierFacts, Period, count
 from desk_app.hub.storage import reports as storage
+from desk_app.hub.storage import scans
 from desk_app.hub.storage.database import Database, Tx
 from desk_app.paths import resources_dir
 
@@ -64,7 +66,9 @@ def period_report(db: Database, first: dt.date, last: dt.date, *, now: dt.dateti
     """The report of ``unit_code`` (or of all communes) and the communes ranked by on-time rate."""
     period = Period(first, last, now.astimezone(VN))
     found = _facts(db, period, unit_code)
-    report = build_report([facts for _, facts in found], period, unit=unit_code or ALL_UNITS, scale=None)
+    digitised = db.run(lambda tx: scans.digitised(tx, period.start, period.end, unit_code), write=False)
+    report = build_report([facts for _, facts in found], period, unit=unit_code or ALL_UNITS, scale=None,
+                          digitised=digitised, digitised_rule=DigitisedRule.ALL_PAPERS.label)
     units = [unit_code] if unit_code else db.run(storage.units, write=False)
     return report, ranking(found, period, units)
 

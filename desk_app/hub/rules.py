@@ -19,10 +19,13 @@ DESK_KINDS = frozenset({
     Kind.DOSSIER_RECEIVED.value, Kind.DOSSIER_STATUS_CHANGED.value, Kind.GUIDANCE_ISSUED.value,
     Kind.CATALOGUE_IMPORTED.value, Kind.CALENDAR_IMPORTED.value, Kind.SETTINGS_CHANGED.value,
     Kind.BOOKING_MADE.value, Kind.BOOKING_CHECKED_IN.value, Kind.BOOKING_CANCELLED.value, Kind.BOOKING_MOVED.value,
+    Kind.SCAN_ATTACHED.value,
 })
 RECEIVED = Kind.DOSSIER_RECEIVED.value
 STATUS_CHANGED = Kind.DOSSIER_STATUS_CHANGED.value
 DOSSIER_KINDS = frozenset({RECEIVED, STATUS_CHANGED})
+SCAN_ATTACHED = Kind.SCAN_ATTACHED.value
+_HEX = frozenset("0123456789abcdef")
 STATUS_VALUES = frozenset(s.value for s in Status)
 # Counted for the on-time rate (the dossier's result was ready, whether or not yet handed over).
 DONE_STATUSES = (Status.RESULT_READY.value, Status.RETURNED.value)
@@ -77,6 +80,27 @@ def _payload_problem(event: Event) -> str:
     return ""
 
 
+def _scan_problem(event: Event) -> str:
+    """Why a scan's payload is not the hash, type and page count of one paper, or "". The hub keeps
+    the event as sent (it counts digitisation); a payload carrying more (an image) is refused."""
+    p = event.payload
+    if set(p) != {"uuid", "code", "paper", "sha256", "media_type", "pages", "size", "attached_at"}:
+        return "bản quét: nội dung sự kiện không đúng mẫu"
+    if p["uuid"] != event.entity_id:
+        return "uuid của hồ sơ khác entity_id"
+    sha = p["sha256"]
+    if not isinstance(sha, str) or len(sha) != 64 or not set(sha) <= _HEX:
+        return "bản quét: mã băm sha-256 không hợp lệ"
+    for name in ("paper", "pages", "size"):
+        if not isinstance(p[name], int) or isinstance(p[name], bool) or p[name] < 1:
+            return f"bản quét: {name} phải là số nguyên dương"
+    try:
+        _check_aware(p["attached_at"])
+    except ValueError as exc:
+        return f"thời điểm không hợp lệ: {exc}"
+    return ""
+
+
 def check_content(event: Event, *, hash_ok: bool, desk_unit: str,
                   dossier_units: Mapping[str, str]) -> Rejection | None:
     """The rules judged when an event's turn comes in its stream; a rejection uses up its seq.
@@ -90,6 +114,8 @@ def check_content(event: Event, *, hash_ok: bool, desk_unit: str,
         return Rejection(RejectCode.UNKNOWN_KIND, event.kind)
     if event.unit_code != desk_unit:
         return Rejection(RejectCode.OTHER_COMMUNE, f"sự kiện của {event.unit_code}, quầy thuộc {desk_unit}")
+    if event.kind == SCAN_ATTACHED and (problem := _scan_problem(event)):
+        return Rejection(RejectCode.BAD_PAYLOAD, problem)
     if event.kind in DOSSIER_KINDS:
         problem = _payload_problem(event)
         if problem:

@@ -295,7 +295,8 @@ class Hub:
                       "last_push": d.last_push, **counts.get(d.desk_uuid, {"events": 0, "held": 0, "rejected": 0})}
                      for d in records.all_desks(tx)]
             return {"hub_epoch": self.epoch, "hub_time": now, "dossiers": records.count(tx, "dossiers"),
-                    "events": records.count(tx, "events"), "held": records.count(tx, "held_events"),
+                    "events": records.count(tx, "events"),
+                    "scans": records.count_kind(tx, ev.Kind.SCAN_ATTACHED.value), "held": records.count(tx, "held_events"),
                     "rejected": records.count(tx, "rejections"), "updates": records.count(tx, "change_log"),
                     "desks": desks, "communes": records.per_commune(tx, utc_iso(now)),
                     "recent_rejections": records.rejected_list(tx, 20)}

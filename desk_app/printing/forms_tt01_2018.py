@@ -214,9 +214,11 @@ _CONTROL_HEADS = ("STT", "Cơ quan, bước", "Thời gian giao, nhận", "Ngư�
                   "Kết quả (trước hạn/ đúng hạn/ quá hạn)", "Ghi chú")
 
 
-def render_control_slip(dossier: Dossier, rows: Sequence[HandOff], profile: DeskProfile, printing: Printing) -> bytes:
+def render_control_slip(dossier: Dossier, rows: Sequence[HandOff], profile: DeskProfile, printing: Printing,
+                        *, digitised: str = "") -> bytes:
     """Mẫu 06 on A4 (seven columns do not fit A5): one row per hand-off, with room beside each
-    name for the giver's and the receiver's signatures."""
+    name for the giver's and the receiver's signatures. ``digitised``: the line on the dossier's
+    scans, printed under the appointment when given."""
     payload = dossier_paper_qr_payload(dossier, "06", printing.at, printing.qr_key)
 
     def make_copy(geom: Geometry, styles: Styles, index: int) -> list[Flowable]:
@@ -245,6 +247,7 @@ def render_control_slip(dossier: Dossier, rows: Sequence[HandOff], profile: Desk
             labelled("Thủ tục", f"{nfc(dossier.procedure_name)} (mã {dossier.procedure_code})", body),
             labelled("Thời gian tiếp nhận", time_phrase(dossier.received_at), body),
             labelled("Hẹn trả kết quả", time_phrase(dossier.due_at), body, bold=True),
+            *([labelled("Số hoá thành phần hồ sơ", digitised, body)] if digitised else []),
             Spacer(1, geom.pt(4)),
             layout.grid_table(geom, table, _CONTROL_COLUMNS),
             Spacer(1, geom.pt(4)),

@@ -11,6 +11,10 @@ from desk_app.domain.accounts import Permission
 from desk_app.domain.errors import DomainError
 from desk_app.paths import DAILY_BACKUP_PREFIX
 from desk_app.services.desk import Desk
+from desk_app.services.scan_files import ScanFiles, key_id, open_sealed, write_durably
+from desk_app.services.scan_keys import scan_files
+from desk_app.store import scan_backup
+from desk_app.store import scans as scan_rows
 from desk_app.store.copies import is_sound, restore_copy, set_aside, verify_copy
 from desk_app.store.identity import start_new_epoch
 from desk_app.store.store import Store
@@ -24,6 +28,8 @@ class Backup:
     path: Path
     dossiers: int
     at: dt.datetime
+    scans: int = 0  # scan files carried in the backup
+    missing_scans: tuple[str, ...] = ()  # rows whose file was already missing on the desk
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,49 @@ def backup_to(desk: Desk, destination: Path, *, overwrite: bool = False) -> Back
     expected = desk.store.count_dossiers()  # counted first: other programs may add dossiers meanwhile
     desk.store.backup(partial)
     found = verify_copy(partial)
-    if found is None or found < expected:
+    files = scan_files(desk)
+    carried, missing = 0, list[str]()
+    if found is not None and files is not None:  # the scans join a copy that checked out
+        carried, missing = _carry_scans(partial, files)
+    if found is None or found < expected or (files is not None and not _scans_verified(partial, files, missing)):
         partial.unlink(missing_ok=True)
         raise DomainError("backup_unverified", "Bản sao lưu không kiểm tra được (tệp hỏng hoặc thiếu dữ liệu); "
                           "hãy thử lại hoặc chọn ổ đĩa khác.")
     _refuse_existing(destination, overwrite, partial)
     partial.replace(destination)  # only a verified copy takes the final name
-    return Backup(destination, found, now)
+    return Backup(destination, found, now, carried, tuple(missing))
+
+
+def _carry_scans(partial: Path, files: ScanFiles) -> tuple[int, list[str]]:
+    """The encrypted files of the scans the copy names, put into the copy (still encrypted: the
+    key is not in the backup, docs/trust.md)."""
+    hashes = sorted(scan_backup.referenced(partial))
+    if not hashes:
+        return 0, []
+
+    def read(sha: str) -> bytes | None:
+        try:
+            return files.path(sha).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    missing = scan_backup.add_files(partial, hashes, read)
+    return len(hashes) - len(missing), missing
+
+
+def _scans_verified(partial: Path, files: ScanFiles, missing: list[str]) -> bool:
+    """Every scan the copy names is in it (or was already missing on the desk) and opens with the
+    desk's key: a backup whose scans cannot be read back is not a backup."""
+    key = files.key()
+    carried = set()
+    for sha, sealed in scan_backup.files_in(partial):
+        if key is not None:
+            try:
+                open_sealed(sealed, key, sha)
+            except DomainError:
+                return False
+        carried.add(sha)
+    return carried | set(missing) >= scan_backup.referenced(partial)
 
 
 def _refuse_existing(destination: Path, overwrite: bool, partial: Path | None = None) -> None:
@@ -88,6 +130,16 @@ def daily_backup(desk: Desk, folder: Path, *, keep: int = KEEP_DAILY) -> Backup 
     return made
 
 
+def _set_aside_foreign_key(store: Store, files: ScanFiles, at: dt.datetime) -> None:
+    """A key file that none of the restored database's wrapped copies names (a desk set up afresh
+    on this machine, then restored over) is kept aside, so the next administrator's sign-in puts
+    the backup's own key back."""
+    key = files.key()
+    ids = {key_id_ for _, key_id_, _, _, _ in scan_rows.key_wraps(store)}
+    if key is not None and ids and key_id(key) not in ids:
+        files.key_path.replace(files.key_path.with_name(f"{files.key_path.name}.replaced-{at:%Y%m%d-%H%M%S}"))
+
+
 def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False,
                  actor_name: str = "") -> Restored:
     """Put a verified backup in place of ``database``; the file it replaces is kept beside it.
@@ -109,10 +161,16 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
                           "bản sao lưu: các hồ sơ ghi sau lần sao lưu sẽ không còn trong tệp đang dùng (tệp cũ được "
                           "giữ lại bên cạnh). Nếu chắc chắn, thêm --force.")
     kept = set_aside(database, at) if database.exists() else None
+    files = ScanFiles.beside(database)
+    for sha, sealed in scan_backup.files_in(backup):  # files first: no restored row without its file
+        if not files.has(sha):
+            write_durably(files.path(sha), sealed)
     restore_copy(backup, database)
     store = Store.open(database)  # migrates a backup made by an older version
     try:
+        _set_aside_foreign_key(store, files, at)
         with store.transaction():
+            scan_backup.drop_files(store.db.conn)
             # The backup's outbox sequence is behind what the hub may already hold from this desk:
             # a new epoch keeps (epoch, seq) from ever naming two different events.
             epoch = start_new_epoch(store, at=at, reason=f"restore:{backup.name}")

@@ -60,6 +60,20 @@ def form_no(paper: Paper) -> str:
     return _FORM_NO.get(paper, "01")
 
 
+def digitised_line(desk: Desk, code: str) -> str:
+    """The control slip's line on the scans: which papers are digitised (issue 9 item 5)."""
+    from desk_app.services.scans import paper_marks
+
+    marks = paper_marks(desk, code)
+    if not marks:
+        return ""
+    done = [m for m in marks if m.digitised]
+    pages = sum(m.pages for m in done)
+    missing = ", ".join(str(m.position) for m in marks if not m.digitised)
+    return (f"{len(done)}/{len(marks)} giấy tờ có bản quét ({pages} trang)"
+            + (f"; chưa quét giấy tờ số {missing}" if missing else ""))
+
+
 def prepare_paper(desk: Desk, code: str, paper: Paper) -> Printout:
     """Render the dossier's ``paper`` (a step paper, the control slip, or the slip); nothing is
     recorded until it is delivered (``printouts.deliver``). A paper printed before comes out
@@ -77,7 +91,7 @@ def prepare_paper(desk: Desk, code: str, paper: Paper) -> Printout:
     profile = desk.profile()
     if paper is Paper.CONTROL_SLIP:
         rows = hand_offs(dossier, recorded, forms.unit_in_sentence(profile))
-        pdf = forms.render_control_slip(dossier, rows, profile, printing)
+        pdf = forms.render_control_slip(dossier, rows, profile, printing, digitised=digitised_line(desk, dossier.code))
     else:
         action = next(a for a, p in STEP_PAPERS.items() if p is paper)
         step = latest(recorded, action)

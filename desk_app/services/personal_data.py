@@ -19,7 +19,9 @@ from desk_app.domain import events
 from desk_app.domain.accounts import Permission
 from desk_app.domain.personal_data import CLOSED, RetentionPolicy, check_id_number_shape
 from desk_app.services.desk import Desk
+from desk_app.services.scan_keys import scan_files
 from desk_app.store import personal_data as rows
+from desk_app.store import scans as scan_rows
 from desk_app.store.history import dossier_history
 from desk_app.store.papers import fee_record
 
@@ -66,10 +68,17 @@ def purge(desk: Desk) -> Expired:
         found = expired(desk)
         rows.wipe_dossiers(desk.store, [i for i, _, _ in found.dossiers])
         rows.wipe_guidance(desk.store, [i for i, _, _ in found.slips])
+        purged, unneeded = scan_rows.purge(desk.store, [i for i, _, _ in found.dossiers], desk.clock())
         desk.audit("personal_data.purge", "personal_data", f"{len(found.dossiers)}+{len(found.slips)}",
                    {"cutoff": found.cutoff.isoformat(timespec="seconds"), "years": retention(desk).years,
-                    "dossiers": [c for _, c, _ in found.dossiers], "guidance_slips": [n for _, n, _ in found.slips]},
+                    "dossiers": [c for _, c, _ in found.dossiers], "guidance_slips": [n for _, n, _ in found.slips],
+                    "scans": purged},
                    desk.clock())
+    # The scans' files go once the rows say so (a crash in between leaves orphans for `scan check`).
+    files = scan_files(desk)
+    if files is not None:
+        for sha in sorted(unneeded):
+            files.path(sha).unlink(missing_ok=True)
     return found
 
 

@@ -14,9 +14,11 @@ from desk_app.domain.period_report import PeriodReport, build_report, last_month
 from desk_app.domain.statistics import Period, count_each
 from desk_app.domain.tables import Column, Kind, Table, report_subtitle, report_tables
 from desk_app.domain.timeliness import TIMELINESS_LABELS
-from desk_app.services import ledger
+from desk_app.domain.scans import DigitisedRule
+from desk_app.services import ledger, scans
 from desk_app.services.desk import Desk
 from desk_app.store import reports as store_reports
+from desk_app.store import scans as store_scans
 from desk_app.store.ledger import LedgerFilter, LedgerRow, LedgerSort, SortColumn
 
 REPORT_TITLE = "Báo cáo tình hình, kết quả giải quyết thủ tục hành chính"
@@ -38,13 +40,18 @@ def check_period(first: dt.date, last: dt.date) -> None:
 
 def period_report(desk: Desk, first: dt.date, last: dt.date) -> PeriodReport:
     """The report of the days ``first`` … ``last``; open dossiers are judged at the period's end, or
-    now when it has not ended. Ratings and digitisation: not recorded by this desk yet (None)."""
+    now when it has not ended. Ratings: not recorded by this desk yet (None). Digitisation (4.2):
+    the new dossiers whose papers have scans, by the commune's rule (services/scans.py)."""
     check_period(first, last)
     period = Period(first, last, ledger.now(desk))
     facts = store_reports.dossier_facts(desk.store, period.start, period.end)
     profile = desk.profile()
+    rule = scans.digitised_rule(desk)
+    digitised = store_scans.digitised_received(desk.store, period.start, period.end,
+                                               every_paper=rule is DigitisedRule.ALL_PAPERS)
     return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=None,
-                        guidance_issued=store_reports.guidance_issued(desk.store, period.start, period.end))
+                        guidance_issued=store_reports.guidance_issued(desk.store, period.start, period.end),
+                        digitised=digitised, digitised_rule=rule.label)
 
 
 def report_file(desk: Desk, report: PeriodReport, fmt: Format) -> bytes:

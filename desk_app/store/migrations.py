@@ -747,3 +747,39 @@ def m0017_bookings_cancel_move(db: Database) -> None:
         "CREATE INDEX bookings_slot ON bookings(slot)",
     ):
         db.execute(statement)
+
+
+@desk_migrations(name="0018_scans_files")
+def m0018_scans_files(db: Database) -> None:
+    """Scans attached to a dossier's papers (issue 9 item 5). The file itself lives encrypted in
+    the scans folder beside the database, named by the sha-256 of its plain content (one file
+    for the same scan attached twice); a row names it per paper. ``scan_key_wraps`` keeps the
+    desk's scan key wrapped under each administrator's password (docs/trust.md)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE scans (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+            paper INTEGER NOT NULL CHECK (paper >= 1),   -- position in dossier_documents
+            sha256 TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            pages INTEGER NOT NULL CHECK (pages >= 1),
+            size INTEGER NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            attached_at TEXT NOT NULL,
+            attached_by TEXT NOT NULL DEFAULT '',
+            purged_at TEXT,            -- file deleted past retention (the row stays for indicator 4.2)
+            UNIQUE (dossier_id, paper, sha256)
+        );
+        CREATE INDEX scans_sha256 ON scans(sha256);
+        CREATE TABLE scan_key_wraps (
+            login TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL,      -- which desk key it wraps (sha-256 prefix of the key)
+            salt BLOB NOT NULL,
+            nonce BLOB NOT NULL,
+            wrapped BLOB NOT NULL,     -- AES-GCM of the desk key under argon2id(password, salt)
+            at TEXT NOT NULL
+        );
+        """,
+    )

@@ -96,6 +96,10 @@ def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted)
         for column in ("channel", "procedure_name", "received_utc", "last_change_utc"):
             tx.execute(f"ALTER TABLE dossiers DROP COLUMN {column}")
         tx.execute("DELETE FROM schema_migrations WHERE name = '0002_reports'")
+        # 0003 comes after 0002: undone too, and its paper counts come back from the events.
+        tx.execute("DROP TABLE dossier_scans")
+        tx.execute("ALTER TABLE dossiers DROP COLUMN papers")
+        tx.execute("DELETE FROM schema_migrations WHERE name = '0003_scans_digitised'")
 
     hub.db.run(downgrade)
     again = Hub.open(hub_url, clock=hub.clock)
@@ -104,6 +108,9 @@ def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted)
     finally:
         again.close()
     assert counts_json(after.totals) == before
+    assert {i.code: i.denominator for i in after.indicators}["4.2"] == 8
+    papers = hub.db.run(lambda tx: tx.query("SELECT count(*) FROM dossiers WHERE papers = 2"), write=False)
+    assert papers[0][0] == 12  # every crafted dossier of 1.004837 has its two papers again
 
 
 def test_hub_report_command_json_and_excel(hub_url, crafted, hub, capsys, tmp_path):
@@ -142,3 +149,21 @@ def test_dashboard_ranks_communes_by_on_time_rate(app, api_hub, desk, clock, mak
     # November so far (hub clock 27/11): 3 carried over + d12 new; d8 waits, the other three are overdue.
     assert f"<td>{UNIT}</td>" in row and '<td class="num">4</td>' in row
     assert "<b>0,0%</b>" in row
+
+
+def test_indicator_4_2_on_the_hub_counts_the_desks_scans(hub, desk, clock):
+    """d4 both papers, d5 one of two: 1 of October's 8 new dossiers is digitised, as at the desk."""
+    from desk_app.services import scans
+    from tests import scan_samples
+
+    codes = build(desk, clock)
+    for name, paper in [("d4", 1), ("d4", 2), ("d5", 1), ("d1", 1), ("d1", 2)]:
+        scans.attach(desk, codes[name], paper, scan_samples.image(text=f"{name} {paper}"))
+    push_desk(hub, desk)
+    report = hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock(), unit_code=UNIT)[0]
+    at_desk = desk_reports.period_report(desk, OCT_1, OCT_31)
+    hub_4_2 = {i.code: i for i in report.indicators}["4.2"]
+    assert (hub_4_2.numerator, hub_4_2.denominator, hub_4_2.value) == (1, 8, 12.5)
+    assert [i.value for i in report.indicators] == [i.value for i in at_desk.indicators]
+    every = hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock())[0]
+    assert {i.code: i.numerator for i in every.indicators}["4.2"] == 1

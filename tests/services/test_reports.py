@@ -34,7 +34,8 @@ def test_october_report(desk, codes):
     assert data["average_processing_days"] == pytest.approx(OCTOBER_AVERAGE_DAYS, abs=0.005)
     index = {i.code: i for i in report.indicators}
     assert (index["2.1"].numerator, index["2.1"].denominator) == OCTOBER_2_1
-    assert index["5.4"].value is None and index["4.2"].value is None  # no ratings, no scans recorded yet
+    assert index["5.4"].value is None  # no ratings recorded yet
+    assert (index["4.2"].value, index["4.2"].numerator, index["4.2"].denominator) == (0, 0, 8)  # nothing scanned
     assert report.guidance_issued == 1
     assert report.period.judged_at == at(11, 1, 0)  # the month is over: judged at its end
 
@@ -151,3 +152,26 @@ def test_dashboard_months_leave_out_only_what_cannot_change_them(desk, codes):
         c = count(every, period)
         assert (month.received_new, month.resolved_in_time, month.resolved_late) == (
             c.received_new, c.resolved_early + c.resolved_on_time, c.resolved_late)
+
+
+def test_indicator_4_2_counts_the_new_dossiers_whose_papers_are_scanned(desk, codes):
+    """d4 both papers, d5 one of two, d1 (September) and d12 (November) both: October's 4.2 is
+    1/8 when every paper must be scanned (the default), 2/8 when one is enough."""
+    from desk_app.services import scans
+    from tests import scan_samples
+
+    def scan(name, paper):
+        scans.attach(desk, codes[name], paper, scan_samples.image(text=f"{name} {paper}"))
+
+    for name, paper in [("d4", 1), ("d4", 2), ("d5", 1), ("d1", 1), ("d1", 2), ("d12", 1), ("d12", 2)]:
+        scan(name, paper)
+    index = {i.code: i for i in reports.period_report(desk, OCT_1, OCT_31).indicators}["4.2"]
+    assert (index.numerator, index.denominator, index.value) == (1, 8, 12.5)
+    assert "mọi thành phần hồ sơ đều có bản quét" in index.formula and "kết quả điện tử" in index.formula
+    scans.set_scan_settings(desk, rule="any_paper")
+    index = {i.code: i for i in reports.period_report(desk, OCT_1, OCT_31).indicators}["4.2"]
+    assert (index.numerator, index.denominator, index.value) == (2, 8, 25.0)
+    assert "ít nhất một thành phần hồ sơ có bản quét" in index.formula
+    november = {i.code: i for i in reports.period_report(desk, dt.date(2026, 11, 1),
+                                                          dt.date(2026, 11, 30)).indicators}["4.2"]
+    assert (november.numerator, november.denominator) == (1, 1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from desk_app.domain.dossier import Status
 from desk_app.domain.events import Event, canonical_json
 from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
-from desk_app.hub.storage import reports
+from desk_app.hub.storage import reports, scans
 from desk_app.hub.storage.database import Tx, placeholders
 
 
@@ -103,7 +103,7 @@ def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -
             at, promised = utc_iso(p["received_at"]), utc_iso(p["due_at"])
             received.append((e.entity_id, p["code"], e.unit_code, e.desk_uuid, p["procedure_code"], p["status"],
                              p["received_at"], promised, finished, now, p.get("channel") or "direct",
-                             p.get("procedure_name") or "", at, at))
+                             p.get("procedure_name") or "", at, at, scans.papers_of(p)))
             steps.append((e.event_uuid, e.entity_id, at, None, p["status"], promised))
         elif e.kind == STATUS_CHANGED:
             still_open = 1 if Status(p["to"]).is_open else 0
@@ -113,13 +113,14 @@ def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -
             steps.append((e.event_uuid, e.entity_id, at, p.get("from"), p["to"], due))
     tx.executemany(
         "INSERT INTO dossiers (uuid, code, unit_code, desk_uuid, procedure_code, status, received_at, due_at_utc, "
-        "finished_at_utc, updated_at, channel, procedure_name, received_utc, last_change_utc) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", received)
+        "finished_at_utc, updated_at, channel, procedure_name, received_utc, last_change_utc, papers) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", received)
     tx.executemany(
         "UPDATE dossiers SET status = ?, "
         "finished_at_utc = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(finished_at_utc, ?) END, "
         "due_at_utc = COALESCE(?, due_at_utc), updated_at = ?, last_change_utc = ? WHERE uuid = ?", changes)
     reports.record_steps(tx, steps)
+    scans.project(tx, events)
 
 
 def hold(tx: Tx, events: Iterable[Event], received_at: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desk_app.hub.storage import reports
+from desk_app.hub.storage import reports, scans
 from desk_app.hub.storage.database import Database, HubDatabaseError, Tx
 
 DIALECT_WORDS = {
@@ -81,6 +81,14 @@ MIGRATIONS: list[tuple[str, list[MigrationStep]]] = [
         "CREATE INDEX dossiers_last_change ON dossiers (last_change_utc, received_utc)",
         """CREATE INDEX dossiers_state ON dossiers (status, last_change_utc, received_utc, due_at_utc, channel,
                                                    procedure_code, unit_code)""",
+    ]),
+    # Indicator 4.2 (issue 9 item 5, issue 10): the papers of each dossier and the scans reported.
+    ("0003_scans_digitised", [
+        "ALTER TABLE dossiers ADD COLUMN papers INTEGER",
+        """CREATE TABLE dossier_scans (
+            uuid TEXT NOT NULL, paper INTEGER NOT NULL, sha256 TEXT NOT NULL, pages INTEGER NOT NULL,
+            attached_utc TEXT NOT NULL, PRIMARY KEY (uuid, paper, sha256))""",
+        scans.backfill_papers,
     ]),
 ]
 

@@ -188,6 +188,11 @@ def count(tx: Tx, table: str) -> int:
     return int(tx.query(f"SELECT COUNT(*) FROM {table}")[0][0])
 
 
+def count_kind(tx: Tx, kind: str) -> int:
+    """Applied events of one kind (e.g. the scans the desks reported)."""
+    return int(tx.query("SELECT COUNT(*) FROM events WHERE kind = ?", (kind,))[0][0])
+
+
 def per_desk(tx: Tx) -> dict[str, dict[str, int]]:
     """Events, held and rejected counts by desk."""
     out: dict[str, dict[str, int]] = {}
