@@ -10,11 +10,12 @@ from pathlib import Path
 
 from desk_app.domain.dossier import Status
 from desk_app.domain.errors import DomainError
+from desk_app.domain.indicators import rating_scale
 from desk_app.domain.period_report import PeriodReport, build_report, last_months
 from desk_app.domain.statistics import Period, count_each
 from desk_app.domain.tables import Column, Kind, Table, report_subtitle, report_tables
 from desk_app.domain.timeliness import TIMELINESS_LABELS
-from desk_app.services import ledger
+from desk_app.services import ledger, lifecycle
 from desk_app.services.desk import Desk
 from desk_app.store import reports as store_reports
 from desk_app.store.ledger import LedgerFilter, LedgerRow, LedgerSort, SortColumn
@@ -38,12 +39,14 @@ def check_period(first: dt.date, last: dt.date) -> None:
 
 def period_report(desk: Desk, first: dt.date, last: dt.date) -> PeriodReport:
     """The report of the days ``first`` … ``last``; open dossiers are judged at the period's end, or
-    now when it has not ended. Ratings and digitisation: not recorded by this desk yet (None)."""
+    now when it has not ended. Ratings: those given at the returns of the period, on the commune's
+    scale (5.4 and their breakdown). Digitisation: not recorded by this desk yet (None)."""
     check_period(first, last)
     period = Period(first, last, ledger.now(desk))
     facts = store_reports.dossier_facts(desk.store, period.start, period.end)
     profile = desk.profile()
-    return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=None,
+    scale = rating_scale(lifecycle.rating_scale(desk), (f.rating for f in facts if f.rating))
+    return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=scale,
                         guidance_issued=store_reports.guidance_issued(desk.store, period.start, period.end))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from desk_app.domain.dossier import Status
 from desk_app.domain.statistics import PAUSED, DossierFacts, Step
-from desk_app.store.migrations import SENT_BACK_STEP
+from desk_app.store.migrations import RETURN_STEP, SENT_BACK_STEP
 from desk_app.store.store import Store
 
 OPEN_STATUSES = tuple(s.value for s in Status if s.is_open)
@@ -30,6 +30,7 @@ _ACTIVE = """
     SELECT id FROM dossiers WHERE received_at >= ? AND received_at < ?
     UNION SELECT id FROM dossiers WHERE last_change_at >= ? AND received_at < ?
 """
+RATING_LABEL = "json_extract(detail, '$.handover.rating.label')"
 # Times the dossier was sent back for a supplement, counted in the partial index of those steps.
 _SENT_BACK = f"(SELECT count(*) FROM status_history s WHERE s.dossier_id = d.id AND {SENT_BACK_STEP})"
 
@@ -55,7 +56,7 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime, *, quiet: 
             ORDER BY d.id, st.id""",
         [s, e, s, s],
     )
-    found = _group(rows, catalogue)
+    found = _group(rows, catalogue, ratings(store, s, e))
     if not quiet:
         return found
     # Read from the covering index dossiers_state alone: their rows are not visited (so the name is
@@ -77,7 +78,17 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime, *, quiet: 
     return found
 
 
-def _group(rows: Any, catalogue: dict[str, tuple[str, str]]) -> list[DossierFacts]:
+def ratings(store: Store, start: str, end: str) -> dict[int, str]:
+    """Dossier id → the citizen's rating (its words) given when the result was handed back in
+    [start, end): the rating in the return step's hand-over (store.lifecycle), through the partial
+    index of return steps (migration 0017). A dossier quiet since before the period has none."""
+    rows = store.db.execute(
+        f"SELECT dossier_id, {RATING_LABEL} FROM dossier_steps WHERE {RETURN_STEP} AND at >= ? AND at < ?",
+        [start, end])
+    return {int(dossier_id): str(label) for dossier_id, label in rows if label}
+
+
+def _group(rows: Any, catalogue: dict[str, tuple[str, str]], rated: dict[int, str]) -> list[DossierFacts]:
     """Rows of (dossier…, step…) in dossier order → one DossierFacts per dossier."""
     parse = dt.datetime.fromisoformat
     found: list[DossierFacts] = []
@@ -89,7 +100,7 @@ def _group(rows: Any, catalogue: dict[str, tuple[str, str]]) -> list[DossierFact
             if current is not None:
                 found.append(_facts(head, steps))
             field = catalogue.get(code, ("", ""))[1]
-            current, head, steps = dossier_id, (received_at, channel, code, name, field), []
+            current, head, steps = dossier_id, (received_at, channel, code, name, field, rated.get(dossier_id)), []
         steps.append(Step(parse(at), status, parse(due_at)))
     if current is not None:
         found.append(_facts(head, steps))
@@ -97,8 +108,8 @@ def _group(rows: Any, catalogue: dict[str, tuple[str, str]]) -> list[DossierFact
 
 
 def _facts(head: tuple[Any, ...], steps: list[Step]) -> DossierFacts:
-    received_at, channel, code, name, field = head
-    return DossierFacts(dt.datetime.fromisoformat(received_at), channel, code, name, field, tuple(steps))
+    received_at, channel, code, name, field, rating = head
+    return DossierFacts(dt.datetime.fromisoformat(received_at), channel, code, name, field, tuple(steps), rating)
 
 
 def guidance_issued(store: Store, start: dt.datetime, end: dt.datetime) -> int:

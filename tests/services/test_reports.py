@@ -7,7 +7,15 @@ import pytest
 from desk_app.domain.errors import DomainError
 from desk_app.domain.period_report import counts_json, report_json
 from desk_app.services import reports
-from tests.reports_data import OCTOBER, OCTOBER_2_1, OCTOBER_AVERAGE_DAYS, at, build
+from tests.reports_data import (
+    OCTOBER,
+    OCTOBER_2_1,
+    OCTOBER_5_4,
+    OCTOBER_AVERAGE_DAYS,
+    OCTOBER_RATINGS,
+    at,
+    build,
+)
 
 OCT_1, OCT_31 = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
 
@@ -34,9 +42,37 @@ def test_october_report(desk, codes):
     assert data["average_processing_days"] == pytest.approx(OCTOBER_AVERAGE_DAYS, abs=0.005)
     index = {i.code: i for i in report.indicators}
     assert (index["2.1"].numerator, index["2.1"].denominator) == OCTOBER_2_1
-    assert index["5.4"].value is None and index["4.2"].value is None  # no ratings, no scans recorded yet
+    assert (index["5.4"].numerator, index["5.4"].denominator) == OCTOBER_5_4
+    assert index["5.4"].value == pytest.approx(400 / 7) and index["5.4"].formula
     assert report.guidance_issued == 1
     assert report.period.judged_at == at(11, 1, 0)  # the month is over: judged at its end
+
+
+def test_the_ratings_given_at_the_returns_of_the_period(desk, codes):
+    report = reports.period_report(desk, OCT_1, OCT_31)
+    assert report.ratings is not None and report.ratings.other == 0
+    assert {label: n for label, n, _ in report.ratings.rows()} == OCTOBER_RATINGS
+    assert [share for _, _, share in report.ratings.rows()] == [25.0, 25.0, 0.0, 50.0]
+    assert report_json(report)["ratings"]["total"] == 4
+    november = reports.period_report(desk, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert november.ratings is not None and november.ratings.total == 0  # none returned in November
+    # No rating lowers it, so 5.4 is 100 % less the overdue rate: d3, d9, d12 judged, all overdue.
+    index = {i.code: i for i in november.indicators}["5.4"]
+    assert (index.numerator, index.denominator, index.value) == (0, 3, 0.0)
+
+
+def test_a_new_scale_keeps_the_ratings_given_under_the_old_one(desk, codes):
+    from desk_app.services.lifecycle import set_rating_scale
+
+    set_rating_scale(desk, ["Hài lòng", "Chưa hài lòng"])
+    report = reports.period_report(desk, OCT_1, OCT_31)
+    assert report.ratings is not None
+    # The commune's levels first (its worst counts against 5.4), then the older words seen in the period.
+    assert [(level.label, level.negative) for level in report.ratings.scale.levels] == [
+        ("Hài lòng", False), ("Chưa hài lòng", True), ("Không hài lòng", True), ("Rất hài lòng", False)]
+    assert {label: n for label, n, _ in report.ratings.rows()} == {
+        "Hài lòng": 1, "Chưa hài lòng": 0, "Không hài lòng": 2, "Rất hài lòng": 1}
+    assert {i.code: i for i in report.indicators}["5.4"].numerator == OCTOBER_5_4[0]
 
 
 def test_by_procedure_and_by_field(desk, codes):
