@@ -79,8 +79,8 @@ def _ranking(period: Period, communes: list[CommuneFigures]) -> str:
         '<table><thead><tr><th class="num">Hạng</th><th>Đơn vị</th><th class="num">Tiếp nhận</th>'
         '<th class="num">Đã giải quyết</th><th class="num">Trước và đúng hạn</th><th class="num">Quá hạn</th>'
         '<th class="num">Đang GQ trong hạn</th><th class="num">Đang GQ quá hạn</th><th class="num">Chờ bổ sung</th>'
-        f'<th class="num">Chỉ số 2.1 tháng {period.first:%m/%Y}</th></tr></thead><tbody>{body}</tbody></table>'
-        f'<p class="facts">Chỉ số 2.1 tháng {period.first:%m/%Y} = (đã giải quyết trước và đúng hạn + đang giải '
+        f'<th class="num">Chỉ số 2.1</th></tr></thead><tbody>{body}</tbody></table>'
+        f'<p class="facts">Chỉ số 2.1 của tháng {period.first:%m/%Y} = (đã giải quyết trước và đúng hạn + đang giải '
         'quyết còn trong hạn) / (đã giải quyết + đang giải quyết), chỉ tính hồ sơ của tháng này; hồ sơ phải bổ '
         'sung quá một lần tính là quá hạn. Chi tiết: '
         '<code>desk-app hub report --from … --to … [--unit-code MÃ]</code>.</p></section>')
