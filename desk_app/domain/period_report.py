@@ -4,6 +4,7 @@ procedure, with the QĐ 766 indicators and the ratings; and its JSON form (the c
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ class PeriodReport:
 def build_report(
     facts: Iterable[DossierFacts], period: Period, *, unit: str, scale: RatingScale | None,
     guidance_issued: int | None = None, digitised: int | None = None,
+    repeated: Iterable[tuple[DossierFacts, int]] = (),
 ) -> PeriodReport:
-    """Count ``facts`` for ``period`` once, into the totals and both breakdowns.
+    """Count ``facts`` for ``period`` once, into the totals and both breakdowns; each of
+    ``repeated`` stands for that many dossiers counted alike (a source's groups of quiet ones).
 
     ``scale`` is the commune's rating scale when the source records ratings, else None (5.4 and
     the breakdown of ratings then say there is no data).
@@ -57,10 +60,10 @@ def build_report(
     # Dossiers of one procedure with the same outcome (most of those carried over) are tallied once.
     seen: Counter[tuple[str, str, Outcome]] = Counter()
     names: dict[str, str] = {}
-    for item in facts:
+    for item, times in itertools.chain(((item, 1) for item in facts), repeated):
         found = outcome(item, period)
         if found is not None:
-            seen[(item.field or NO_FIELD, item.procedure_code, found)] += 1
+            seen[(item.field or NO_FIELD, item.procedure_code, found)] += times
             names.setdefault(item.procedure_code, item.procedure_name)
     totals = Tally(negative)
     fields: dict[str, Tally] = {}

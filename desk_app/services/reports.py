@@ -43,10 +43,11 @@ def period_report(desk: Desk, first: dt.date, last: dt.date) -> PeriodReport:
     scale (5.4 and their breakdown). Digitisation: not recorded by this desk yet (None)."""
     check_period(first, last)
     period = Period(first, last, ledger.now(desk))
-    facts = store_reports.dossier_facts(desk.store, period.start, period.end)
+    facts = store_reports.dossier_facts(desk.store, period.start, period.end, quiet=False)
+    quiet = store_reports.quiet_groups(desk.store, period.start, period.judged_at)
     profile = desk.profile()
     scale = rating_scale(lifecycle.rating_scale(desk), (f.rating for f in facts if f.rating))
-    return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=scale,
+    return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=scale, repeated=quiet,
                         guidance_issued=store_reports.guidance_issued(desk.store, period.start, period.end))
 
 

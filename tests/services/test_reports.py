@@ -187,3 +187,32 @@ def test_dashboard_months_leave_out_only_what_cannot_change_them(desk, codes):
         c = count(every, period)
         assert (month.received_new, month.resolved_in_time, month.resolved_late) == (
             c.received_new, c.resolved_early + c.resolved_on_time, c.resolved_late)
+
+
+def test_the_quiet_dossiers_counted_in_groups_give_the_figures_of_each_one(tmp_path):
+    """period_report counts the dossiers quiet since before the period in SQL groups; every figure
+    is the one counted dossier by dossier, on generated months with thousands carried over."""
+    from bench import gen_dossiers
+    from desk_app.domain.period_report import build_report
+    from desk_app.domain.statistics import Period
+    from desk_app.services.desk import Desk
+    from desk_app.store import reports as store_reports
+    from desk_app.store.store import Store
+
+    path = gen_dossiers.generate(tmp_path / "g.sqlite3", 4000, seed=7, end=dt.date(2026, 11, 20), per_day=25)
+    store = Store.open(path, read_only=True)
+    try:
+        desk = Desk(store, clock=lambda: dt.datetime(2026, 11, 20, 10, 30, tzinfo=at(1, 1).tzinfo), actor="t")
+        for first, last in ((dt.date(2026, 10, 1), dt.date(2026, 10, 31)), (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+                            (dt.date(2026, 9, 10), dt.date(2026, 9, 10))):
+            report = reports.period_report(desk, first, last)
+            period = Period(first, last, reports.ledger.now(desk))
+            each = build_report(store_reports.dossier_facts(store, period.start, period.end), period, unit=report.unit,
+                                scale=report.ratings.scale if report.ratings else None)
+            assert report.totals == each.totals and report.by_procedure == each.by_procedure
+            assert report.by_field == each.by_field and report.indicators == each.indicators
+            quiet = store_reports.quiet_groups(store, period.start, period.judged_at)
+            assert len(quiet) < sum(times for _, times in quiet)  # groups, not dossiers
+        assert report.totals.received_carried_over > 100 and report.totals.paused > 0
+    finally:
+        store.close()
