@@ -124,13 +124,16 @@ def _group(rows: Any, catalogue: dict[str, tuple[str, str]], rated: dict[int, st
     current: int | None = None
     head: tuple[Any, ...] = ()
     steps: list[Step] = []
+    due_text, due = "", dt.datetime.min
     for dossier_id, received_at, channel, code, name, at, status, due_at in rows:
         if dossier_id != current:
             if current is not None:
                 found.append(_facts(head, steps))
             field = catalogue.get(code, ("", ""))[1]
             current, head, steps = dossier_id, (received_at, channel, code, name, field, rated.get(dossier_id)), []
-        steps.append(Step(parse(at), status, parse(due_at)))
+        if due_at != due_text:  # most steps keep the appointment of the one before: parsed once
+            due_text, due = due_at, parse(due_at)
+        steps.append(Step(parse(at), status, due))
     if current is not None:
         found.append(_facts(head, steps))
     return found
