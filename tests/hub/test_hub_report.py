@@ -92,10 +92,20 @@ def test_all_communes_and_the_ranking(hub, crafted, make_desk):
     assert report.totals.received_direct == 6 + 2
 
 
-def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted):
-    """A hub that applied events before 0002 existed: the steps come back from its events."""
+def october_reopened(hub, hub_url, downgrade):
+    """October's report after ``downgrade`` ran on the hub and the hub was opened again (migrated)."""
     from desk_app.hub.service import Hub
 
+    hub.db.run(downgrade)
+    again = Hub.open(hub_url, clock=hub.clock)
+    try:
+        return hub_reports.period_report(again.db, OCT_1, OCT_31, now=again.clock(), unit_code=UNIT)[0]
+    finally:
+        again.close()
+
+
+def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted):
+    """A hub that applied events before 0002 existed: the steps come back from its events."""
     before = counts_json(hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock(), unit_code=UNIT)[0].totals)
 
     def downgrade(tx):
@@ -107,19 +117,11 @@ def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted)
             tx.execute(f"ALTER TABLE dossiers DROP COLUMN {column}")
         tx.execute("DELETE FROM schema_migrations WHERE name = '0002_reports'")
 
-    hub.db.run(downgrade)
-    again = Hub.open(hub_url, clock=hub.clock)
-    try:
-        after = hub_reports.period_report(again.db, OCT_1, OCT_31, now=again.clock(), unit_code=UNIT)[0]
-    finally:
-        again.close()
-    assert counts_json(after.totals) == before
+    assert counts_json(october_reopened(hub, hub_url, downgrade).totals) == before
 
 
 def test_the_migration_keeps_the_ratings_and_slips_of_events_applied_before(hub, hub_url, crafted):
     """A hub that applied events before 0003: ratings and guidance slips come back from its events."""
-    from desk_app.hub.service import Hub
-
     before = hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock(), unit_code=UNIT)[0]
 
     def downgrade(tx):
@@ -128,12 +130,7 @@ def test_the_migration_keeps_the_ratings_and_slips_of_events_applied_before(hub,
         tx.execute("ALTER TABLE dossiers DROP COLUMN rating")
         tx.execute("DELETE FROM schema_migrations WHERE name = '0003_reports_ratings_guidance'")
 
-    hub.db.run(downgrade)
-    again = Hub.open(hub_url, clock=hub.clock)
-    try:
-        after = hub_reports.period_report(again.db, OCT_1, OCT_31, now=again.clock(), unit_code=UNIT)[0]
-    finally:
-        again.close()
+    after = october_reopened(hub, hub_url, downgrade)
     assert after.ratings is not None and after.ratings.rows() == before.ratings.rows()
     assert after.guidance_issued == 1 and after.indicators == before.indicators
 
