@@ -7,7 +7,8 @@ years of a busy commune: 400 dossiers a working day, each with its status histor
 mostly rated), opens it read-only
 as `desk-app report` does, and times, each as the median of --runs (after one cold run):
   floor   SELECT count(*) of the month's receptions (the received_at index alone);
-  facts   store.reports.dossier_facts: the dossiers the month can count, with their steps;
+  facts   store.reports.dossier_facts and quiet_groups: the dossiers the month can count, those
+          changed since it began with their steps, the quiet ones in groups counted alike;
   report  services.reports.period_report: facts, the counting rules, the breakdowns, the indicators;
 for last month, a month five years back, then (for information) this year so far and the window's
 dashboard (twelve months of facts counted month by month, and today's due buckets).
@@ -109,13 +110,17 @@ def measure(rows: int, runs: int, *, out: Any) -> list[dict[str, Any]]:
         floor = timed(lambda: store.db.execute(
             "SELECT count(*) FROM dossiers WHERE received_at >= ? AND received_at < ?",
             [period.start.isoformat(), period.end.isoformat()]).fetchone()[0], runs)
-        facts = timed(lambda: store_reports.dossier_facts(store, period.start, period.end), runs)
+        facts = timed(lambda: (store_reports.dossier_facts(store, period.start, period.end, quiet=False),
+                               store_reports.quiet_groups(store, period.start, period.judged_at)), runs)
+        active, quiet = facts[2]
+        read = len(active) + sum(times for _, times in quiet)
         report = timed(lambda: reports.period_report(desk, first, last), runs)
         c = report[2].totals
         ratings = report[2].ratings
         say(f"{label} {first:%m/%Y}")
         say(f"  {'floor: count(*) received':32} {ms(floor)}  {floor[2]:,}")
-        say(f"  {'facts: dossiers it can count':32} {ms(facts)}  {len(facts[2]):,} dossiers")
+        say(f"  {'facts: dossiers it can count':32} {ms(facts)}  {read:,} dossiers ({len(active):,} with their "
+            f"history, {len(quiet):,} groups of quiet ones)")
         say(f"  {'report: the whole period report':32} {ms(report)}  "
             f"received {c.received_total:,} (carried over {c.received_carried_over:,}), resolved "
             f"{c.resolved_total:,}, 2.1 = {c.on_time_rate or 0:.1f}%, ratings {ratings.total if ratings else 0:,}")
@@ -125,7 +130,7 @@ def measure(rows: int, runs: int, *, out: Any) -> list[dict[str, Any]]:
             "name": f"monthly report ({label}) at {rows:,} dossiers", "value": report[1] * 1000, "unit": "ms",
             "floor": floor[1] * 1000, "held_to_goal": label == "last month",
             "note": f"floor: count(*) of the month's receptions; median of {runs}, CPU {report[3] * 1000:.0f} ms, "
-                    f"{len(facts[2]):,} dossiers read; load average {load:.1f}"})
+                    f"{read:,} dossiers read; load average {load:.1f}"})
     year = timed(lambda: reports.period_report(desk, today.replace(month=1, day=1), today), 1)
     say(f"this year so far (information)     {ms(year)}  received {year[2].totals.received_total:,}")
     board = timed(lambda: reports.dashboard(desk), 1)

@@ -58,12 +58,18 @@ def build_report(
     """
     negative = scale.negative if scale else frozenset()
     # Dossiers of one procedure with the same outcome (most of those carried over) are tallied once.
+    # The time each resolved one took is summed beside, so that it does not make every outcome unique.
     seen: Counter[tuple[str, str, Outcome]] = Counter()
+    seconds: Counter[tuple[str, str]] = Counter()
     names: dict[str, str] = {}
     for item, times in itertools.chain(((item, 1) for item in facts), repeated):
         found = outcome(item, period)
         if found is not None:
-            seen[(item.field or NO_FIELD, item.procedure_code, found)] += times
+            key = (item.field or NO_FIELD, item.procedure_code)
+            if found.processing is not None:
+                seconds[key] += int(found.processing.total_seconds()) * times
+                found = Outcome(*found[:6], None, found[7])  # processing left out (_replace is slower)
+            seen[(*key, found)] += times
             names.setdefault(item.procedure_code, item.procedure_name)
     totals = Tally(negative)
     fields: dict[str, Tally] = {}
@@ -75,6 +81,9 @@ def build_report(
         procedures.setdefault(code, Tally(negative)).add(found, times)
         if found.rating is not None:
             ratings += [found.rating] * times
+    for (field, code), total in seconds.items():
+        for tally in (totals, fields[field], procedures[code]):
+            tally.add_seconds(total)
     counts = totals.counts()
     by_field = tuple(sorted((Group(name, name, t.counts()) for name, t in fields.items()),
                             key=lambda g: (-g.counts.received_total, g.label)))

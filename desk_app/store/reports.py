@@ -30,6 +30,15 @@ _ACTIVE = """
     SELECT id FROM dossiers WHERE received_at >= ? AND received_at < ?
     UNION SELECT id FROM dossiers WHERE last_change_at >= ? AND received_at < ?
 """
+# The active dossiers with their histories. "id IN (…)": the dossiers are visited in id order and
+# each history in its covering index's order (0017), so the ORDER BY needs no sort (joining the
+# same set as a table sorted some 40,000 rows a month).
+_HISTORIES = f"""
+    SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, st.at, st.status, st.due_at
+    FROM dossiers d JOIN status_history st ON st.dossier_id = d.id
+    WHERE d.id IN ({_ACTIVE})
+    ORDER BY d.id, st.id
+"""
 # Times the dossier was sent back for a supplement, counted in the partial index of those steps.
 _SENT_BACK = f"(SELECT count(*) FROM status_history s WHERE s.dossier_id = d.id AND {SENT_BACK_STEP})"
 
@@ -48,13 +57,7 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime, *, quiet: 
     # The catalogue's names and fields, once: a join per row cost more than the whole Python side.
     catalogue = {code: (name, field) for code, name, field in store.db.execute(
         "SELECT code, name, field FROM procedures")}
-    rows = store.db.execute(
-        f"""WITH active(id) AS ({_ACTIVE})
-            SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, st.at, st.status, st.due_at
-            FROM active JOIN dossiers d ON d.id = active.id JOIN status_history st ON st.dossier_id = d.id
-            ORDER BY d.id, st.id""",
-        [s, e, s, s],
-    )
+    rows = store.db.execute(_HISTORIES, [s, e, s, s])
     found = _group(rows, catalogue, ratings(store, s, e))
     if not quiet:
         return found

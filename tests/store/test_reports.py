@@ -102,6 +102,9 @@ def test_the_reads_walk_indexes(desk):
     assert quiet[0].startswith("SEARCH d USING COVERING INDEX dossiers_state")  # the rows are not read
     assert any("COVERING INDEX status_history_sent_back" in line for line in quiet)
     assert not any(line.startswith("SCAN") for line in quiet)
+    histories = plan(reports._HISTORIES, ["a", "b", "c", "d"])
+    assert "SEARCH st USING COVERING INDEX status_history_steps (dossier_id=?)" in histories
+    assert not any("TEMP B-TREE FOR ORDER BY" in line for line in histories)  # read in order, not sorted
     rated = plan(f"SELECT dossier_id, {reports.RATING_LABEL} FROM dossier_steps WHERE {reports.RETURN_STEP} "
                  f"AND at >= ? AND at < ? AND {reports.RATING_LABEL} IS NOT NULL", ["a", "b"])
     assert rated == ["SEARCH dossier_steps USING INDEX dossier_steps_returned (at>? AND at<?)"]
