@@ -8,7 +8,8 @@ Only the dossiers a period can count are read, each set through an index (migrat
 - *quiet*: received before the period, open, unchanged since before it began (the covering
   ``dossiers_state``: their rows are not read). Most dossiers carried over are these, and the
   rules need only their last step and how often they were sent back for a supplement (a partial
-  index of those steps), so their history is not read either.
+  index of those steps), so their history is not read either; the period report takes them in
+  groups the rules count alike (``quiet_groups``).
 
 Anything else was closed before the period began and cannot count in it. Times compare as stored
 strings: every stored time carries the desk's one offset.
@@ -47,6 +48,11 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def _catalogue(store: Store) -> dict[str, tuple[str, str]]:
+    """Procedure code → (name, field), read once: a join per row cost more than the whole Python side."""
+    return {code: (name, field) for code, name, field in store.db.execute("SELECT code, name, field FROM procedures")}
+
+
 def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime, *, quiet: bool = True) -> list[DossierFacts]:
     """The facts of every dossier that may count in [start, end): received in it, or received
     before and not closed before ``start``. ``start`` and ``end`` are in the desk's offset.
@@ -54,9 +60,7 @@ def dossier_facts(store: Store, start: dt.datetime, end: dt.datetime, *, quiet: 
     ``quiet=False`` leaves out the dossiers unchanged since before ``start``: enough for figures
     of what happened in the period (received, resolved, returned), not for those carried over."""
     s, e = _stamp(start), _stamp(end)
-    # The catalogue's names and fields, once: a join per row cost more than the whole Python side.
-    catalogue = {code: (name, field) for code, name, field in store.db.execute(
-        "SELECT code, name, field FROM procedures")}
+    catalogue = _catalogue(store)
     rows = store.db.execute(_HISTORIES, [s, e, s, s])
     found = _group(rows, catalogue, ratings(store, s, e))
     if not quiet:
@@ -90,8 +94,7 @@ def quiet_groups(store: Store, start: dt.datetime, judged_at: dt.datetime) -> li
     gives one representative each: a million-dossier desk carries some forty thousand over into
     every month, in a few hundred groups. Times compare as text: one offset (see above)."""
     s = _stamp(start)
-    catalogue = {code: (name, field) for code, name, field in store.db.execute(
-        "SELECT code, name, field FROM procedures")}
+    catalogue = _catalogue(store)
     rows = store.db.execute(
         f"""SELECT d.procedure_code, d.channel, d.status, d.due_at < ? AS overdue, min({_SENT_BACK}, 2) AS sent_back,
                    count(*), max(d.received_at), max(d.last_change_at), max(d.due_at)
