@@ -84,7 +84,8 @@ def report(count: int, quick: bool) -> list[Figure]:
     name = f"monthly report at {count:,} dossiers"
     if not script.exists():
         return [not_measured(name, "ms", Goal(1000, on="value"), "bench/report_bench.py is not on this branch yet")]
-    return external(script, ["--json", *(["--quick"] if quick else [])], name, Goal(1000, on="value"))
+    return external(script, ["--json", "--rows", str(count), *(["--quick"] if quick else [])], name,
+                    Goal(1000, on="value"))
 
 
 def external(script: Path, args: list[str], name: str, goal: Goal) -> list[Figure]:
@@ -103,7 +104,9 @@ def external(script: Path, args: list[str], name: str, goal: Goal) -> list[Figur
             figures.append(Figure(r["name"], r["value"], r["unit"], None, None, str(r.get("goal", "")), r.get("met"),
                                   str(r.get("note", "no floor given by the benchmark"))))
         else:
-            figures.append(measured(r["name"], r["value"], r["unit"], floor, None, str(r.get("note", ""))))
+            # A row the benchmark holds to the goal ("held_to_goal") is judged against it here.
+            figures.append(measured(r["name"], r["value"], r["unit"], floor, goal if r.get("held_to_goal") else None,
+                                    str(r.get("note", ""))))
     return figures
 
 

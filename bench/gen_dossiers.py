@@ -2,10 +2,15 @@
 
 Reception rules are too slow for a million rows (about 1 ms a dossier), so this writes rows
 directly: names, IDs and phones from the demo commune's lists, appointments from the real work
-calendar (cached per day and procedure), plausible statuses, each dossier's documents (its
-procedure's mandatory list), its fee row and its reception audit entry; the search index is then
-built by the store's own code (store/search.py). Indexes are dropped during the load and rebuilt
-after it, which is much faster than updating them row by row. Outbox events are not generated.
+calendar (cached per day and procedure), plausible statuses and channels, each dossier's documents
+(its procedure's mandatory list), its fee row and its reception audit entry, and its history: one
+row per change of status in ``status_history`` (what the report reads, the rows migration 0015's
+triggers would have written, with the changes' real times) and in ``dossier_steps`` (the
+lifecycle's steps, the returns with the citizen's rating most of the time). The search index is
+then built by the store's own code (store/search.py). Indexes and the history triggers are
+dropped during the load and rebuilt after it, which is much faster than updating them row by row
+(the triggers would also write one row per dossier, at its final status). Outbox events are not
+generated.
 
     python bench/gen_dossiers.py bench/out/ledger-100000.sqlite3 100000
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import random
 import sqlite3
 import sys
@@ -30,6 +36,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from desk_app.domain.dossier import Status
+from desk_app.domain.handover import DEFAULT_RATING_SCALE
+from desk_app.domain.steps import action_between
 from desk_app.domain.text import sort_key
 from desk_app.services import demo
 from desk_app.services.desk import Desk
@@ -82,6 +90,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     store.close()
 
     rng = random.Random(seed)
+    history = random.Random(seed + 1)  # channels, step times, ratings: the first stream stays as it was
 
     @lru_cache(maxsize=None)
     def documents_of(code: str) -> list[object]:
@@ -96,7 +105,8 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
         result = calendar.due(received, procedure.time, same_day=procedure.same_day)
         return result.due_at, result.reason
 
-    def rows() -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]], tuple[object, ...], tuple[object, ...]]]:
+    def rows() -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]], tuple[object, ...], tuple[object, ...],
+                                 list[Change]]]:
         per_day_share, extra = divmod(count, len(days))
         dossier_id = 0
         for index, day in enumerate(days):
@@ -112,14 +122,16 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
                     due = due.replace(hour=received.hour, minute=received.minute, second=received.second)
                 status, finished = _fate(rng, received, due, now)
                 person = demo.make_person(rng, day)
+                channel = history.choices(CHANNELS, weights=CHANNEL_WEIGHTS)[0]
+                changes = _changes(history, received, status, finished, now)
                 dossier_code = f"{demo.DEMO_UNIT_CODE}-{day:%y%m%d}-{sequence:04d}"
                 yield (
                     dossier_id, str(uuid.UUID(int=rng.getrandbits(128), version=4)), dossier_code,
                     code, procedure.name, "bench", person.name, person.id_number,
                     person.birth_date.isoformat(), person.sex.value, person.phone, person.address,
-                    "direct", "desk", received.isoformat(), due.isoformat(), reason, status.value,
+                    channel, "desk", received.isoformat(), due.isoformat(), reason, status.value,
                     1, 1, 1, 0, "", day.year, _ledger_no(day.year), 1, "bench", finished,
-                    sort_key(person.name),
+                    sort_key(person.name), changes[-1][0],
                 ), [
                     (dossier_id, position, doc.name, doc.form.value, doc.count)
                     for position, doc in enumerate(documents_of(code), start=1)
@@ -128,7 +140,7 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
                 ), (
                     received.isoformat(timespec="seconds"), "bench", "dossier.receive", "dossier", dossier_code,
                     "{}",
-                )
+                ), [(dossier_id, due.isoformat(), person.name, *change) for change in changes]
 
     ledger_numbers: dict[int, int] = {}
 
@@ -142,36 +154,46 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     conn.execute("PRAGMA cache_size=-400000")
     indexes = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name IN ('dossiers', 'dossier_documents', 'fees', 'audit')"
+        "AND tbl_name IN ('dossiers', 'dossier_documents', 'fees', 'audit', 'status_history', 'dossier_steps')"
     ).fetchall()
     for name, _ in indexes:
         conn.execute(f"DROP INDEX {name}")
+    # The history is written below with the changes' real times, in bulk: the triggers would add
+    # one row per dossier (at its final status) and cost a row-by-row insert each.
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dossiers' "
+                            "AND name LIKE 'status_history%'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
     conn.execute("BEGIN")
     inserts = (
         "INSERT INTO dossiers (id, uuid, code, procedure_code, procedure_name, statutory_time, applicant_name, "
         "id_number, birth_date, sex, phone, address, channel, return_method, received_at, due_at, due_reason, "
         "status, sets, pages, copies, fee_vnd, fee_detail, ledger_year, ledger_no, desk_no, receiver, finished_at, "
-        f"applicant_sort) VALUES ({', '.join('?' * 29)})",
+        f"applicant_sort, last_change_at) VALUES ({', '.join('?' * 30)})",
         "INSERT INTO dossier_documents (dossier_id, position, name, form, count) VALUES (?, ?, ?, ?, ?)",
         "INSERT INTO fees (dossier_id, amount_vnd, detail, receipt_no, collected_at) VALUES (?, ?, ?, ?, ?)",
         "INSERT INTO audit (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
     )
     batches: tuple[list[tuple[object, ...]], ...] = ([], [], [], [])
+    changes: list[tuple[object, ...]] = []
 
     def flush() -> None:
         for sql, batch in zip(inserts, batches):
             conn.executemany(sql, batch)
             batch.clear()
+        write_history(conn, changes)
+        changes.clear()
 
-    for dossier_row, document_rows, fee_row, audit_row in rows():
+    for dossier_row, document_rows, fee_row, audit_row, change_rows in rows():
         batches[0].append(dossier_row)
         batches[1].extend(document_rows)
         batches[2].append(fee_row)
         batches[3].append(audit_row)
+        changes.extend(change_rows)
         if len(batches[0]) >= 20_000:
             flush()
     flush()
-    for name, sql in indexes:
+    for name, sql in indexes + triggers:
         conn.execute(sql)
     conn.executemany(
         "INSERT OR REPLACE INTO ledger_sequences (year, desk_no, last_no) VALUES (?, 1, ?)", ledger_numbers.items()
@@ -181,6 +203,63 @@ def generate(path: Path, count: int, *, seed: int = 1, end: dt.date | None = Non
     conn.execute("PRAGMA journal_mode=WAL")
     conn.close()
     return path
+
+
+# (time, status before or None for the reception, status, rating's position on the scale or None)
+Change = tuple[str, str | None, str, int | None]
+CHANNELS = ("direct", "online", "postal")
+CHANNEL_WEIGHTS = (80, 17, 3)
+RATED_SHARE = 0.7  # returns where the citizen gave a rating
+RATING_WEIGHTS = (45, 40, 10, 5)  # on DEFAULT_RATING_SCALE, best first
+
+
+def _changes(rng: random.Random, received: dt.datetime, status: Status, finished: str | None,
+             now: dt.datetime) -> list[Change]:
+    """Each change of status from the reception to ``status``, none after ``now``; a return's rating."""
+    def later(hours: float) -> dt.datetime:
+        return min(received + dt.timedelta(hours=hours), now)
+
+    steps = [(received, Status.RECEIVED)]
+    if status in (Status.REFUSED, Status.WITHDRAWN, Status.SUPPLEMENT_REQUESTED):
+        steps.append((later(rng.uniform(2, 96)), status))
+    elif status in (Status.IN_PROCESS, Status.STOPPED):
+        steps.append((later(1), Status.IN_PROCESS))
+        if status is Status.STOPPED:
+            steps.append((later(rng.uniform(24, 96)), status))
+    elif finished is not None:
+        done = dt.datetime.fromisoformat(finished)
+        steps.append((min(later(1), done), Status.IN_PROCESS))
+        steps.append((done, Status.RESULT_READY))
+        if status is Status.RETURNED:
+            steps.append((min(done + dt.timedelta(hours=rng.uniform(0.1, 72)), now), Status.RETURNED))
+    rated = None
+    if status is Status.RETURNED and rng.random() < RATED_SHARE:
+        rated = rng.choices(range(1, len(DEFAULT_RATING_SCALE) + 1), weights=RATING_WEIGHTS)[0]
+    before = [None, *(step.value for _, step in steps[:-1])]
+    return [(at.isoformat(), previous, step.value, rated if step is Status.RETURNED else None)
+            for (at, step), previous in zip(steps, before)]
+
+
+def write_history(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    """Rows of (dossier id, appointment, applicant, *Change) as the desk records them: status_history
+    (what migration 0015's triggers write) and the lifecycle's dossier_steps (store.lifecycle)."""
+    conn.executemany("INSERT INTO status_history (dossier_id, at, from_status, status, due_at) VALUES (?, ?, ?, ?, ?)",
+                     [(dossier_id, at, before, after, due) for dossier_id, due, _, at, before, after, _ in rows])
+    steps = []
+    for dossier_id, due, applicant, at, before, after, rated in rows:
+        if before is None:
+            continue  # the reception has no lifecycle step
+        action = action_between(Status(str(before)), Status(str(after)))
+        detail = {}
+        if after == Status.RETURNED.value:
+            rating = None if rated is None else {"value": rated, "label": DEFAULT_RATING_SCALE[int(str(rated)) - 1],
+                                                 "scale_size": len(DEFAULT_RATING_SCALE)}
+            detail = {"handover": {"recipient": applicant, "authorised": False, "authorisation": "",
+                                   "originals": [], "rating": rating}}
+        steps.append((dossier_id, action.value if action else "", before, after, at, "bench", due, due,
+                      json.dumps(detail, ensure_ascii=False)))
+    conn.executemany("INSERT INTO dossier_steps (dossier_id, action, from_status, to_status, at, actor, due_before, "
+                     "due_after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
 
 
 def _working_days(calendar: object, end: dt.date, needed: int) -> list[dt.date]:

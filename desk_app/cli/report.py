@@ -145,4 +145,7 @@ def summary(report: PeriodReport) -> str:
     for i in report.indicators:
         value = display(i.value, Kind.PERCENT if i.unit == "%" else Kind.DAYS) if i.value is not None else i.note
         lines.append(f"Chỉ số {i.code} {i.name}: {value}{' ngày' if i.unit == 'ngày' and i.value is not None else ''}")
+    if report.ratings is not None:
+        given = ", ".join(f"{label} {n(count)}" for label, count, _ in report.ratings.rows())
+        lines.append(f"Đánh giá khi trả kết quả: {n(report.ratings.total)} lượt ({given})")
     return "\n".join(lines)

@@ -7,10 +7,12 @@ the citizens' ratings; until the desk records them the value is None with a note
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from desk_app.domain.handover import DEFAULT_RATING_SCALE
 from desk_app.domain.statistics import Counts
+from desk_app.domain.text import fold
 
 NO_DATA = "chưa có dữ liệu"
 
@@ -43,14 +45,14 @@ FORMULA_5_4 = ("(Tổng số hồ sơ đã và đang giải quyết − Số h�
 
 @dataclass(frozen=True)
 class RatingLevel:
-    value: str
+    value: str  # what a rating stores: the level's words as the desk's scale had them (handover.Rating.label)
     label: str
     negative: bool = False  # counts against satisfaction (5.4)
 
 
 @dataclass(frozen=True)
 class RatingScale:
-    """The commune's rating scale (no national scale is fixed, DOMAIN §8)."""
+    """The commune's rating scale (no national scale is fixed, DOMAIN §8), best first."""
 
     levels: tuple[RatingLevel, ...]
 
@@ -59,12 +61,28 @@ class RatingScale:
         return frozenset(level.value for level in self.levels if level.negative)
 
 
-DEFAULT_SCALE = RatingScale((
-    RatingLevel("rat_hai_long", "Rất hài lòng"),
-    RatingLevel("hai_long", "Hài lòng"),
-    RatingLevel("binh_thuong", "Bình thường"),
-    RatingLevel("khong_hai_long", "Không hài lòng", negative=True),
-))
+# The words of a level that counts against satisfaction, folded ("Không hài lòng", "Rất không hài
+# lòng", "Chưa hài lòng"); the worst level of the commune's scale counts too, whatever its words.
+DISLIKE_WORDS = ("khong hai long", "chua hai long")
+
+
+def dislike(label: str) -> bool:
+    words = fold(label)
+    return any(w in words for w in DISLIKE_WORDS)
+
+
+def rating_scale(labels: Sequence[str], seen: Iterable[str] = ()) -> RatingScale:
+    """The scale of the report: the commune's ``labels`` (best first; the last one and any saying
+    "không/chưa hài lòng" count against satisfaction), then any rating ``seen`` that is not on it
+    (given under an earlier scale, or by another commune on the hub), by its words alone."""
+    levels = [RatingLevel(label, label, dislike(label) or index == len(labels) - 1)
+              for index, label in enumerate(labels)]
+    known = set(labels)
+    levels += [RatingLevel(label, label, dislike(label)) for label in sorted(set(seen) - known)]
+    return RatingScale(tuple(levels))
+
+
+DEFAULT_SCALE = rating_scale(DEFAULT_RATING_SCALE)
 
 
 @dataclass(frozen=True)

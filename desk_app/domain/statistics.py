@@ -319,6 +319,10 @@ class Tally:
         if o.processing is not None:
             v["processing_seconds"] = v.get("processing_seconds", 0) + int(o.processing.total_seconds()) * times
 
+    def add_seconds(self, seconds: int) -> None:
+        """Processing time of resolved dossiers counted without it (``add`` of outcomes stripped of it)."""
+        self.values["processing_seconds"] = self.values.get("processing_seconds", 0) + seconds
+
     def counts(self) -> Counts:
         return Counts(**self.values)
 

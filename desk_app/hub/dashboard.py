@@ -79,9 +79,10 @@ def _ranking(period: Period, communes: list[CommuneFigures]) -> str:
         '<table><thead><tr><th class="num">Hạng</th><th>Đơn vị</th><th class="num">Tiếp nhận</th>'
         '<th class="num">Đã giải quyết</th><th class="num">Trước và đúng hạn</th><th class="num">Quá hạn</th>'
         '<th class="num">Đang GQ trong hạn</th><th class="num">Đang GQ quá hạn</th><th class="num">Chờ bổ sung</th>'
-        f'<th class="num">Tỷ lệ đúng hạn (2.1)</th></tr></thead><tbody>{body}</tbody></table>'
-        '<p class="facts">Chỉ số 2.1 = (đã giải quyết trước và đúng hạn + đang giải quyết còn trong hạn) / '
-        '(đã giải quyết + đang giải quyết); hồ sơ phải bổ sung quá một lần tính là quá hạn. Chi tiết: '
+        f'<th class="num">Chỉ số 2.1</th></tr></thead><tbody>{body}</tbody></table>'
+        f'<p class="facts">Chỉ số 2.1 của tháng {period.first:%m/%Y} = (đã giải quyết trước và đúng hạn + đang giải '
+        'quyết còn trong hạn) / (đã giải quyết + đang giải quyết), chỉ tính hồ sơ của tháng này; hồ sơ phải bổ '
+        'sung quá một lần tính là quá hạn. Chi tiết: '
         '<code>desk-app hub report --from … --to … [--unit-code MÃ]</code>.</p></section>')
 
 
@@ -98,9 +99,9 @@ def render(stats: dict[str, Any], ranking: tuple[Period, list[CommuneFigures]] |
         sections.append(
             f'<section><h2>Đơn vị {escape(unit)}</h2><div class="facts">'
             f'<span>Hồ sơ: <b>{c["dossiers"]}</b></span><span>Đang giải quyết: <b>{c["open"]}</b></span>'
-            f'<span>Quá hạn: <b class="{"late" if c["overdue"] else ""}">{c["overdue"]}</b></span>'
+            f'<span>Đang quá hạn: <b class="{"late" if c["overdue"] else ""}">{c["overdue"]}</b></span>'
             f'<span>Đã có kết quả: <b>{c["done"]}</b></span>'
-            f'<span>Tỷ lệ đúng hạn: <b>{_rate(c["on_time_rate"])}</b></span></div>'
+            f'<span>Có kết quả không trễ hẹn (từ trước đến nay): <b>{_rate(c["on_time_rate"])}</b></span></div>'
             '<table><thead><tr><th>Quầy</th><th>Gửi dữ liệu lần cuối</th><th>Liên lạc lần cuối</th>'
             '<th class="num">Sự kiện đã nhận</th><th class="num">Chờ xử lý</th><th class="num">Bị từ chối</th>'
             f'<th>Tình trạng</th></tr></thead><tbody>{_desk_rows(desks)}</tbody></table></section>')
@@ -131,4 +132,6 @@ def render(stats: dict[str, Any], ranking: tuple[Period, list[CommuneFigures]] |
         f'<p>Giờ máy chủ: {_time(stats["hub_time"])} · Kỳ dữ liệu: {escape(stats["hub_epoch"][:8])}</p></header>'
         f'<main><div class="cards">{cards}</div>{"".join(sections)}</main>'
         '<footer>Chờ xử lý: sự kiện đến trước khi nhận đủ các số thứ tự trước nó; sẽ tự ghi khi đủ. '
-        'Tỷ lệ đúng hạn tính trên hồ sơ đã có kết quả.</footer></body></html>')
+        'Mỗi đơn vị: số hồ sơ từ trước đến nay; «Có kết quả không trễ hẹn (từ trước đến nay)»: trong các hồ sơ đã có '
+        'kết quả từ trước đến nay, tỷ lệ có kết quả trước hoặc đúng giờ hẹn (không tính hồ sơ đang giải quyết; '
+        'khác chỉ số 2.1 của bảng xếp hạng, chỉ tính tháng này).</footer></body></html>')

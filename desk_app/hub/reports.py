@@ -2,7 +2,8 @@
 
 The same rules as on a desk (desk_app.domain.statistics) over the same facts, read from the hub's
 tables (hub.storage.reports). Communes' clocks are UTC+7: periods are their calendar days.
-The hub knows no guidance slips' count, ratings or scans: those figures say "no data".
+Ratings are those the desks' return events carry, on the default scale (a commune's own words
+are added as seen); guidance slips are counted from their events. Scans: "no data".
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import functools
 from dataclasses import dataclass
 
 from desk_app.domain.catalogue_io import parse_json
+from desk_app.domain.handover import DEFAULT_RATING_SCALE
+from desk_app.domain.indicators import rating_scale
 from desk_app.domain.period_report import PeriodReport, build_report
 from desk_app.domain.scans import DigitisedRule
 from desk_app.domain.statistics import Counts, DossierFacts, Period, count
@@ -51,6 +54,10 @@ def _facts(db: Database, period: Period, unit_code: str | None) -> list[tuple[st
     return db.run(read, write=False)
 
 
+def _guidance(db: Database, period: Period, unit_code: str | None) -> int:
+    return db.run(lambda tx: storage.guidance_issued(tx, period.start, period.end, unit_code), write=False)
+
+
 def ranking(found: list[tuple[str, DossierFacts]], period: Period, units: list[str]) -> list[CommuneFigures]:
     """Every commune (with dossiers or not) ranked by 2.1, best first; those with nothing judged last."""
     by_unit: dict[str, list[DossierFacts]] = {unit: [] for unit in units}
@@ -66,8 +73,11 @@ def period_report(db: Database, first: dt.date, last: dt.date, *, now: dt.dateti
     """The report of ``unit_code`` (or of all communes) and the communes ranked by on-time rate."""
     period = Period(first, last, now.astimezone(VN))
     found = _facts(db, period, unit_code)
+    every = [facts for _, facts in found]
+    scale = rating_scale(DEFAULT_RATING_SCALE, (f.rating for f in every if f.rating))
     digitised = db.run(lambda tx: scans.digitised(tx, period.start, period.end, unit_code), write=False)
-    report = build_report([facts for _, facts in found], period, unit=unit_code or ALL_UNITS, scale=None,
+    report = build_report(every, period, unit=unit_code or ALL_UNITS, scale=scale,
+                          guidance_issued=_guidance(db, period, unit_code),
                           digitised=digitised, digitised_rule=DigitisedRule.ALL_PAPERS.label)
     units = [unit_code] if unit_code else db.run(storage.units, write=False)
     return report, ranking(found, period, units)

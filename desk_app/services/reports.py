@@ -10,12 +10,13 @@ from pathlib import Path
 
 from desk_app.domain.dossier import Status
 from desk_app.domain.errors import DomainError
+from desk_app.domain.indicators import rating_scale
 from desk_app.domain.period_report import PeriodReport, build_report, last_months
 from desk_app.domain.statistics import Period, count_each
 from desk_app.domain.tables import Column, Kind, Table, report_subtitle, report_tables
 from desk_app.domain.timeliness import TIMELINESS_LABELS
 from desk_app.domain.scans import DigitisedRule
-from desk_app.services import ledger, scans
+from desk_app.services import ledger, lifecycle, scans
 from desk_app.services.desk import Desk
 from desk_app.store import reports as store_reports
 from desk_app.store import scans as store_scans
@@ -40,16 +41,19 @@ def check_period(first: dt.date, last: dt.date) -> None:
 
 def period_report(desk: Desk, first: dt.date, last: dt.date) -> PeriodReport:
     """The report of the days ``first`` … ``last``; open dossiers are judged at the period's end, or
-    now when it has not ended. Ratings: not recorded by this desk yet (None). Digitisation (4.2):
-    the new dossiers whose papers have scans, by the commune's rule (services/scans.py)."""
+    now when it has not ended. Ratings: those given at the returns of the period, on the commune's
+    scale (5.4 and their breakdown). Digitisation (4.2): the new dossiers whose papers have scans,
+    by the commune's rule (services/scans.py)."""
     check_period(first, last)
     period = Period(first, last, ledger.now(desk))
-    facts = store_reports.dossier_facts(desk.store, period.start, period.end)
+    facts = store_reports.dossier_facts(desk.store, period.start, period.end, quiet=False)
+    quiet = store_reports.quiet_groups(desk.store, period.start, period.judged_at)
     profile = desk.profile()
+    scale = rating_scale(lifecycle.rating_scale(desk), (f.rating for f in facts if f.rating))
     rule = scans.digitised_rule(desk)
     digitised = store_scans.digitised_received(desk.store, period.start, period.end,
                                                every_paper=rule is DigitisedRule.ALL_PAPERS)
-    return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=None,
+    return build_report(facts, period, unit=f"{profile.commune} ({profile.unit_code})", scale=scale, repeated=quiet,
                         guidance_issued=store_reports.guidance_issued(desk.store, period.start, period.end),
                         digitised=digitised, digitised_rule=rule.label)
 

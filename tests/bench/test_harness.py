@@ -85,3 +85,67 @@ def test_the_harness_answers_help() -> None:
         harness.main(["--help"])
     assert done.value.code == 0
     assert sys.modules["bench.figures"]
+
+
+def test_the_generator_writes_the_history_the_triggers_would_have(tmp_path: Path) -> None:
+    """status_history as migration 0015's triggers write it when the same changes go through
+    `dossiers` one by one (reception, then each status with last_change_at, as set_status does);
+    channels vary; returns carry ratings in the lifecycle's steps, which the report reads."""
+    import datetime as dt
+
+    from desk_app.services.desk import Desk
+    from desk_app.services.reports import period_report
+
+    path = gen_dossiers.generate(tmp_path / "g.sqlite3", 600, seed=5, per_day=20)  # 30 working days
+    with sqlite3.connect(path) as conn:
+        written = conn.execute("SELECT dossier_id, at, from_status, status, due_at FROM status_history "
+                               "ORDER BY dossier_id, id").fetchall()
+        dossiers = conn.execute("SELECT id, status, last_change_at FROM dossiers").fetchall()
+        columns = [c[1] for c in conn.execute("PRAGMA main.table_info(dossiers)")]
+        channels = {c for (c,) in conn.execute("SELECT DISTINCT channel FROM dossiers")}
+        returns = conn.execute("SELECT count(*) FROM dossier_steps WHERE action = 'return_result'").fetchone()[0]
+        rated = conn.execute("SELECT count(*) FROM dossier_steps WHERE json_extract(detail, "
+                             "'$.handover.rating.label') IS NOT NULL").fetchone()[0]
+        # Replay: the schema with its triggers, each dossier received at its first status, then each change.
+        conn.execute(f"ATTACH '{tmp_path / 'replay.sqlite3'}' AS replay")
+        for (sql,) in conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' "
+                                   "AND name IN ('dossiers', 'status_history')").fetchall():
+            conn.execute(sql.replace("CREATE TABLE ", "CREATE TABLE replay.", 1))
+        for (sql,) in conn.execute("SELECT sql FROM main.sqlite_master WHERE type = 'trigger' "
+                                   "AND name LIKE 'status_history%'").fetchall():
+            conn.execute(sql.replace("CREATE TRIGGER ", "CREATE TRIGGER replay.", 1))
+        changes: dict[int, list[tuple[str, str]]] = {}
+        for dossier_id, at, _, status, _ in written:
+            changes.setdefault(dossier_id, []).append((at, status))
+        for dossier_id, _, _ in dossiers:
+            row = dict(zip(columns, conn.execute("SELECT * FROM main.dossiers WHERE id = ?", [dossier_id]).fetchone()))
+            (first_at, first_status), *later = changes[dossier_id]
+            row.update(status=first_status, last_change_at=first_at)
+            conn.execute(f"INSERT INTO replay.dossiers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                         list(row.values()))
+            for at, status in later:  # as store.lifecycle.set_status changes a status
+                conn.execute("UPDATE replay.dossiers SET status = ?, last_change_at = ? WHERE id = ?",
+                             [status, at, dossier_id])
+        replayed = conn.execute("SELECT dossier_id, at, from_status, status, due_at FROM replay.status_history "
+                                "ORDER BY dossier_id, id").fetchall()
+    assert written == replayed and max(len(c) for c in changes.values()) == 4  # received … returned
+    assert all(changes[i][-1] == (changed, status) for i, status, changed in dossiers)
+    assert channels == {"direct", "online", "postal"} and 0 < rated < returns
+    store = Store.open(path, read_only=True)
+    try:
+        desk = Desk(store, actor="bench")
+        today = desk.clock().date()
+        report = period_report(desk, today.replace(day=1) - dt.timedelta(days=20), today)
+        assert report.totals.resolved_total > 0 and report.ratings is not None and report.ratings.total > 0
+    finally:
+        store.close()
+
+
+def test_the_monthly_report_row_is_held_to_its_goal(tmp_path: Path) -> None:
+    script = tmp_path / "report.py"
+    script.write_text("import json\nprint(json.dumps([{'name': 'monthly report (last month)', 'value': 1200.0, "
+                      "'unit': 'ms', 'floor': 0.5, 'held_to_goal': True}, {'name': 'five years back', "
+                      "'value': 300.0, 'unit': 'ms', 'floor': 0.5}]))\n")
+    held, other = harness.external(script, [], "monthly report", Goal(1000, on="value"))
+    assert (held.goal, held.met, held.floor) == ("≤ 1000 ms", False, 0.5)
+    assert (other.goal, other.met) == ("", None)

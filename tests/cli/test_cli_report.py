@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.cli.test_cli_end_to_end import run
-from tests.reports_data import OCTOBER, OCTOBER_AVERAGE_DAYS, build
+from desk_app.printing.xlsx import TITLE_ROWS
+from tests.reports_data import OCTOBER, OCTOBER_AVERAGE_DAYS, OCTOBER_RATINGS, build
 
 
 @pytest.fixture
@@ -27,7 +28,9 @@ def test_json_report_has_the_known_figures(db, store, tmp_path):
     data = json.loads(out.stdout)
     assert {k: data[k] for k in OCTOBER} == OCTOBER
     assert data["average_processing_days"] == round(OCTOBER_AVERAGE_DAYS, 2)
-    assert data["indicators"]["2.1"]["value"] == 71.43 and data["indicators"]["5.4"]["value"] is None
+    assert data["indicators"]["2.1"]["value"] == 71.43 and data["indicators"]["5.4"]["value"] == 57.14
+    assert data["indicators"]["5.4"]["numerator"] == 4 and data["indicators"]["5.4"]["formula"].startswith("(Tổng số")
+    assert {level["label"]: level["count"] for level in data["ratings"]["levels"]} == OCTOBER_RATINGS
     assert data["guidance_issued"] == 1 and data["from"] == "2026-10-01" and data["to"] == "2026-10-31"
     assert writes(store) == before  # a read: nothing recorded, not even an audit entry
 
@@ -44,7 +47,9 @@ def test_month_quarter_and_year_shortcuts(db, tmp_path):
 def test_text_summary_for_people(db, tmp_path):
     out = run(tmp_path, "--db", str(db), "report", "--month", "2026-10").stdout
     assert "Tiếp nhận: 10 (kỳ trước chuyển qua 2, mới 8: trực tiếp 6, trực tuyến 1, bưu chính 1)" in out
-    assert "Chỉ số 2.1" in out and "71,4%" in out and "chưa có dữ liệu" in out
+    assert "Chỉ số 2.1" in out and "71,4%" in out and "chưa có dữ liệu" in out  # 4.2
+    assert "57,1%" in out
+    assert "Đánh giá khi trả kết quả: 4 lượt (Rất hài lòng 1, Hài lòng 1, Bình thường 0, Không hài lòng 2)" in out
 
 
 def test_excel_and_pdf_files(db, tmp_path):
@@ -53,9 +58,16 @@ def test_excel_and_pdf_files(db, tmp_path):
     assert str(xlsx) in said.stdout
     book = load_workbook(io.BytesIO(xlsx.read_bytes()))
     assert book.sheetnames == ["Tổng hợp", "Theo thủ tục", "Chỉ số QĐ 766", "Đánh giá"]
+    first = TITLE_ROWS + 2
+    rated = list(book["Đánh giá"].iter_rows(min_row=first, values_only=True))
+    assert rated == [("Rất hài lòng", 1, 0.25), ("Hài lòng", 1, 0.25), ("Bình thường", 0, 0),
+                     ("Không hài lòng", 2, 0.5), ("Tổng cộng", 4, 1)]
+    index = {row[0]: row for row in book["Chỉ số QĐ 766"].iter_rows(min_row=first, values_only=True)}
+    assert index["5.4"][3:6] == (4, 7, pytest.approx(400 / 7)) and index["5.4"][2].startswith("(Tổng số")
     run(tmp_path, "--db", str(db), "report", "--month", "2026-10", "--format", "pdf", "--out", str(pdf))
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     assert "BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text and "Tổng cộng 10 2 8 6 1 1 5 2 2 1" in text
+    assert "Không hài lòng 2 50,0%" in text and "5.4" in text
 
 
 def test_ledger_export(db, tmp_path):

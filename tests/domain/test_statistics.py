@@ -27,7 +27,7 @@ def facts(received, due, *changes, channel="direct", code="2.000815", field="Ch�
 
 
 # The crafted month. Letters name the dossiers in the comments of the tests below.
-A = facts(at(10, 20), at(10, 23), (at(10, 22), "result_ready"), (at(11, 3), "returned"), rating="hai_long")
+A = facts(at(10, 20), at(10, 23), (at(10, 22), "result_ready"), (at(11, 3), "returned"), rating="Hài lòng")
 B = facts(at(10, 28), at(10, 30), (at(10, 29), "in_process"), (at(11, 2, 10), "result_ready"))
 C = facts(at(11, 5), at(11, 10), (at(11, 6), "in_process"), (at(11, 9, 15), "result_ready"))
 D = facts(at(11, 5), at(11, 10), (at(11, 10, 8), "result_ready"), channel="online", code="1.001193", field="Hộ tịch")
@@ -43,7 +43,7 @@ L = facts(at(11, 3), at(11, 5), (at(11, 4), "supplement_requested"), (at(11, 5),
           (at(11, 6), "supplement_requested"), (at(11, 7), "received", at(11, 10)), (at(11, 9), "result_ready"))
 M = facts(at(9, 30), at(10, 3), (at(10, 2), "stopped"))
 N = DossierFacts(at(11, 16, 10), "direct", "2.000815", "Thủ tục 2.000815", "Chứng thực",
-                 (Step(at(11, 16, 10), "returned", at(11, 16, 17)),), "khong_hai_long")
+                 (Step(at(11, 16, 10), "returned", at(11, 16, 17)),), "Không hài lòng")
 MONTH = [A, B, C, D, E, F, G, H, I, J, K, L, M, N]
 
 
@@ -100,7 +100,7 @@ def test_satisfaction_and_ratings_when_the_source_records_them():
     index = {i.code: i for i in report.indicators}["5.4"]
     assert (index.numerator, index.denominator, index.value) == (4, 8, 50.0)
     # A and N were handed back in November with a rating.
-    assert report.ratings.counts == {"rat_hai_long": 0, "hai_long": 1, "binh_thuong": 0, "khong_hai_long": 1}
+    assert report.ratings.counts == {"Rất hài lòng": 0, "Hài lòng": 1, "Bình thường": 0, "Không hài lòng": 1}
 
 
 def test_breakdowns_add_up_to_the_totals():
@@ -156,3 +156,14 @@ def test_counting_several_periods_at_once_gives_each_periods_own_figures():
 
     months = last_months(at(12, 5, 10), 4)  # September to December
     assert count_each(MONTH, months) == [count(MONTH, p) for p in months]
+
+
+def test_which_levels_count_against_satisfaction():
+    from desk_app.domain.indicators import rating_scale
+
+    five = rating_scale(["Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng", "Rất không hài lòng"])
+    assert five.negative == {"Không hài lòng", "Rất không hài lòng"}
+    # Whatever its words, the worst level of the commune's scale counts; one seen off it, by its words only.
+    plain = rating_scale(["Tốt", "Khá", "Kém"], seen=["Chưa hài lòng", "Tốt", "Bình thường"])
+    assert [level.label for level in plain.levels] == ["Tốt", "Khá", "Kém", "Bình thường", "Chưa hài lòng"]
+    assert plain.negative == {"Kém", "Chưa hài lòng"}

@@ -17,7 +17,7 @@ from desk_app.services import reports as desk_reports
 from desk_app.store.outbox import Outbox
 from desk_app.sync import protocol as p
 from tests.hub.conftest import OTHER_UNIT, VN
-from tests.reports_data import OCTOBER, build
+from tests.reports_data import OCTOBER, OCTOBER_5_4, OCTOBER_RATINGS, build
 
 OCT_1, OCT_31 = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
 UNIT = "000.21.33.H49"
@@ -52,6 +52,16 @@ def test_the_hub_counts_the_desks_events_like_the_desk(hub, crafted):
     assert [(g.label, g.counts) for g in report.by_field] == [(g.label, g.counts) for g in at_desk.by_field]
     assert [i.value for i in report.indicators] == [i.value for i in at_desk.indicators]
     assert [c.unit_code for c in communes] == [UNIT]
+    # The ratings the return events carry, and the guidance slip given at the counter, as on the desk.
+    index = {i.code: i for i in report.indicators}["5.4"]
+    assert (index.numerator, index.denominator) == OCTOBER_5_4
+    assert report.ratings is not None and at_desk.ratings is not None
+    assert report.ratings.rows() == at_desk.ratings.rows()
+    assert {label: n for label, n, _ in report.ratings.rows()} == OCTOBER_RATINGS
+    assert report.guidance_issued == at_desk.guidance_issued == 1
+    november, _ = hub_reports.period_report(hub.db, dt.date(2026, 11, 1), dt.date(2026, 11, 30), now=hub.clock(),
+                                            unit_code=UNIT)
+    assert november.guidance_issued == 0 and november.ratings is not None and november.ratings.total == 0
 
 
 def test_a_decision_taken_on_the_hub_counts_at_its_time(hub, crafted, hub_clock):
@@ -82,10 +92,20 @@ def test_all_communes_and_the_ranking(hub, crafted, make_desk):
     assert report.totals.received_direct == 6 + 2
 
 
-def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted):
-    """A hub that applied events before 0002 existed: the steps come back from its events."""
+def october_reopened(hub, hub_url, downgrade):
+    """October's report after ``downgrade`` ran on the hub and the hub was opened again (migrated)."""
     from desk_app.hub.service import Hub
 
+    hub.db.run(downgrade)
+    again = Hub.open(hub_url, clock=hub.clock)
+    try:
+        return hub_reports.period_report(again.db, OCT_1, OCT_31, now=again.clock(), unit_code=UNIT)[0]
+    finally:
+        again.close()
+
+
+def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted):
+    """A hub that applied events before 0002 existed: the steps come back from its events."""
     before = counts_json(hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock(), unit_code=UNIT)[0].totals)
 
     def downgrade(tx):
@@ -101,16 +121,26 @@ def test_the_migration_rebuilds_the_steps_of_an_older_hub(hub, hub_url, crafted)
         tx.execute("ALTER TABLE dossiers DROP COLUMN papers")
         tx.execute("DELETE FROM schema_migrations WHERE name = '0003_scans_digitised'")
 
-    hub.db.run(downgrade)
-    again = Hub.open(hub_url, clock=hub.clock)
-    try:
-        after = hub_reports.period_report(again.db, OCT_1, OCT_31, now=again.clock(), unit_code=UNIT)[0]
-    finally:
-        again.close()
+    after = october_reopened(hub, hub_url, downgrade)
     assert counts_json(after.totals) == before
     assert {i.code: i.denominator for i in after.indicators}["4.2"] == 8
     papers = hub.db.run(lambda tx: tx.query("SELECT count(*) FROM dossiers WHERE papers = 2"), write=False)
     assert papers[0][0] == 12  # every crafted dossier of 1.004837 has its two papers again
+
+
+def test_the_migration_keeps_the_ratings_and_slips_of_events_applied_before(hub, hub_url, crafted):
+    """A hub that applied events before 0003: ratings and guidance slips come back from its events."""
+    before = hub_reports.period_report(hub.db, OCT_1, OCT_31, now=hub.clock(), unit_code=UNIT)[0]
+
+    def downgrade(tx):
+        tx.execute("DROP INDEX guidance_slips_issued")
+        tx.execute("DROP TABLE guidance_slips")
+        tx.execute("ALTER TABLE dossiers DROP COLUMN rating")
+        tx.execute("DELETE FROM schema_migrations WHERE name = '0004_reports_ratings_guidance'")
+
+    after = october_reopened(hub, hub_url, downgrade)
+    assert after.ratings is not None and after.ratings.rows() == before.ratings.rows()
+    assert after.guidance_issued == 1 and after.indicators == before.indicators
 
 
 def test_hub_report_command_json_and_excel(hub_url, crafted, hub, capsys, tmp_path):
@@ -118,7 +148,8 @@ def test_hub_report_command_json_and_excel(hub_url, crafted, hub, capsys, tmp_pa
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and {k: data[k] for k in OCTOBER} == OCTOBER
     assert data["communes"][0]["unit_code"] == UNIT and data["communes"][0]["on_time_rate"] == 71.43
-    assert data["indicators"]["2.1"]["value"] == 71.43
+    assert data["indicators"]["2.1"]["value"] == 71.43 and data["indicators"]["5.4"]["value"] == 57.14
+    assert data["guidance_issued"] == 1 and data["ratings"]["total"] == 4
     target = tmp_path / "hub.xlsx"
     code = main(["hub", "report", "--db", hub_url, "--from", "2026-10-01", "--to", "2026-10-31",
                  "--format", "xlsx", "--out", str(target)])
@@ -149,6 +180,9 @@ def test_dashboard_ranks_communes_by_on_time_rate(app, api_hub, desk, clock, mak
     # November so far (hub clock 27/11): 3 carried over + d12 new; d8 waits, the other three are overdue.
     assert f"<td>{UNIT}</td>" in row and '<td class="num">4</td>' in row
     assert "<b>0,0%</b>" in row
+    # Two different rates, each saying what it measures: the month's 2.1, and results on time ever since.
+    assert "<th class=\"num\">Chỉ số 2.1</th>" in page and "Chỉ số 2.1 của tháng 11/2026 = (" in page
+    assert "Có kết quả không trễ hẹn (từ trước đến nay): <b>" in page and "Tỷ lệ đúng hạn:" not in page
 
 
 def test_indicator_4_2_on_the_hub_counts_the_desks_scans(hub, desk, clock):

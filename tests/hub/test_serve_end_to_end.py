@@ -140,7 +140,8 @@ def _look_at_dashboard(base: str, tmp_path: Path) -> None:
             section = page.locator("section", has_text=f"Đơn vị {UNIT}")
             text = section.inner_text()
             # The decision used the served hub's real clock: on time or late depends on today's date.
-            assert "Hồ sơ: 4" in text and "Đã có kết quả: 1" in text and re.search(r"Tỷ lệ đúng hạn: \d+,\d%", text)
+            assert "Hồ sơ: 4" in text and "Đã có kết quả: 1" in text and re.search(
+                r"Có kết quả không trễ hẹn \(từ trước đến nay\): \d+,\d%", text)
             row = section.locator("tbody tr").first.inner_text()
             assert row.startswith("Quầy 1") and "Hoạt động" in row
             assert page.locator("script").count() == 0

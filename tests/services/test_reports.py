@@ -7,7 +7,15 @@ import pytest
 from desk_app.domain.errors import DomainError
 from desk_app.domain.period_report import counts_json, report_json
 from desk_app.services import reports
-from tests.reports_data import OCTOBER, OCTOBER_2_1, OCTOBER_AVERAGE_DAYS, at, build
+from tests.reports_data import (
+    OCTOBER,
+    OCTOBER_2_1,
+    OCTOBER_5_4,
+    OCTOBER_AVERAGE_DAYS,
+    OCTOBER_RATINGS,
+    at,
+    build,
+)
 
 OCT_1, OCT_31 = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
 
@@ -34,10 +42,38 @@ def test_october_report(desk, codes):
     assert data["average_processing_days"] == pytest.approx(OCTOBER_AVERAGE_DAYS, abs=0.005)
     index = {i.code: i for i in report.indicators}
     assert (index["2.1"].numerator, index["2.1"].denominator) == OCTOBER_2_1
-    assert index["5.4"].value is None  # no ratings recorded yet
+    assert (index["5.4"].numerator, index["5.4"].denominator) == OCTOBER_5_4
+    assert index["5.4"].value == pytest.approx(400 / 7) and index["5.4"].formula
     assert (index["4.2"].value, index["4.2"].numerator, index["4.2"].denominator) == (0, 0, 8)  # nothing scanned
     assert report.guidance_issued == 1
     assert report.period.judged_at == at(11, 1, 0)  # the month is over: judged at its end
+
+
+def test_the_ratings_given_at_the_returns_of_the_period(desk, codes):
+    report = reports.period_report(desk, OCT_1, OCT_31)
+    assert report.ratings is not None and report.ratings.other == 0
+    assert {label: n for label, n, _ in report.ratings.rows()} == OCTOBER_RATINGS
+    assert [share for _, _, share in report.ratings.rows()] == [25.0, 25.0, 0.0, 50.0]
+    assert report_json(report)["ratings"]["total"] == 4
+    november = reports.period_report(desk, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert november.ratings is not None and november.ratings.total == 0  # none returned in November
+    # No rating lowers it, so 5.4 is 100 % less the overdue rate: d3, d9, d12 judged, all overdue.
+    index = {i.code: i for i in november.indicators}["5.4"]
+    assert (index.numerator, index.denominator, index.value) == (0, 3, 0.0)
+
+
+def test_a_new_scale_keeps_the_ratings_given_under_the_old_one(desk, codes):
+    from desk_app.services.lifecycle import set_rating_scale
+
+    set_rating_scale(desk, ["Hài lòng", "Chưa hài lòng"])
+    report = reports.period_report(desk, OCT_1, OCT_31)
+    assert report.ratings is not None
+    # The commune's levels first (its worst counts against 5.4), then the older words seen in the period.
+    assert [(level.label, level.negative) for level in report.ratings.scale.levels] == [
+        ("Hài lòng", False), ("Chưa hài lòng", True), ("Không hài lòng", True), ("Rất hài lòng", False)]
+    assert {label: n for label, n, _ in report.ratings.rows()} == {
+        "Hài lòng": 1, "Chưa hài lòng": 0, "Không hài lòng": 2, "Rất hài lòng": 1}
+    assert {i.code: i for i in report.indicators}["5.4"].numerator == OCTOBER_5_4[0]
 
 
 def test_by_procedure_and_by_field(desk, codes):
@@ -175,3 +211,34 @@ def test_indicator_4_2_counts_the_new_dossiers_whose_papers_are_scanned(desk, co
     november = {i.code: i for i in reports.period_report(desk, dt.date(2026, 11, 1),
                                                           dt.date(2026, 11, 30)).indicators}["4.2"]
     assert (november.numerator, november.denominator) == (1, 1)
+
+
+def test_the_quiet_dossiers_counted_in_groups_give_the_figures_of_each_one(tmp_path):
+    """period_report counts the dossiers quiet since before the period in SQL groups; every figure
+    is the one counted dossier by dossier, on generated months with thousands carried over."""
+    from bench import gen_dossiers
+    from desk_app.domain.period_report import build_report
+    from desk_app.domain.statistics import Period
+    from desk_app.services.desk import Desk
+    from desk_app.store import reports as store_reports
+    from desk_app.store.store import Store
+
+    path = gen_dossiers.generate(tmp_path / "g.sqlite3", 4000, seed=7, end=dt.date(2026, 11, 20), per_day=25)
+    store = Store.open(path, read_only=True)
+    try:
+        desk = Desk(store, clock=lambda: dt.datetime(2026, 11, 20, 10, 30, tzinfo=at(1, 1).tzinfo), actor="t")
+        for first, last in ((dt.date(2026, 10, 1), dt.date(2026, 10, 31)), (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+                            (dt.date(2026, 9, 10), dt.date(2026, 9, 10))):
+            report = reports.period_report(desk, first, last)
+            period = Period(first, last, reports.ledger.now(desk))
+            each = build_report(store_reports.dossier_facts(store, period.start, period.end), period, unit=report.unit,
+                                scale=report.ratings.scale if report.ratings else None)
+            assert report.totals == each.totals and report.by_procedure == each.by_procedure
+            assert report.by_field == each.by_field
+            # 4.2 counts scans, which are not among the facts; every other indicator must agree.
+            assert [i for i in report.indicators if i.code != "4.2"] == [i for i in each.indicators if i.code != "4.2"]
+            quiet = store_reports.quiet_groups(store, period.start, period.judged_at)
+            assert len(quiet) < sum(times for _, times in quiet)  # groups, not dossiers
+        assert report.totals.received_carried_over > 100 and report.totals.paused > 0
+    finally:
+        store.close()

@@ -47,12 +47,12 @@ def test_every_change_of_status_or_appointment_leaves_one_step(desk, clock):
     assert [(s[1], s[2][:10]) for s in steps(desk.store, code)] == [
         ("received", "2026-10-16"), ("supplement_requested", "2026-10-16"),
         ("received", "2026-10-22"),  # supplemented: status and new appointment in one change, one step
-        ("in_process", "2026-10-22"), ("result_ready", "2026-10-22")]
+        ("in_process", "2026-10-22"), ("result_ready", "2026-10-22"), ("returned", "2026-10-22")]
     # On the spot: one step, returned at once.
     assert [s[1] for s in steps(desk.store, codes["d11"])] == ["returned"]
     # The appointment alone (an extension) leaves a step too; a write that changes neither, none.
     desk.store.db.execute("UPDATE dossiers SET due_at = ? WHERE code = ?", ["2026-10-23T09:00:00+07:00", code])
-    assert steps(desk.store, code)[-1][1:] == ("result_ready", "2026-10-23T09:00:00+07:00")
+    assert steps(desk.store, code)[-1][1:] == ("returned", "2026-10-23T09:00:00+07:00")
     before = len(steps(desk.store, code))
     desk.store.db.execute("UPDATE dossiers SET receipt_prints = receipt_prints + 1 WHERE code = ?", [code])
     assert len(steps(desk.store, code)) == before
@@ -74,7 +74,11 @@ def test_facts_are_read_only_for_dossiers_the_period_can_count(desk, clock):
         ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11"])
     d7 = next(f for f in found if by_received[f.received_at] == "d7")
     assert [s.status for s in d7.steps] == ["received", "supplement_requested", "received", "in_process",
-                                            "result_ready"]
+                                            "result_ready", "returned"]
+    # The rating given at the return, in its words; d3 (not returned) has none.
+    assert d7.rating == "Không hài lòng"
+    assert {by_received[f.received_at]: f.rating for f in found if f.rating} == {
+        "d1": "Không hài lòng", "d2": "Rất hài lòng", "d5": "Hài lòng", "d7": "Không hài lòng"}
     assert d7.field and d7.channel == "direct" and d7.procedure_code == "1.004837"
 
 
@@ -98,6 +102,12 @@ def test_the_reads_walk_indexes(desk):
     assert quiet[0].startswith("SEARCH d USING COVERING INDEX dossiers_state")  # the rows are not read
     assert any("COVERING INDEX status_history_sent_back" in line for line in quiet)
     assert not any(line.startswith("SCAN") for line in quiet)
+    histories = plan(reports._HISTORIES, ["a", "b", "c", "d"])
+    assert "SEARCH st USING COVERING INDEX status_history_steps (dossier_id=?)" in histories
+    assert not any("TEMP B-TREE FOR ORDER BY" in line for line in histories)  # read in order, not sorted
+    rated = plan(f"SELECT dossier_id, {reports.RATING_LABEL} FROM dossier_steps WHERE {reports.RETURN_STEP} "
+                 f"AND at >= ? AND at < ? AND {reports.RATING_LABEL} IS NOT NULL", ["a", "b"])
+    assert rated == ["SEARCH dossier_steps USING INDEX dossier_steps_returned (at>? AND at<?)"]
 
 
 def test_a_dossier_quiet_since_before_the_period_comes_with_its_last_step_only(desk, clock):
@@ -132,13 +142,18 @@ def test_the_shortened_facts_count_exactly_as_the_whole_histories(desk, clock):
         "SELECT code, name, field FROM procedures")}
     whole = reports._group(desk.store.db.execute(
         "SELECT d.id, d.received_at, d.channel, d.procedure_code, d.procedure_name, st.at, st.status, st.due_at "
-        "FROM dossiers d JOIN status_history st ON st.dossier_id = d.id ORDER BY d.id, st.id"), catalogue)
+        "FROM dossiers d JOIN status_history st ON st.dossier_id = d.id ORDER BY d.id, st.id"), catalogue, {})
     now = clock()
     for first, last in ((dt.date(2026, 10, 1), dt.date(2026, 10, 31)), (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
                         (dt.date(2026, 9, 15), dt.date(2026, 10, 14)), (dt.date(2026, 10, 5), dt.date(2026, 10, 5))):
         period = Period(first, last, now)
         shortened = reports.dossier_facts(desk.store, period.start, period.end)
         assert count(shortened, period) == count(whole, period)
+        # The quiet ones in groups (what period_report reads), each standing for several.
+        grouped = [*reports.dossier_facts(desk.store, period.start, period.end, quiet=False), *(
+            facts for facts, times in reports.quiet_groups(desk.store, period.start, period.judged_at)
+            for _ in range(times))]
+        assert count(grouped, period) == count(whole, period)
     october = count(reports.dossier_facts(desk.store, at(10, 1, 0), at(11, 1, 0)), Period(
         dt.date(2026, 10, 1), dt.date(2026, 10, 31), now))
     assert october.sent_back_twice == 1  # the quiet dossier sent back twice, counted late for 2.1

@@ -94,6 +94,8 @@ def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -
     received = []
     changes = []
     steps: list[reports.StepRow] = []
+    ratings: list[reports.RatingRow] = []
+    slips: list[reports.GuidanceRow] = []
     seen = set(known)
     for e in events:
         p = e.payload
@@ -111,6 +113,10 @@ def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -
             at = utc_iso(p["at"])
             changes.append((p["to"], still_open, at, due, now, at, e.entity_id))
             steps.append((e.event_uuid, e.entity_id, at, p.get("from"), p["to"], due))
+            if (label := reports.rating_of(p)) is not None:
+                ratings.append((e.entity_id, label))
+        elif e.kind == reports.GUIDANCE_ISSUED and (slip := reports.guidance_row(e.entity_id, e.unit_code, p)):
+            slips.append(slip)
     tx.executemany(
         "INSERT INTO dossiers (uuid, code, unit_code, desk_uuid, procedure_code, status, received_at, due_at_utc, "
         "finished_at_utc, updated_at, channel, procedure_name, received_utc, last_change_utc, papers) "
@@ -120,6 +126,7 @@ def project(tx: Tx, events: Sequence[Event], now: str, known: Collection[str]) -
         "finished_at_utc = CASE WHEN ? = 1 THEN NULL ELSE COALESCE(finished_at_utc, ?) END, "
         "due_at_utc = COALESCE(?, due_at_utc), updated_at = ?, last_change_utc = ? WHERE uuid = ?", changes)
     reports.record_steps(tx, steps)
+    reports.record_ratings_and_guidance(tx, ratings, slips)
     scans.project(tx, events)
 
 

@@ -90,6 +90,14 @@ MIGRATIONS: list[tuple[str, list[MigrationStep]]] = [
             attached_utc TEXT NOT NULL, PRIMARY KEY (uuid, paper, sha256))""",
         scans.backfill_papers,
     ]),
+    # The report's ratings (5.4) and guidance slips, as a desk counts them: the rating a return's
+    # event carries, kept on its dossier; one row per guidance slip.
+    ("0004_reports_ratings_guidance", [
+        "ALTER TABLE dossiers ADD COLUMN rating TEXT",
+        "CREATE TABLE guidance_slips (uuid TEXT PRIMARY KEY, unit_code TEXT NOT NULL, issued_utc TEXT NOT NULL)",
+        "CREATE INDEX guidance_slips_issued ON guidance_slips (issued_utc, unit_code)",
+        reports.backfill_ratings_and_guidance,
+    ]),
 ]
 
 

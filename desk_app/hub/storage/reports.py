@@ -15,6 +15,7 @@ from typing import Any
 
 from desk_app.domain.dossier import Status
 from desk_app.domain.statistics import PAUSED, DossierFacts, Step
+from desk_app.domain.events import Kind
 from desk_app.hub.rules import RECEIVED, STATUS_CHANGED, utc_iso
 from desk_app.hub.storage.database import Tx, placeholders
 
@@ -29,6 +30,69 @@ BACKFILL_BATCH = 5000
 def record_steps(tx: Tx, steps: Sequence[StepRow]) -> None:
     tx.executemany("INSERT INTO dossier_steps (step_key, uuid, at_utc, from_status, status, due_at_utc) "
                    "VALUES (?,?,?,?,?,?) ON CONFLICT (step_key) DO NOTHING", steps)
+
+
+GUIDANCE_ISSUED = Kind.GUIDANCE_ISSUED.value
+# dossier uuid, rating (its words); guidance slip uuid, unit code, issued at (UTC)
+RatingRow = tuple[str, str]
+GuidanceRow = tuple[str, str, str]
+
+
+def rating_of(payload: dict[str, Any]) -> str | None:
+    """The citizen's rating a return step's event carries (its hand-over's words), or None.
+    Desks before ratings, and returns without one, send none."""
+    detail = payload.get("detail")
+    handover = detail.get("handover") if isinstance(detail, dict) else None
+    rating = handover.get("rating") if isinstance(handover, dict) else None
+    label = rating.get("label") if isinstance(rating, dict) else None
+    return label if isinstance(label, str) and label else None
+
+
+def guidance_row(event_entity: str, unit_code: str, payload: dict[str, Any]) -> GuidanceRow | None:
+    """The slip a guidance event records, or None when its time cannot be read (the event is kept)."""
+    try:
+        return (str(payload.get("uuid") or event_entity), unit_code, utc_iso(payload.get("issued_at")))
+    except ValueError:
+        return None
+
+
+def record_ratings_and_guidance(tx: Tx, ratings: Sequence[RatingRow], slips: Sequence[GuidanceRow]) -> None:
+    tx.executemany("UPDATE dossiers SET rating = ? WHERE uuid = ?", [(label, uuid) for uuid, label in ratings])
+    tx.executemany("INSERT INTO guidance_slips (uuid, unit_code, issued_utc) VALUES (?,?,?) "
+                   "ON CONFLICT (uuid) DO NOTHING", slips)
+
+
+def backfill_ratings_and_guidance(tx: Tx) -> None:
+    """Migration 0003: the ratings and guidance slips of events applied before the hub kept them."""
+    after: tuple[str, str, int] = ("", "", -1)
+    while True:
+        rows = tx.query(
+            "SELECT desk_uuid, epoch, seq, kind, entity_id, unit_code, payload FROM events "
+            "WHERE kind IN (?, ?) AND (desk_uuid > ? OR (desk_uuid = ? AND (epoch > ? OR (epoch = ? AND seq > ?)))) "
+            "ORDER BY desk_uuid, epoch, seq LIMIT ?",
+            (STATUS_CHANGED, GUIDANCE_ISSUED, after[0], after[0], after[1], after[1], after[2], BACKFILL_BATCH))
+        if not rows:
+            break
+        ratings: list[RatingRow] = []
+        slips: list[GuidanceRow] = []
+        for desk_uuid, epoch, seq, kind, entity_id, unit_code, payload in rows:
+            p = json.loads(payload)
+            if kind == GUIDANCE_ISSUED:
+                slip = guidance_row(entity_id, unit_code, p)
+                if slip is not None:
+                    slips.append(slip)
+            elif (label := rating_of(p)) is not None:
+                ratings.append((entity_id, label))
+            after = (desk_uuid, epoch, int(seq))
+        record_ratings_and_guidance(tx, ratings, slips)
+
+
+def guidance_issued(tx: Tx, start: dt.datetime, end: dt.datetime, unit_code: str | None = None) -> int:
+    """Guidance slips (Mẫu 02 at the counter, no dossier registered) issued in [start, end)."""
+    unit = " AND unit_code = ?" if unit_code else ""
+    rows = tx.query(f"SELECT count(*) FROM guidance_slips WHERE issued_utc >= ? AND issued_utc < ?{unit}",
+                    [utc_iso(start.isoformat()), utc_iso(end.isoformat()), *([unit_code] if unit_code else [])])
+    return int(rows[0][0])
 
 
 def backfill(tx: Tx) -> None:
@@ -91,7 +155,7 @@ def dossier_facts(tx: Tx, start: dt.datetime, end: dt.datetime, unit_code: str |
     parse = dt.datetime.fromisoformat
     rows = tx.query(
         f"WITH active(uuid) AS ({_active(unit)}) "
-        "SELECT d.uuid, d.unit_code, d.received_utc, d.channel, d.procedure_code, d.procedure_name, "
+        "SELECT d.uuid, d.unit_code, d.received_utc, d.channel, d.procedure_code, d.procedure_name, d.rating, "
         "st.at_utc, st.status, st.due_at_utc "
         "FROM active JOIN dossiers d ON d.uuid = active.uuid JOIN dossier_steps st ON st.uuid = d.uuid "
         "ORDER BY d.uuid, st.at_utc, st.id", [s, e, *u, s, s, *u])
@@ -101,15 +165,15 @@ def dossier_facts(tx: Tx, start: dt.datetime, end: dt.datetime, unit_code: str |
     steps: list[Step] = []
 
     def close() -> None:
-        unit_code, received, channel, code, name = head
+        unit_code, received, channel, code, name, rating = head
         found.append((unit_code, DossierFacts(parse(received), channel, code, name, known.get(code, ""),
-                                              tuple(steps))))
+                                              tuple(steps), rating)))
 
-    for uuid, unit_of, received, channel, code, name, at, status, due in rows:
+    for uuid, unit_of, received, channel, code, name, rating, at, status, due in rows:
         if uuid != current:
             if current is not None:
                 close()
-            current, head, steps = uuid, (unit_of, received, channel, code, name), []
+            current, head, steps = uuid, (unit_of, received, channel, code, name, rating), []
         # A change that kept the appointment carries the one in force before it.
         due_at = parse(due) if due else (steps[-1].due_at if steps else parse(at))
         steps.append(Step(parse(at), status, due_at))
