@@ -113,17 +113,20 @@ def _set_up_day(stamp: str) -> str:
     return f"{moment:%d/%m/%Y}"
 
 
-def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False,
-                 actor_name: str = "", other_desk: bool = False) -> Restored:
-    """Put a verified backup in place of ``database``; the file it replaces is kept beside it.
+@dataclass(frozen=True)
+class RestoreCheck:
+    """What a restore would do, found without changing anything."""
 
-    The backup must be of this desk (same desk UUID) unless ``other_desk``: replacing a dead PC
-    by restoring another desk's backup onto a machine that has a database of its own. The
-    restored file then keeps the backup's identity; the replaced one is kept aside. A database
-    that is still sound is replaced only with ``force``: dossiers received after the backup
-    would be lost from the working file (they stay in the set-aside file). With no database
-    (a new PC) the backup is simply put in place.
-    """
+    backup: Path
+    database: Path
+    dossiers: int
+    desk: DeskCard  # the backup's desk
+    replaced: DeskCard | None  # the current database's desk, when it can be read
+    sound: bool  # the current database is not damaged
+
+
+def check_restore(backup: Path, database: Path, *, force: bool = False, other_desk: bool = False) -> RestoreCheck:
+    """Every check of ``restore_from``, changing nothing: raises its DomainError, else says what it would do."""
     backup, database = backup.expanduser(), database.expanduser()
     if not backup.is_file():
         raise DomainError("file_not_found", f"Không tìm thấy tệp sao lưu {backup}.", field="backup")
@@ -146,6 +149,23 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
         raise DomainError("database_sound", f"Cơ sở dữ liệu {database} không bị hỏng. Khôi phục sẽ thay nó bằng "
                           "bản sao lưu: các hồ sơ ghi sau lần sao lưu sẽ không còn trong tệp đang dùng (tệp cũ được "
                           "giữ lại bên cạnh). Nếu chắc chắn, thêm --force.")
+    return RestoreCheck(backup, database, dossiers, card, current, sound)
+
+
+def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False,
+                 actor_name: str = "", other_desk: bool = False) -> Restored:
+    """Put a verified backup in place of ``database``; the file it replaces is kept beside it.
+
+    The backup must be of this desk (same desk UUID) unless ``other_desk``: replacing a dead PC
+    by restoring another desk's backup onto a machine that has a database of its own. The
+    restored file then keeps the backup's identity; the replaced one is kept aside. A database
+    that is still sound is replaced only with ``force``: dossiers received after the backup
+    would be lost from the working file (they stay in the set-aside file). With no database
+    (a new PC) the backup is simply put in place.
+    """
+    check = check_restore(backup, database, force=force, other_desk=other_desk)
+    backup, database, card, current = check.backup, check.database, check.desk, check.replaced
+    exists, sound, dossiers = database.exists(), check.sound, check.dossiers
     kept = set_aside(database, at, label="replaced" if sound else "damaged") if exists else None
     restore_copy(backup, database)
     store = Store.open(database)  # migrates a backup made by an older version

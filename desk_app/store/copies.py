@@ -105,6 +105,7 @@ class DeskCard:
     commune: str
     dossiers: int | None  # None: the dossiers table cannot be read (a damaged file)
     last_received_at: str | None
+    officers: int = 0  # accounts: restoring it needs one of its administrators
 
 
 def read_card(path: Path) -> DeskCard | None:
@@ -120,6 +121,7 @@ def read_card(path: Path) -> DeskCard | None:
     try:
         identity = db.execute("SELECT desk_uuid, created_at FROM desk_identity WHERE id = 1").fetchone()
         profile_row = db.execute("SELECT value FROM settings WHERE key = 'profile'").fetchone()
+        officers = int(db.execute("SELECT count(*) FROM officers").fetchone()[0])
         try:  # a damaged dossiers table still leaves whose desk the file is
             count, last = db.execute("SELECT count(*), max(received_at) FROM dossiers").fetchone()
         except sqlite3.DatabaseError:
@@ -136,4 +138,4 @@ def read_card(path: Path) -> DeskCard | None:
     desk_no = profile.get("desk_no")
     return DeskCard(str(identity[0]), str(identity[1]), str(profile.get("unit_code", "")),
                     int(desk_no) if desk_no is not None else None, str(profile.get("commune", "")),
-                    None if count is None else int(count), None if last is None else str(last))
+                    None if count is None else int(count), None if last is None else str(last), officers)
