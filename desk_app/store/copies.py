@@ -65,6 +65,10 @@ def set_aside(database: Path, at: dt.datetime, *, label: str = "damaged") -> Pat
     The -wal must go with it: left beside a restored file, SQLite would replay it into the copy.
     """
     kept = database.with_name(f"{database.name}.{label}-{at:%Y%m%d-%H%M%S}")
+    n = 1
+    while any(Path(f"{kept}{suffix}").exists() for suffix in ("", *SIDE_FILES)):  # two restores in one second
+        n += 1
+        kept = database.with_name(f"{database.name}.{label}-{at:%Y%m%d-%H%M%S}-{n}")
     for suffix in ("", *SIDE_FILES):
         source = Path(f"{database}{suffix}")
         if source.exists():

@@ -113,3 +113,22 @@ def test_a_backup_restored_on_another_machine_opens_with_everything_in_it(tmp_pa
             store.close()
     finally:
         hub.close()
+
+
+def test_restoring_another_desks_backup_exits_2_unless_other_desk(tmp_path):
+    from tests.cli.test_cli_end_to_end import INIT
+
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    cli(mine, *INIT)
+    cli(theirs, *INIT[:-1], "2")
+    copy = tmp_path / "usb" / "theirs.sqlite3"
+    cli(theirs, "backup", str(copy))
+    before = (mine / "desk.sqlite3").read_bytes()
+    refused = cli(mine, "restore", str(copy), "--force", check=False)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "quầy số 2 của đơn vị 000.21.33.H49" in refused.stderr and "quầy số 1 của đơn vị" in refused.stderr
+    assert (mine / "desk.sqlite3").read_bytes() == before
+    done = json.loads(cli(mine, "restore", str(copy), "--force", "--other-desk", "--json").stdout)
+    assert done["other_desk"] is True and done["kept"].startswith(str(mine / "desk.sqlite3.replaced-"))
+    shown = cli(mine, "restore", str(copy), "--force")  # now the same desk: no --other-desk needed
+    assert "Máy này từ nay" not in shown.stdout and "Tệp cũ được giữ lại tại" in shown.stdout

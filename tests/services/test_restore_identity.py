@@ -87,3 +87,13 @@ def test_a_sound_database_of_the_same_desk_is_set_aside_as_replaced_with_force(d
     kept = Store.open(made.kept, read_only=True)
     assert kept.count_dossiers() == 2  # the dossier received after the backup is still in the kept file
     kept.close()
+
+
+def test_two_restores_in_the_same_second_keep_both_replaced_files(desk, clock, tmp_path):
+    copy = backup_to(desk, tmp_path / "backups" / "desk-20261123.sqlite3").path
+    database = desk.store.path
+    desk.store.close()
+    first = restore_from(copy, database, at=clock(), actor="tester", force=True)
+    second = restore_from(copy, database, at=clock(), actor="tester", force=True)
+    assert first.kept != second.kept and first.kept.exists() and second.kept.exists()
+    assert second.kept.name == "desk.sqlite3.replaced-20261123-091500-2"
