@@ -41,6 +41,15 @@ def _desk_with_a_backup(folder: Path) -> tuple[Path, Path]:
     return database, backup
 
 
+def _other_desk_backup(folder: Path) -> Path:
+    desk = Desk(Store.open(folder / "desk.sqlite3"), actor="setup")
+    desk.initialise(commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.22.44.H50",
+                    desk_no=2)
+    made = backup_to(desk, folder / "usb" / "other.sqlite3").path
+    desk.store.close()
+    return made
+
+
 def _count(database: Path) -> int:
     store = Store.open(database, read_only=True)
     try:
@@ -112,6 +121,15 @@ def test_the_menu_restores_a_backup_and_the_window_starts_again_on_it(launch, qt
     assert "quầy số 1 của đơn vị 000.21.33.H49" in dialog.message.text()
     _shot(dialog, "restore-menu.png")
 
+    other = _other_desk_backup(tmp_path / "other")  # "Chọn tệp khác…": a USB copy of another desk
+    dialog.add_path(other)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=30_000)
+    assert dialog.table.item(2, 3).text() == "Quầy 2 · 000.22.44.H50"
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("Không khôi phục được: Bản sao lưu"), timeout=30_000)
+    assert "quầy số 2 của đơn vị 000.22.44.H50" in dialog.message.text()
+    assert launcher.window is old and _count(database) == 3  # refused before anything closed: the desk works
+    dialog.table.selectRow(1)
     dialog.restore_button.click()
     qtbot.waitUntil(lambda: launcher.window is not old, timeout=30_000)
     _sign_in(qtbot, launcher, ADMIN, ADMIN_PASSWORD)  # the restored database's own accounts
