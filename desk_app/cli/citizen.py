@@ -67,6 +67,9 @@ def run(args: argparse.Namespace, desk: Desk) -> None:
             raise DomainError("confirm_required", "Xoá dữ liệu cá nhân không hoàn tác được: xem trước bằng "
                               "desk-app citizen expired, rồi chạy lại với --yes.")
         found = personal_data.purge(desk)
-        _emit(args, _listing(found),
+        _emit(args, _listing(found) | {"redacted_events": found.redacted_events,
+                                       "waiting_events": found.waiting_events},
               f"Đã xoá dữ liệu cá nhân của {len(found.dossiers)} hồ sơ và {len(found.slips)} phiếu hướng dẫn "
-              f"kết thúc trước {found.cutoff:%d/%m/%Y}.")
+              f"kết thúc trước {found.cutoff:%d/%m/%Y}; đã che {found.redacted_events} sự kiện đồng bộ đã gửi."
+              + (f"\n{found.waiting_events} sự kiện chưa gửi lên máy chủ vẫn giữ dữ liệu: chúng sẽ được che ở lần "
+                 "xoá sau, khi máy chủ đã nhận (hãy đồng bộ rồi chạy lại lệnh này)." if found.waiting_events else ""))

@@ -37,7 +37,7 @@ from desk_app.cli.parser import missing_paper as _missing
 from desk_app.cli.parser import moment as _moment
 from desk_app.cli.show import show_json, show_text
 from desk_app.paths import AppPaths, backups_folder
-from desk_app.services.backup import backup_to, daily_backup, restore_from
+from desk_app.services.backup import backup_to, daily_backup, restore_from, restored_text
 from desk_app.cli.hub import add_hub_commands, run_hub
 from desk_app.cli.sync import add_sync_commands, run_sync
 from desk_app.services.desk import Desk, local_clock
@@ -212,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "bên cạnh); đóng cửa sổ Một cửa trước")
     p.add_argument("backup", type=Path, help="tệp sao lưu, ví dụ backups/desk-20261123.sqlite3")
     p.add_argument("--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu hiện tại không hỏng")
+    p.add_argument("--other-desk", action="store_true",
+                   help="bản sao lưu là của quầy khác (thay máy hỏng): máy này mang danh tính quầy đó")
     p.add_argument("--json", action="store_true")
     add_report_commands(sub)
     add_hub_commands(sub)
@@ -481,11 +483,12 @@ def _detach_stdout() -> None:
 
 def _restore(args: argparse.Namespace, db_path: Path) -> None:
     login, name = accounts_cli.restore_signer(args, db_path, args.backup)
-    made = restore_from(args.backup, db_path, at=local_clock()(), actor=login, actor_name=name, force=args.force)
+    made = restore_from(args.backup, db_path, at=local_clock()(), actor=login, actor_name=name, force=args.force,
+                        other_desk=args.other_desk)
     _emit(args, {"database": str(made.database), "backup": str(made.source), "dossiers": made.dossiers,
-                 "kept": str(made.kept) if made.kept else None},
-          f"Đã khôi phục {made.dossiers} hồ sơ từ {made.source} vào {made.database} (đã kiểm tra bản sao lưu)."
-          + (f"\nTệp cũ được giữ lại tại {made.kept}." if made.kept else ""))
+                 "kept": str(made.kept) if made.kept else None, "desk_uuid": made.desk.desk_uuid,
+                 "replaced_desk_uuid": made.replaced.desk_uuid if made.replaced else None,
+                 "other_desk": made.other_desk}, restored_text(made))
 
 
 def _daily_backup(args: argparse.Namespace, desk: Desk, db_path: Path) -> None:

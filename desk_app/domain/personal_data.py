@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from desk_app.domain.dossier import Status
 from desk_app.domain.errors import DomainError
@@ -45,3 +47,37 @@ def check_id_number_shape(value: str) -> str:
     if len(digits) != 12 or not digits.isdigit():
         raise DomainError("invalid_id_number", "Số định danh cá nhân phải gồm đúng 12 chữ số.", field="id_number")
     return digits
+
+
+# Where outbox payloads hold a citizen's personal data, by event kind (paths into the JSON); a
+# redacted payload keeps everything else (codes, procedure, dates, fee) for the statistics.
+# The handover of a returned result names who collected it, and their authorisation paper.
+PERSONAL_PAYLOAD_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "dossier.received": (("applicant",),),
+    "guidance.issued": (("applicant_name",),),
+    "dossier.status_changed": (("detail", "handover", "recipient"), ("detail", "handover", "authorisation")),
+}
+REDACTED_MARK = "redacted"
+
+
+def redact_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The payload with its personal fields replaced, marked ``"redacted": true``; None when it
+    carries no personal data (nothing to redact)."""
+    redacted = json.loads(json.dumps(payload))  # a deep copy: the caller's value stays as it was
+    found = False
+    for path in PERSONAL_PAYLOAD_PATHS.get(kind, ()):
+        parent: Any = redacted
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict) or path[-1] not in parent:
+            continue
+        found = True
+        value = parent[path[-1]]
+        if isinstance(value, dict):  # the applicant: every detail emptied, the name replaced
+            parent[path[-1]] = {field: None for field in value} | {"name": PURGED_NAME}
+        else:
+            parent[path[-1]] = PURGED_NAME if value else value
+    if not found:
+        return None
+    redacted[REDACTED_MARK] = True
+    return redacted  # type: ignore[no-any-return]

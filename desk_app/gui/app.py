@@ -35,6 +35,7 @@ DISPLAY_NAME = "Một cửa cấp xã"
 # Sans families that carry every precomposed Vietnamese letter, Windows and Linux first.
 PREFERRED_FAMILIES = ("Segoe UI", "Noto Sans", "Arial", "DejaVu Sans", "Liberation Sans", "Tahoma")
 DEMO_DOSSIERS = 2500
+DAMAGED = ("corrupt", "not_database")  # StoreError codes a restore from a backup answers
 DEMO_LOADING = f"Đang tạo xã mẫu với {DEMO_DOSSIERS:,} hồ sơ…".replace(",", ".")
 
 
@@ -128,6 +129,9 @@ class Launcher:
         self.demo = options.demo  # also set when the first-run dialog's demo is chosen
         self._open_submitted = False
         self.probe: startup_probe.StartupProbe | None = None
+        self.damaged: QMessageBox | None = None  # the damaged-database message, offering the restore
+        self.restore_dialog: QWidget | None = None
+        self.restored_box: QMessageBox | None = None
 
     def start(self) -> None:
         from desk_app.gui.context import DeskContext
@@ -143,6 +147,7 @@ class Launcher:
             self.database = AppPaths.from_environment().database
         ctx = DeskContext(self.runner, None, None, getpass.getuser(), demo=self.options.demo, database=self.database)
         window = MainWindow(ctx)
+        window.restart_requested.connect(self.restart)
         if self.options.demo:
             window.set_loading(DEMO_LOADING)
         self.window = window
@@ -183,9 +188,68 @@ class Launcher:
     def _on_failed(self, exc: BaseException) -> None:
         from desk_app.gui.errors import describe
 
-        QMessageBox.critical(self.window, DISPLAY_NAME, "Không mở được cơ sở dữ liệu của quầy.\n\n" + describe(exc))
+        text = "Không mở được cơ sở dữ liệu của quầy.\n\n" + describe(exc)
+        if getattr(exc, "code", None) in DAMAGED and not self.demo:
+            self.damaged = self._offer_restore(text + "\n\nHoặc khôi phục ngay tại đây: bấm «Khôi phục từ bản sao lưu…».")
+            return
+        QMessageBox.critical(self.window, DISPLAY_NAME, text)
+        self._quit_failed()
+
+    def _quit_failed(self) -> None:
         self.exit_code = 3
         self.app.quit()
+
+    def _offer_restore(self, text: str) -> QMessageBox:
+        """The damaged database at start: the message offers the restore directly (else: quit)."""
+        box = QMessageBox(QMessageBox.Icon.Critical, DISPLAY_NAME, text, QMessageBox.StandardButton.NoButton,
+                          self.window)
+        box.setObjectName("damagedBox")
+        restore = box.addButton("&Khôi phục từ bản sao lưu…", QMessageBox.ButtonRole.AcceptRole)
+        restore.setObjectName("damagedRestoreButton")
+        box.addButton("&Thoát", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+
+        def answered(button: object) -> None:
+            if button is restore:
+                self.restore_dialog = self._damaged_restore_dialog()
+            else:
+                self._quit_failed()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+        return box
+
+    def _damaged_restore_dialog(self) -> QWidget:
+        from desk_app.gui.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.runner, self.database, parent=self.window)
+        dialog.restored.connect(self.restart)
+        dialog.rejected.connect(self._quit_failed)
+        dialog.open()
+        return dialog
+
+    def restart(self, made: Any) -> None:
+        """A backup was restored: the desk view starts again on the restored data (a new window,
+        the desk opened again, its sign-in first when it has accounts); the old one closes after,
+        so the application never runs out of windows."""
+        old = self.window
+        if self.opened is not None:
+            self.runner.submit(self.opened.desk.store.close)  # already closed by a restore: harmless
+        self.opened, self.setup, self.sign_in = None, None, None
+        self._open_submitted = False
+        self.start()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        if made is not None:
+            from desk_app.services.backup import restored_text
+
+            box = QMessageBox(QMessageBox.Icon.Information, DISPLAY_NAME, restored_text(made),
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("restoredBox")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.restored_box = box
 
     def _on_opened(self, opened: Opened) -> None:
         self.opened = opened

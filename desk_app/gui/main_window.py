@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
 
     closing = Signal()
     first_painted = Signal()  # the window is on screen: start-up work may begin
+    restart_requested = Signal(object)  # a backup was restored (services.backup.Restored, or None): start again
 
     def __init__(self, ctx: DeskContext, *, ledger_factory: LedgerFactory | None = None,
                  parent: QWidget | None = None) -> None:

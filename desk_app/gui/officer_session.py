@@ -45,6 +45,7 @@ class OfficerSession(QObject):
         add("password", "Đổi &mật khẩu…", self.change_password)
         add("accounts", "Quản lý &tài khoản…", self.manage_accounts)
         add("audit", "&Nhật ký hệ thống…", self.show_audit)
+        add("restore", "Khôi &phục từ bản sao lưu…", self.restore_backup)
         add("lock", "&Khoá màn hình", self.lock, "Ctrl+L")
         self.refresh_actions()
 
@@ -62,6 +63,8 @@ class OfficerSession(QObject):
             self.actions["lock"].setEnabled(signed_in)
             self.actions["accounts"].setEnabled(self.ctx.desk is not None and self.allows(Permission.ACCOUNTS))
             self.actions["audit"].setEnabled(self.ctx.desk is not None and self.allows(Permission.AUDIT))
+            self.actions["restore"].setEnabled(self.ctx.desk is not None and not self.ctx.demo
+                                               and self.allows(Permission.RESTORE))
 
     # signing in -----------------------------------------------------------------------------
 
@@ -148,6 +151,24 @@ class OfficerSession(QObject):
         if self.ctx.desk is None:
             return None
         dialog = AuditDialog(self.ctx.runner, self.ctx.desk, parent=self.window)
+        dialog.open()
+        return dialog
+
+    def restore_backup(self) -> QWidget | None:
+        """Quầy → Khôi phục từ bản sao lưu… (an administrator): once restored, the window starts
+        again on the restored data (``restart_requested`` of the main window)."""
+        from desk_app.gui.restore_dialog import RestoreDialog
+
+        if self.ctx.desk is None or self.ctx.database is None:
+            return None
+        window = self.window
+        sync = getattr(window, "sync", None)
+        dialog = RestoreDialog(self.ctx.runner, self.ctx.database, desk=self.ctx.desk,
+                               before_restore=sync.stop if sync is not None else None, parent=window)
+        restart = getattr(window, "restart_requested", None)
+        if restart is not None:
+            dialog.restored.connect(restart.emit)
+            dialog.desk_closed.connect(lambda: restart.emit(None))
         dialog.open()
         return dialog
 

@@ -15,12 +15,13 @@ from desk_app.services.scan_files import ScanFiles, key_id, open_sealed, write_d
 from desk_app.services.scan_keys import scan_files
 from desk_app.store import scan_backup
 from desk_app.store import scans as scan_rows
-from desk_app.store.copies import is_sound, restore_copy, set_aside, verify_copy
+from desk_app.store.copies import DeskCard, is_sound, read_card, restore_copy, set_aside, verify_copy
 from desk_app.store.identity import start_new_epoch
 from desk_app.store.store import Store
 
 DAILY_PREFIX = DAILY_BACKUP_PREFIX
 KEEP_DAILY = 14
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,13 @@ class Restored:
     database: Path
     source: Path
     dossiers: int
-    kept: Path | None  # where the replaced (damaged) database was set aside
+    kept: Path | None  # where the replaced database (damaged or not) was set aside
+    desk: DeskCard  # the desk restored: the backup's identity
+    replaced: DeskCard | None  # the desk of the database replaced, when it could be read
+
+    @property
+    def other_desk(self) -> bool:
+        return self.replaced is not None and self.replaced.desk_uuid != self.desk.desk_uuid
 
 
 def backup_to(desk: Desk, destination: Path, *, overwrite: bool = False) -> Backup:
@@ -130,6 +137,63 @@ def daily_backup(desk: Desk, folder: Path, *, keep: int = KEEP_DAILY) -> Backup 
     return made
 
 
+def describe(card: DeskCard) -> str:
+    """A desk as an officer recognises it: unit code, desk number, commune, set-up date."""
+    unit = card.unit_code or "(chưa cài đặt)"
+    number = f"quầy số {card.desk_no}" if card.desk_no is not None else "quầy"
+    commune = f", {card.commune}" if card.commune else ""
+    return f"{number} của đơn vị {unit}{commune}, cài đặt ngày {_set_up_day(card.set_up_at)}"
+
+
+def _set_up_day(stamp: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VIETNAM)  # stored in UTC; the desk's day is Vietnam's
+    return f"{moment:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class RestoreCheck:
+    """What a restore would do, found without changing anything."""
+
+    backup: Path
+    database: Path
+    dossiers: int
+    desk: DeskCard  # the backup's desk
+    replaced: DeskCard | None  # the current database's desk, when it can be read
+    sound: bool  # the current database is not damaged
+
+
+def check_restore(backup: Path, database: Path, *, force: bool = False, other_desk: bool = False) -> RestoreCheck:
+    """Every check of ``restore_from``, changing nothing: raises its DomainError, else says what it would do."""
+    backup, database = backup.expanduser(), database.expanduser()
+    if not backup.is_file():
+        raise DomainError("file_not_found", f"Không tìm thấy tệp sao lưu {backup}.", field="backup")
+    if database.exists() and backup.resolve() == database.resolve():
+        raise DomainError("restore_onto_itself", "Tệp sao lưu chính là cơ sở dữ liệu đang dùng.", field="backup")
+    dossiers = verify_copy(backup)
+    card = read_card(backup) if dossiers is not None else None
+    if dossiers is None or card is None:
+        raise DomainError("backup_damaged", f"Tệp {backup} không dùng được để khôi phục (hỏng, hoặc không phải bản sao lưu); hãy chọn bản khác "
+                          "(các bản cũ hơn trong cùng thư mục, hoặc bản trên USB).", field="backup")
+    exists = database.exists()
+    sound = exists and is_sound(database)
+    current = read_card(database) if exists else None  # a damaged file may still say whose it is
+    if current is not None and current.desk_uuid != card.desk_uuid and not other_desk:
+        raise DomainError("other_desk", f"Bản sao lưu {backup.name} là của {describe(card)}; cơ sở dữ liệu đang dùng "
+                          f"là của {describe(current)}. Đây là hai quầy khác nhau: không khôi phục gì. Nếu đang thay "
+                          "máy của quầy kia (máy hỏng), thêm --other-desk: máy này sẽ mang danh tính của quầy trong "
+                          "bản sao lưu, cơ sở dữ liệu hiện tại được giữ lại bên cạnh.", field="backup")
+    if sound and not force:
+        raise DomainError("database_sound", f"Cơ sở dữ liệu {database} không bị hỏng. Khôi phục sẽ thay nó bằng "
+                          "bản sao lưu: các hồ sơ ghi sau lần sao lưu sẽ không còn trong tệp đang dùng (tệp cũ được "
+                          "giữ lại bên cạnh). Nếu chắc chắn, thêm --force.")
+    return RestoreCheck(backup, database, dossiers, card, current, sound)
+
+
 def _set_aside_foreign_key(store: Store, files: ScanFiles, at: dt.datetime) -> None:
     """A key file that none of the restored database's wrapped copies names (a desk set up afresh
     on this machine, then restored over) is kept aside, so the next administrator's sign-in puts
@@ -141,26 +205,20 @@ def _set_aside_foreign_key(store: Store, files: ScanFiles, at: dt.datetime) -> N
 
 
 def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, force: bool = False,
-                 actor_name: str = "") -> Restored:
+                 actor_name: str = "", other_desk: bool = False) -> Restored:
     """Put a verified backup in place of ``database``; the file it replaces is kept beside it.
 
-    A database that is still sound is replaced only with ``force``: dossiers received after the
-    backup would be lost from the working file (they stay in the set-aside file).
+    The backup must be of this desk (same desk UUID) unless ``other_desk``: replacing a dead PC
+    by restoring another desk's backup onto a machine that has a database of its own. The
+    restored file then keeps the backup's identity; the replaced one is kept aside. A database
+    that is still sound is replaced only with ``force``: dossiers received after the backup
+    would be lost from the working file (they stay in the set-aside file). With no database
+    (a new PC) the backup is simply put in place.
     """
-    backup, database = backup.expanduser(), database.expanduser()
-    if not backup.is_file():
-        raise DomainError("file_not_found", f"Không tìm thấy tệp sao lưu {backup}.", field="backup")
-    if database.exists() and backup.resolve() == database.resolve():
-        raise DomainError("restore_onto_itself", "Tệp sao lưu chính là cơ sở dữ liệu đang dùng.", field="backup")
-    dossiers = verify_copy(backup)
-    if dossiers is None:
-        raise DomainError("backup_damaged", f"Tệp {backup} không dùng được để khôi phục (hỏng, hoặc không phải bản sao lưu); hãy chọn bản khác "
-                          "(các bản cũ hơn trong cùng thư mục, hoặc bản trên USB).", field="backup")
-    if database.exists() and not force and is_sound(database):
-        raise DomainError("database_sound", f"Cơ sở dữ liệu {database} không bị hỏng. Khôi phục sẽ thay nó bằng "
-                          "bản sao lưu: các hồ sơ ghi sau lần sao lưu sẽ không còn trong tệp đang dùng (tệp cũ được "
-                          "giữ lại bên cạnh). Nếu chắc chắn, thêm --force.")
-    kept = set_aside(database, at) if database.exists() else None
+    check = check_restore(backup, database, force=force, other_desk=other_desk)
+    backup, database, card, current = check.backup, check.database, check.desk, check.replaced
+    exists, sound, dossiers = database.exists(), check.sound, check.dossiers
+    kept = set_aside(database, at, label="replaced" if sound else "damaged") if exists else None
     files = ScanFiles.beside(database)
     for sha, sealed in scan_backup.files_in(backup):  # files first: no restored row without its file
         if not files.has(sha):
@@ -176,7 +234,25 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
             epoch = start_new_epoch(store, at=at, reason=f"restore:{backup.name}")
             store.add_audit(actor=actor, actor_name=actor_name, action="database.restore", entity="database",
                             entity_id=backup.name,
-                            detail={"from": str(backup), "kept": str(kept) if kept else None, "epoch": epoch}, at=at)
+                            detail={"from": str(backup), "kept": str(kept) if kept else None, "epoch": epoch,
+                                    "desk_uuid": card.desk_uuid,
+                                    "replaced_desk_uuid": current.desk_uuid if current else None,
+                                    "other_desk": current is not None and current.desk_uuid != card.desk_uuid},
+                            at=at)
     finally:
         store.close()
-    return Restored(database, backup, dossiers, kept)
+    return Restored(database, backup, dossiers, kept, card, current)
+
+
+def restored_text(made: Restored) -> str:
+    """What a restore did, for the officer (the window and the command line say the same)."""
+    lines = [f"Đã khôi phục {made.dossiers} hồ sơ của {describe(made.desk)} từ {made.source} vào {made.database} "
+             "(đã kiểm tra bản sao lưu)."]
+    if made.other_desk and made.replaced is not None:
+        lines.append(f"Máy này từ nay là {describe(made.desk)} (danh tính của bản sao lưu), không còn là "
+                     f"{describe(made.replaced)}.")
+    if made.kept is not None:
+        lines.append(f"Tệp cũ được giữ lại tại {made.kept}.")
+    elif made.replaced is None:
+        lines.append("Chưa có cơ sở dữ liệu nào ở đây: không phải giữ lại tệp nào.")
+    return "\n".join(lines)

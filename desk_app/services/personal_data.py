@@ -2,8 +2,8 @@
 retention listed and wiped. Both are an administrator's work, and both are audited.
 
 Both are the desk's own housekeeping, with no outbox event: the hub keeps (and purges) its own
-copy under its own rules. What a purge cannot reach yet is said in docs/trust.md: events still
-in the outbox keep the payload they were sent with.
+copy under its own rules. A purge also redacts the personal fields of the purged records'
+outbox events once the hub has acknowledged them (docs/trust.md).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from desk_app.domain import events
 from desk_app.domain.accounts import Permission
-from desk_app.domain.personal_data import CLOSED, RetentionPolicy, check_id_number_shape
+from desk_app.domain.personal_data import CLOSED, RetentionPolicy, check_id_number_shape, redact_payload
 from desk_app.services.desk import Desk
 from desk_app.services.scan_keys import scan_files
 from desk_app.store import personal_data as rows
@@ -50,6 +50,8 @@ class Expired:
     cutoff: dt.datetime
     dossiers: list[tuple[int, str, str]]  # (id, code, closed at)
     slips: list[tuple[int, str, str]]  # (id, number, issued at)
+    redacted_events: int = 0  # acknowledged outbox events whose personal fields a purge redacted
+    waiting_events: int = 0  # events of purged records still to be pushed: redacted by a later purge
 
 
 def expired(desk: Desk) -> Expired:
@@ -62,24 +64,44 @@ def expired(desk: Desk) -> Expired:
 
 def purge(desk: Desk) -> Expired:
     """Wipe the applicant's details from what ``expired`` lists, in one transaction with its
-    audit entry (which names the dossiers and slips, never the data wiped)."""
+    audit entry (which names the dossiers and slips, never the data wiped).
+
+    The outbox events of purged records that the hub has acknowledged lose their personal
+    fields too (``redact_payload``; the recorded hash stays the sent payload's). Events still
+    to be pushed keep them until acknowledged, since the hub must receive them whole: each
+    purge redacts what has been acknowledged since the last one, so run it after a sync.
+    """
     desk.require(Permission.PERSONAL_DATA)
+    now = desk.clock()
     with desk.store.transaction():
         found = expired(desk)
         rows.wipe_dossiers(desk.store, [i for i, _, _ in found.dossiers])
         rows.wipe_guidance(desk.store, [i for i, _, _ in found.slips])
-        purged, unneeded = scan_rows.purge(desk.store, [i for i, _, _ in found.dossiers], desk.clock())
+        purged, unneeded = scan_rows.purge(desk.store, [i for i, _, _ in found.dossiers], now)
+        redacted = _redact_acknowledged(desk, now)
+        waiting = rows.unacknowledged_of_purged(desk.store)
         desk.audit("personal_data.purge", "personal_data", f"{len(found.dossiers)}+{len(found.slips)}",
                    {"cutoff": found.cutoff.isoformat(timespec="seconds"), "years": retention(desk).years,
                     "dossiers": [c for _, c, _ in found.dossiers], "guidance_slips": [n for _, n, _ in found.slips],
-                    "scans": purged},
-                   desk.clock())
+                    "scans": purged, "redacted_events": redacted, "waiting_events": waiting},
+                   now)
+        rows.compact_search_index(desk.store)
     # The scans' files go once the rows say so (a crash in between leaves orphans for `scan check`).
     files = scan_files(desk)
     if files is not None:
         for sha in sorted(unneeded):
             files.path(sha).unlink(missing_ok=True)
-    return found
+    return replace(found, redacted_events=redacted, waiting_events=waiting)
+
+
+def _redact_acknowledged(desk: Desk, now: dt.datetime) -> int:
+    changed = []
+    for outbox_id, kind, text in rows.events_to_redact(desk.store):
+        redacted = redact_payload(kind, json.loads(text))
+        if redacted is not None:
+            changed.append((outbox_id, events.canonical_json(redacted).decode()))
+    rows.redact_events(desk.store, changed, at=now)
+    return len(changed)
 
 
 def citizen_records(desk: Desk, id_number: str) -> dict[str, Any]:

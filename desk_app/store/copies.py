@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from desk_app.store.connection import NewerDatabaseError, StoreError, classify, connect_read_only, tidy_after_read
@@ -55,12 +57,18 @@ def is_sound(path: Path) -> bool:
             tidy_after_read(path)
 
 
-def set_aside(database: Path, at: dt.datetime) -> Path:
-    """Rename the database and its -wal/-shm to ``<name>.damaged-YYYYMMDD-HHMMSS``; never delete them.
+def set_aside(database: Path, at: dt.datetime, *, label: str = "damaged") -> Path:
+    """Rename the database and its -wal/-shm to ``<name>.<label>-YYYYMMDD-HHMMSS``; never delete them.
+
+    ``label`` says why: ``damaged``, or ``replaced`` for a sound database a restore replaced.
 
     The -wal must go with it: left beside a restored file, SQLite would replay it into the copy.
     """
-    kept = database.with_name(f"{database.name}.damaged-{at:%Y%m%d-%H%M%S}")
+    kept = database.with_name(f"{database.name}.{label}-{at:%Y%m%d-%H%M%S}")
+    n = 1
+    while any(Path(f"{kept}{suffix}").exists() for suffix in ("", *SIDE_FILES)):  # two restores in one second
+        n += 1
+        kept = database.with_name(f"{database.name}.{label}-{at:%Y%m%d-%H%M%S}-{n}")
     for suffix in ("", *SIDE_FILES):
         source = Path(f"{database}{suffix}")
         if source.exists():
@@ -70,6 +78,7 @@ def set_aside(database: Path, at: dt.datetime) -> Path:
 
 def restore_copy(backup: Path, database: Path) -> None:
     """Write ``backup`` to ``database`` through the backup API; the final name appears only when complete."""
+    database.parent.mkdir(parents=True, exist_ok=True)  # a new PC: the data folder may not exist yet
     partial = database.with_name(database.name + ".restoring")
     partial.unlink(missing_ok=True)
     source, created = connect_read_only(backup)
@@ -87,3 +96,50 @@ def restore_copy(backup: Path, database: Path) -> None:
         source.close()
         if created:
             tidy_after_read(backup)
+
+
+@dataclass(frozen=True)
+class DeskCard:
+    """Which desk a database file belongs to, as an officer recognises it, and what it holds."""
+
+    desk_uuid: str
+    set_up_at: str  # when the database (and so the desk's identity) was made, ISO 8601
+    unit_code: str  # from the profile; empty when the desk was never set up
+    desk_no: int | None
+    commune: str
+    dossiers: int | None  # None: the dossiers table cannot be read (a damaged file)
+    last_received_at: str | None
+    officers: int = 0  # accounts: restoring it needs one of its administrators
+
+
+def read_card(path: Path) -> DeskCard | None:
+    """The desk card of a database file, read-only; None when the file cannot be read as a desk."""
+    try:
+        db, created = connect_read_only(path)
+    except StoreError as exc:
+        if exc.code in ("corrupt", "not_database", "missing_database"):
+            return None
+        raise
+    count: int | None = None
+    last: str | None = None
+    try:
+        identity = db.execute("SELECT desk_uuid, created_at FROM desk_identity WHERE id = 1").fetchone()
+        profile_row = db.execute("SELECT value FROM settings WHERE key = 'profile'").fetchone()
+        officers = int(db.execute("SELECT count(*) FROM officers").fetchone()[0])
+        try:  # a damaged dossiers table still leaves whose desk the file is
+            count, last = db.execute("SELECT count(*), max(received_at) FROM dossiers").fetchone()
+        except sqlite3.DatabaseError:
+            pass
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        db.close()
+        if created:
+            tidy_after_read(path)
+    if identity is None:
+        return None
+    profile = json.loads(profile_row[0]) if profile_row else {}
+    desk_no = profile.get("desk_no")
+    return DeskCard(str(identity[0]), str(identity[1]), str(profile.get("unit_code", "")),
+                    int(desk_no) if desk_no is not None else None, str(profile.get("commune", "")),
+                    None if count is None else int(count), None if last is None else str(last), officers)

@@ -806,3 +806,30 @@ def m0019_reports_rated_returns(db: Database) -> None:
         "DROP INDEX status_history_dossier",
     ):
         db.execute(statement)
+# Every outbox column but the two an update may touch (acked_at; payload with redacted_at).
+_OUTBOX_FIXED = ("id", "event_uuid", "desk_uuid", "epoch", "seq", "schema", "unit_code", "entity", "entity_id", "kind",
+                 "business_time", "device_time", "payload_hash")
+
+
+@desk_migrations(name="0020_personal_data_outbox_redaction")
+def m0020_personal_data_outbox_redaction(db: Database) -> None:
+    """A retention purge may redact the personal fields of outbox payloads the hub has acknowledged.
+
+    ``outbox.redacted_at`` marks a redacted payload; ``payload_hash`` keeps the hash of the payload
+    as it was sent (the hub's copy and the sync contract are unchanged). The outbox stays
+    append-only: a trigger refuses every UPDATE except exactly (1) the acknowledgement, acked_at
+    NULL → a time, nothing else changed, and (2) the redaction of an acknowledged, not yet
+    redacted event: payload and redacted_at change, nothing else. An event still to be pushed
+    is never redacted (the hub must receive it whole); the purge catches it up once acknowledged.
+    """
+    fixed = " AND ".join(f"new.{c} IS old.{c}" for c in _OUTBOX_FIXED)
+    db.execute("ALTER TABLE outbox ADD COLUMN redacted_at TEXT")
+    db.execute(
+        f"""CREATE TRIGGER outbox_update_ack_or_redaction BEFORE UPDATE ON outbox
+           WHEN NOT ({fixed} AND (
+               (old.acked_at IS NULL AND new.acked_at IS NOT NULL
+                AND new.payload IS old.payload AND new.redacted_at IS old.redacted_at)
+            OR (old.acked_at IS NOT NULL AND new.acked_at IS old.acked_at
+                AND old.redacted_at IS NULL AND new.redacted_at IS NOT NULL)))
+           BEGIN SELECT RAISE(ABORT, 'the outbox is append-only: only acknowledgement and redaction'); END"""
+    )
