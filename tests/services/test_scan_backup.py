@@ -131,8 +131,9 @@ def test_restored_over_a_fresh_desk_the_backups_key_comes_back(desk, scanned, tm
     accounts.sign_in(new_desk, "moi", "mat-khau-moi-1", via="test", hasher=CHEAP)
     assert scans.files_of(new_desk).key() is not None
     fresh.close()
+    # A desk set up afresh has its own identity: taking the backup's is the explicit --other-desk case.
     restore_from(made.path, other / "desk.sqlite3", at=dt.datetime(2026, 11, 24, 8, 0, tzinfo=VN), actor="moi",
-                 force=True)
+                 force=True, other_desk=True)
     assert list(other.glob("desk-scans.key.replaced-*"))
     store = Store.open(other / "desk.sqlite3")
     try:
