@@ -85,3 +85,12 @@ def test_the_harness_answers_help() -> None:
         harness.main(["--help"])
     assert done.value.code == 0
     assert sys.modules["bench.figures"]
+
+
+def test_only_measures_the_sections_asked_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(harness, "BUNDLE_DIR", tmp_path / "no-bundle")
+    assert harness.main(["--only", "bundle", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == ["bundle size on disk (dist/desk-app)"]
+    assert rows[0]["note"].startswith("not measured")
