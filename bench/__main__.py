@@ -33,6 +33,7 @@ from bench.figures import ROOT, Figure, Goal, machine, measured, not_measured, t
 
 BENCH = ROOT / "bench"
 BUNDLE_DIR = ROOT / "dist" / "desk-app"
+SECTIONS = ("startup", "papers", "search", "ledger", "bundle", "report", "hub", "sync peers")
 
 
 def startup(quick: bool) -> list[Figure]:
@@ -164,21 +165,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as a JSON list")
     parser.add_argument("--quick", action="store_true", help="100,000 dossiers, fewer runs, no LibreOffice")
     parser.add_argument("--count", type=int, help="dossiers in the generated database (default 1,000,000)")
+    parser.add_argument("--only", choices=SECTIONS, action="append",
+                        help="measure only this section (repeatable), e.g. --only startup")
     args = parser.parse_args(argv)
     count = args.count or (100_000 if args.quick else 1_000_000)
     about = machine()
     load_before = os.getloadavg()
     print(f"machine: {about['cpu']}, {about['cores']} cores, {about['memory']}; Python {about['python']}; "
           f"{about['system']}; commit {about['commit']}; {about['when']}", file=sys.stderr)
+    sections: dict[str, Callable[[], list[Figure]]] = {
+        "startup": lambda: startup(args.quick),
+        "papers": lambda: papers_bench.figures(quick=args.quick, count=count),
+        "search": lambda: [search_bench.measure(count)[0]],
+        "ledger": lambda: ledger(count),
+        "bundle": bundle_size,
+        "report": lambda: report(count, args.quick),
+        "hub": lambda: hub(args.quick),
+        "sync peers": lambda: sync_peers(args.quick),
+    }
     figures: list[Figure] = []
-    figures += run("startup", lambda: startup(args.quick))
-    figures += run("papers", lambda: papers_bench.figures(quick=args.quick, count=count))
-    figures += run("search", lambda: [search_bench.measure(count)[0]])
-    figures += run("ledger", lambda: ledger(count))
-    figures += run("bundle", bundle_size)
-    figures += run("report", lambda: report(count, args.quick))
-    figures += run("hub", lambda: hub(args.quick))
-    figures += run("sync peers", lambda: sync_peers(args.quick))
+    for section, action in sections.items():
+        if not args.only or section in args.only:
+            figures += run(section, action)
     load_after = os.getloadavg()
     print(f"load average (1, 5, 15 min): before {', '.join(f'{v:.2f}' for v in load_before)}; after "
           f"{', '.join(f'{v:.2f}' for v in load_after)}; on {about['cores']} cores", file=sys.stderr)

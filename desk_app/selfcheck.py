@@ -4,8 +4,9 @@ It needs no display and never touches the user's data: everything happens in a t
 folder that is deleted afterwards (DESK_APP_HOME and the user data directory are not read).
 The checks follow one dossier through the desk: a new database (migrations), a desk
 initialised for a test commune, a dossier received under a Vietnamese name, its receipt and
-fee receipt rendered (fonts embedded, dossier code in the PDF), a verified backup, and the
-shipped list of administrative units. Then Qt: QtWidgets, QtPrintSupport and QtPdf load on
+fee receipt rendered (fonts embedded, dossier code in the PDF), the slip's QR (its text verified,
+segno's symbol with the fast mask choice), a verified backup, the shipped list of administrative
+units, an argon2id password hash (accounts) and an Ed25519 signature (sync). Then Qt: QtWidgets, QtPrintSupport and QtPdf load on
 the offscreen platform and pdfium reads the receipt back; last, the day's report is counted and
 written to Excel and PDF, and QtCharts (the Thống kê tab) loads.
 
@@ -125,6 +126,53 @@ def _check_fee_receipt(state: dict[str, Any]) -> str:
     return _check_pdf(printout.fee_receipt, state["code"], "fee receipt")
 
 
+def _check_qr(state: dict[str, Any]) -> str:
+    """The slip's QR: its text verifies under the desk's key, segno makes the symbol, with the fast
+    mask choice in place (the bundle must carry the segno release it was checked with)."""
+    from desk_app.domain.qr_text import read
+    from desk_app.printing import qr, qr_masks
+    from desk_app.store import papers
+
+    desk = state["desk"]
+    key = papers.qr_key(desk.store)
+    payload = qr.receipt_qr_payload(desk.dossier(state["code"]), desk.profile(), key)
+    fields = read(payload, key)
+    _require(fields.get("MHS") == state["code"], f"the QR text names {fields.get('MHS')!r}")
+    _require(qr_masks.install(), f"segno is not the checked release {qr_masks.CHECKED_SEGNO}: slow mask choice")
+    modules = qr._modules(payload)
+    size = len(modules)
+    _require(size >= 21 and (size - 17) % 4 == 0 and all(len(row) == size for row in modules),
+             f"the QR symbol is {size} modules wide, not a QR version's size")
+    return f"qr: slip code {state['code']} verifies under the desk's key, version {(size - 17) // 4} symbol"
+
+
+def _check_passwords(state: dict[str, Any]) -> str:
+    """argon2id (argon2-cffi's compiled core): hash and verify a password as signing in does."""
+    from desk_app.services.accounts import default_hasher
+
+    hasher = default_hasher()
+    secret = hasher.hash("mật-khẩu-2026")
+    _require(secret.startswith("$argon2id$"), f"not an argon2id hash: {secret[:12]}…")
+    _require(hasher.verify(secret, "mật-khẩu-2026"), "the password does not verify against its hash")
+    try:
+        hasher.verify(secret, "mật-khẩu-2025")
+    except Exception:  # noqa: BLE001 - argon2's VerificationError: the wrong password is refused
+        return "passwords: argon2id hash made, the right password verifies, a wrong one is refused"
+    raise CheckFailed("a wrong password verified")
+
+
+def _check_signing(state: dict[str, Any]) -> str:
+    """Ed25519 (cryptography's compiled core): sign a sync batch's bytes, verify, refuse a change."""
+    from desk_app.sync.keys import SigningKey, signature_ok
+
+    key = SigningKey.generate()
+    data = f"batch of dossier {state.get('code', '—')}".encode()
+    signature = key.sign(data)
+    _require(signature_ok(key.public_text, data, signature), "the signature does not verify")
+    _require(not signature_ok(key.public_text, data + b"!", signature), "a changed batch verified")
+    return "signing: Ed25519 key made, a batch signed and verified, a changed one refused"
+
+
 def _check_backup(state: dict[str, Any]) -> str:
     from desk_app.services.backup import backup_to
 
@@ -174,7 +222,7 @@ def _check_qt(state: dict[str, Any]) -> str:
 
 def _check_reports(state: dict[str, Any]) -> str:
     """The day's report counts the dossier, renders to Excel (openpyxl) and PDF; QtCharts loads."""
-    from PySide6.QtCharts import QBarSeries, QChart
+    from PySide6.QtCharts import QBarSeries, QBarSet, QChart, QChartView
 
     from desk_app.services import reports
 
@@ -185,9 +233,14 @@ def _check_reports(state: dict[str, Any]) -> str:
     _require(workbook.startswith(b"PK"), "the Excel report is not a zip file")
     pdf = reports.report_file(desk, report, reports.Format.PDF)
     _require(pdf.startswith(b"%PDF"), "the PDF report is not a PDF")
-    chart = QChart()
-    chart.addSeries(QBarSeries())
-    return f"reports: 1 dossier counted, Excel {len(workbook):,} bytes, PDF {len(pdf):,} bytes, QtCharts loaded"
+    chart, series, bars = QChart(), QBarSeries(), QBarSet("Tiếp nhận")
+    bars.append(float(report.totals.received_new))
+    series.append(bars)
+    chart.addSeries(series)
+    view = QChartView(chart)  # the Thống kê tab's widget, drawn offscreen
+    view.resize(320, 200)
+    _require(not view.grab().isNull(), "the chart view drew nothing")
+    return f"reports: 1 dossier counted, Excel {len(workbook):,} bytes, PDF {len(pdf):,} bytes, QtCharts drew a chart"
 
 
 CHECKS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
@@ -197,13 +250,16 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("receive", _check_receive),
     ("receipt", _check_receipt),
     ("fee receipt", _check_fee_receipt),
+    ("qr", _check_qr),
     ("backup", _check_backup),
     ("units", _check_units),
+    ("passwords", _check_passwords),
+    ("signing", _check_signing),
     ("qt", _check_qt),
     ("reports", _check_reports),
 ]
 # Checks that still make sense when an earlier one failed.
-INDEPENDENT = {"resources", "units", "qt"}
+INDEPENDENT = {"resources", "units", "passwords", "signing", "qt"}
 
 
 def run_self_check(out: Callable[[str], None] = print) -> int:

@@ -19,6 +19,9 @@ def test_self_check_passes_and_leaves_the_home_untouched(tmp_path):
     assert len(lines) >= 9
     assert all(line.startswith("ok ") for line in lines), result.stdout
     assert any(line.startswith("ok qt:") for line in lines)
+    # What the bundle must carry compiled: argon2 (accounts), cryptography's Ed25519 (sync), segno (QR).
+    for check in ("ok passwords: argon2id", "ok signing: Ed25519", "ok qr: slip code"):
+        assert any(line.startswith(check) for line in lines), result.stdout
     assert list(home.iterdir()) == []  # nothing written into the user's data folder
 
 

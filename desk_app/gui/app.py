@@ -22,7 +22,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desk_app.gui import startup_probe
-from desk_app.gui.crash import configure_logging, install_excepthook
+from desk_app.gui.crash import LogFile, configure_logging, install_excepthook
 from desk_app.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -132,6 +132,11 @@ class Launcher:
         self.damaged: QMessageBox | None = None  # the damaged-database message, offering the restore
         self.restore_dialog: QWidget | None = None
         self.restored_box: QMessageBox | None = None
+        self.log_to_file: Callable[[], None] | None = None  # run() sets start_file_logging
+
+    def _start_logging(self) -> None:
+        if self.log_to_file is not None:
+            self.log_to_file()
 
     def start(self) -> None:
         from desk_app.gui.context import DeskContext
@@ -154,6 +159,7 @@ class Launcher:
         if startup_probe.wanted():
             self.probe = startup_probe.StartupProbe(window)
         window.first_painted.connect(lambda: QTimer.singleShot(0, self._open))
+        window.ready_painted.connect(self._start_logging)
         QTimer.singleShot(500, self._open)  # should nothing ever be painted (a minimised start)
         window.fit_to(window.screen().availableGeometry())
         window.show()
@@ -188,6 +194,8 @@ class Launcher:
     def _on_failed(self, exc: BaseException) -> None:
         from desk_app.gui.errors import describe
 
+        self._start_logging()
+        log.error("the desk database did not open: %r", exc)
         text = "Không mở được cơ sở dữ liệu của quầy.\n\n" + describe(exc)
         if getattr(exc, "code", None) in DAMAGED and not self.demo:
             self.damaged = self._offer_restore(text + "\n\nHoặc khôi phục ngay tại đây: bấm «Khôi phục từ bản sao lưu…».")
@@ -254,6 +262,8 @@ class Launcher:
     def _on_opened(self, opened: Opened) -> None:
         self.opened = opened
         assert self.window is not None
+        if opened.accounts or not opened.configured:
+            self._start_logging()  # a dialog comes before the ready paint
         ctx = self.window.ctx  # type: ignore[attr-defined]
         ctx.accounts, ctx.idle_minutes = opened.accounts, opened.idle_minutes
         if opened.configured and opened.accounts:
@@ -277,13 +287,11 @@ class Launcher:
 
     def _attach(self, profile: Any, printer: str | None) -> None:
         assert self.opened is not None and self.window is not None
+        if not self.demo:  # a copy of the file: after the window shows itself usable
+            self.window.ready_painted.connect(self._daily_backup)  # type: ignore[attr-defined]
         self.window.attach(self.opened.desk, profile, printer)  # type: ignore[attr-defined]
-        if not self.demo:
-            self._daily_backup()
         if self.on_ready is not None:
             self.on_ready(self.window)
-        if self.probe is not None:
-            self.probe.ready(self.window)
 
     def shutdown(self) -> None:
         """Pending saves finish before the store closes and the worker ends; the sync threads
@@ -325,7 +333,12 @@ class Launcher:
 
 
 def start_file_logging() -> None:
+    """Once: at the ready paint, or sooner when the start stops short of it (a failure, the set-up,
+    the sign-in), so the log file costs the start nothing."""
     from desk_app.paths import AppPaths
+
+    if LogFile.path is not None:
+        return
 
     try:
         configure_logging(AppPaths.from_environment().home / "logs")
@@ -339,10 +352,10 @@ def run(args: list[str], *, on_ready: Callable[[QWidget], None] | None = None) -
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = make_application()
     install_excepthook()
-    QTimer.singleShot(0, start_file_logging)  # after the first paint: not on the start-up path
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     runner = TaskRunner()
     launcher = Launcher(app, runner, options, on_ready)
+    launcher.log_to_file = start_file_logging
     app.aboutToQuit.connect(launcher.shutdown)
     # Ctrl+C or a shutdown's SIGTERM quit through Qt, so pending saves finish and a demo's
     # temporary folder is removed; the timer lets Python run its signal handlers.

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 RECEPTION, LEDGER, DETAIL, STATS = range(4)
 DEFAULT_SIZE = QSize(1366, 740)
 TITLE_BAR = 32  # roughly, before the window manager tells: a window must not hide under the taskbar
+AFTER_READY_FALLBACK_MS = 300  # the ledger and sync start then if the ready paint has not come
 SYNC_LABEL_WIDTH = 720  # the status bar's sync line is cut there; its tooltip and F9 show it whole
 
 LedgerFactory = Callable[[DeskContext], QWidget]
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
     closing = Signal()
     first_painted = Signal()  # the window is on screen: start-up work may begin
     restart_requested = Signal(object)  # a backup was restored (services.backup.Restored, or None): start again
+    ready_painted = Signal()  # the window is on screen with the desk attached: the rest may start
 
     def __init__(self, ctx: DeskContext, *, ledger_factory: LedgerFactory | None = None,
                  parent: QWidget | None = None) -> None:
@@ -53,7 +55,9 @@ class MainWindow(QMainWindow):
         # The reception form is built right after the first paint, while the worker opens the
         # database: the window appears sooner and the two start-up costs overlap.
         self._form: ReceptionForm | None = None
-        self.ledger: QWidget = QLabel("Đang mở sổ theo dõi…")
+        self._ledger: QWidget | None = None  # built after the ready paint, or when first asked for
+        self._ledger_placeholder = QLabel("Đang mở sổ theo dõi…")
+        self._ready_pending = False
         self._detail: DetailView | None = None  # built when first shown: not needed for the first paint
         self.ask_period: Ask = ask_fields  # the ledger book's period; tests answer without a modal dialog
         self.book_preview: PreviewDialog | None = None
@@ -63,7 +67,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(QLabel("Đang mở…"), "&1 Tiếp nhận hồ sơ")
-        self.tabs.addTab(self.ledger, "&2 Sổ theo dõi hồ sơ")
+        self.tabs.addTab(self._ledger_placeholder, "&2 Sổ theo dõi hồ sơ")
         self.tabs.addTab(QWidget(), "&3 Chi tiết hồ sơ")
         self.tabs.addTab(QWidget(), "&4 Thống kê")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -88,6 +92,24 @@ class MainWindow(QMainWindow):
             if self.ctx.desk is not None:
                 self._form.start()
         return self._form
+
+    @property
+    def ledger(self) -> QWidget:
+        """The ledger panel once the desk is attached (built on first use), a placeholder before."""
+        if self._ledger is None:
+            if self.ctx.desk is None:
+                return self._ledger_placeholder
+            factory = self._ledger_factory
+            if factory is None:
+                from desk_app.gui.ledger_panel import LedgerPanel
+
+                factory = LedgerPanel
+            self._ledger = factory(self.ctx)
+            self._replace_tab(LEDGER, self._ledger, "&2 Sổ theo dõi hồ sơ")
+            opened = getattr(self._ledger, "dossier_opened", None)
+            if opened is not None:
+                opened.connect(self.open_dossier)
+        return self._ledger
 
     def _replace_tab(self, index: int, widget: QWidget, title: str) -> None:
         placeholder = self.tabs.widget(index)
@@ -119,6 +141,9 @@ class MainWindow(QMainWindow):
         return self._dashboard
 
     def _on_tabs_current_changed(self, index: int) -> None:
+        if index == LEDGER and self._ledger is None and self.ctx.desk is not None:
+            self.ledger  # noqa: B018 - builds the tab
+            self.tabs.setCurrentIndex(LEDGER)
         if index == DETAIL and self._detail is None:
             self.detail  # noqa: B018 - builds the tab
             self.tabs.setCurrentIndex(DETAIL)
@@ -155,24 +180,25 @@ class MainWindow(QMainWindow):
         self._attached()
 
     def _attached(self) -> None:
-        factory = self._ledger_factory
-        if factory is None:
-            from desk_app.gui.ledger_panel import LedgerPanel  # loads the store layer: after the first paint
-
-            factory = LedgerPanel
-        placeholder, self.ledger = self.ledger, factory(self.ctx)
-        self.tabs.removeTab(LEDGER)
-        self.tabs.insertTab(LEDGER, self.ledger, "&2 Sổ theo dõi hồ sơ")
-        placeholder.deleteLater()
-        opened = getattr(self.ledger, "dossier_opened", None)
-        if opened is not None:
-            opened.connect(self.open_dossier)
         self.tabs.setCurrentIndex(RECEPTION)
         self.tabs.setEnabled(True)
         self.session.refresh_actions()
         self.refresh_titles()
-        self._start_sync()
         self.form.focus_picker()
+        # What the reception tab does not show waits for the paint that shows it usable: the
+        # ledger (its panel and first page) and sync (whose status read loads the sync services,
+        # httpx and cryptography, on the worker) would otherwise compete with that paint for
+        # the interpreter. A window that is never painted (minimised) gets them soon anyway.
+        self._ready_pending = True
+        QTimer.singleShot(AFTER_READY_FALLBACK_MS, self._after_ready)
+
+    def _after_ready(self) -> None:
+        if not self._ready_pending:
+            return
+        self._ready_pending = False
+        self.ready_painted.emit()
+        self.ledger  # noqa: B018 - builds the tab, its first page loads on the worker
+        self._start_sync()
 
     def _start_sync(self) -> None:
         from desk_app.gui.sync_controller import SyncController
@@ -283,7 +309,7 @@ class MainWindow(QMainWindow):
         self.detail.reprint_button.setFocus()
 
     def _refresh_ledger(self) -> None:
-        refresh = getattr(self.ledger, "refresh", None)
+        refresh = getattr(self._ledger, "refresh", None)  # not built yet: it reads fresh when it is
         if refresh is not None:
             refresh()
 
@@ -324,6 +350,8 @@ class MainWindow(QMainWindow):
         """Quầy → Đồng bộ… (F9): the sync panel, non-modal."""
         from desk_app.gui.sync_dialog import SyncDialog
 
+        if self.sync is None and self.ctx.desk is not None:
+            self._start_sync()  # asked for before the window's ready paint
         if self.sync is None:
             return None  # still opening the database
         if self._sync_dialog is None:
@@ -447,6 +475,8 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.first_painted.emit()
             QTimer.singleShot(0, lambda: self.form)  # after the worker got its first job
+        if self._ready_pending:
+            QTimer.singleShot(0, self._after_ready)  # after this paint is done
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.closing.emit()

@@ -55,16 +55,20 @@ class OfficerSession(QObject):
         return officer.can(permission) if officer is not None else not self.ctx.accounts
 
     def refresh_actions(self) -> None:
-        from desk_app.domain.accounts import Permission
-
+        if "password" not in self.actions:
+            return
         signed_in = self.ctx.officer is not None
-        if "password" in self.actions:
-            self.actions["password"].setEnabled(signed_in)
-            self.actions["lock"].setEnabled(signed_in)
-            self.actions["accounts"].setEnabled(self.ctx.desk is not None and self.allows(Permission.ACCOUNTS))
-            self.actions["audit"].setEnabled(self.ctx.desk is not None and self.allows(Permission.AUDIT))
-            self.actions["restore"].setEnabled(self.ctx.desk is not None and not self.ctx.demo
-                                               and self.allows(Permission.RESTORE))
+        self.actions["password"].setEnabled(signed_in)
+        self.actions["lock"].setEnabled(signed_in)
+        if self.ctx.desk is None:  # before the desk is attached: nothing to manage yet, no import needed
+            for name in ("accounts", "audit", "restore"):
+                self.actions[name].setEnabled(False)
+            return
+        from desk_app.domain.accounts import Permission  # loaded with the desk by now
+
+        self.actions["accounts"].setEnabled(self.allows(Permission.ACCOUNTS))
+        self.actions["audit"].setEnabled(self.allows(Permission.AUDIT))
+        self.actions["restore"].setEnabled(not self.ctx.demo and self.allows(Permission.RESTORE))
 
     # signing in -----------------------------------------------------------------------------
 

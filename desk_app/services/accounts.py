@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import NoReturn
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING, NoReturn
 
 from desk_app.domain import events
 from desk_app.domain.accounts import (
@@ -32,7 +29,10 @@ from desk_app.services.desk import Desk
 from desk_app.store import accounts as rows
 from desk_app.store.accounts import OfficerRow
 
-HASHER = PasswordHasher()  # argon2id with argon2-cffi's defaults (RFC 9106, low memory)
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+_HASHER: list[PasswordHasher] = []  # made on first use: argon2-cffi stays off the window's start path
 POLICY_KEY = "account_policy"
 BAD_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
 
@@ -66,7 +66,18 @@ def set_policy(desk: Desk, **changes: int | None) -> AccountPolicy:
     return updated
 
 
+def default_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106, low memory)."""
+    if not _HASHER:
+        from argon2 import PasswordHasher
+
+        _HASHER.append(PasswordHasher())
+    return _HASHER[0]
+
+
 def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -74,9 +85,10 @@ def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
 
 
 def add_officer(desk: Desk, *, username: str, full_name: str, roles: frozenset[Role], password: str,
-                hasher: PasswordHasher = HASHER) -> Officer:
+                hasher: PasswordHasher | None = None) -> Officer:
     """Create an account. The first one, on a desk run by its set-up administrator, must be an
     administrator (otherwise nobody could manage the others); later ones need an admin."""
+    hasher = hasher or default_hasher()
     first = not rows.has_officers(desk.store)
     if not first:
         desk.require(Permission.ACCOUNTS)
@@ -96,13 +108,14 @@ def add_officer(desk: Desk, *, username: str, full_name: str, roles: frozenset[R
     return officer
 
 
-def sign_in(desk: Desk, username: str, password: str, *, via: str, hasher: PasswordHasher = HASHER) -> Officer:
+def sign_in(desk: Desk, username: str, password: str, *, via: str, hasher: PasswordHasher | None = None) -> Officer:
     """Check the password; on success ``desk`` acts as the officer from now on.
 
     Wrong passwords are counted: after ``max_failures`` in a row the account is locked for
     ``lockout_minutes`` (no password is even checked meanwhile). Success and failure are both
     audited. On write-protected media nothing can be recorded: the check alone decides.
     """
+    hasher = hasher or default_hasher()
     login = nfc(username).strip().lower()[:64]
     now = desk.device_clock()
     row = rows.find(desk.store, login)
@@ -151,8 +164,9 @@ def _refuse(desk: Desk, login: str, reason: str, message: str, now: dt.datetime,
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$kiFoJDcjz+zyLUgk9FdfnA$TlWbxiwGU6Il1uzJHAB8Cn4jTjkOQQJTpJawygLRqIA"
 
 
-def change_password(desk: Desk, *, old: str, new: str, hasher: PasswordHasher = HASHER) -> None:
+def change_password(desk: Desk, *, old: str, new: str, hasher: PasswordHasher | None = None) -> None:
     """The signed-in officer changes their own password (the current one is asked again)."""
+    hasher = hasher or default_hasher()
     officer = desk.officer
     if officer is None:
         raise DomainError("sign_in_required", "Hãy đăng nhập trước khi đổi mật khẩu.")
@@ -167,8 +181,9 @@ def change_password(desk: Desk, *, old: str, new: str, hasher: PasswordHasher = 
         scan_keys.after_password_change(desk, officer.username, new)
 
 
-def reset_password(desk: Desk, username: str, new: str, *, hasher: PasswordHasher = HASHER) -> None:
+def reset_password(desk: Desk, username: str, new: str, *, hasher: PasswordHasher | None = None) -> None:
     """An administrator sets a new password (and lifts a lock-out)."""
+    hasher = hasher or default_hasher()
     desk.require(Permission.ACCOUNTS)
     row = _existing(desk, username)
     secret = hasher.hash(check_password(new, policy(desk)))

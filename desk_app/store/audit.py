@@ -20,9 +20,10 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # only annotations: sqlite-utils stays off the start path
+    from sqlite_utils import Database
 
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "device", "actor", "actor_name", "action", "entity", "entity_id", "detail")

@@ -9,11 +9,10 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from desk_app import __version__
 from desk_app.store.migrations import desk_migrations
 from desk_app.store.recovery import recovery_hint
+from desk_app.store.sqlite_db import Database
 
 APPLICATION_ID = 0x44534B31  # "DSK1": marks the file as a desk database
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -69,7 +68,7 @@ def connect(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Databa
                 _refuse_newer(db)  # again under the lock: another program may have migrated meanwhile
                 desk_migrations.apply(db)
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version={len(desk_migrations._migrations)}")
+                db.execute(f"PRAGMA user_version={len(desk_migrations.names)}")
     except (sqlite3.Error, StoreError) as exc:
         if conn is not None:
             conn.close()
@@ -171,7 +170,7 @@ def immediate(conn: sqlite3.Connection) -> Iterator[None]:
 def _stamped(db: Database) -> bool:
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     user_version = db.execute("PRAGMA user_version").fetchone()[0]
-    return bool(app_id == APPLICATION_ID and user_version == len(desk_migrations._migrations))
+    return bool(app_id == APPLICATION_ID and user_version == len(desk_migrations.names))
 
 
 def _refuse_not_sqlite(path: Path) -> None:
@@ -199,7 +198,7 @@ def _refuse_foreign(db: Database) -> None:
 
 def _refuse_newer(db: Database) -> None:
     """A file migrated by a newer desk_app has schema this version does not know: never touch it."""
-    known = {m.name for m in desk_migrations._migrations}
+    known = set(desk_migrations.names)
     applied = {m.name for m in desk_migrations.applied(db)}
     unknown = sorted(applied - known)
     user_version = db.execute("PRAGMA user_version").fetchone()[0]

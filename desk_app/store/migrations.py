@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from desk_app.domain.text import APOSTROPHE_LOOKALIKES, fold_name, nfc, sort_key
 from desk_app.store import search
+from desk_app.store.migration_set import MigrationSet
 
-desk_migrations = Migrations("desk_app")
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# sqlite-utils loads only when a migration runs: opening an up-to-date file does not need it.
+desk_migrations = MigrationSet("desk_app")
 QR_KEY_SETTING = "qr_key"  # hex of the key the QR check value is computed with (domain.qr_text)
 
 

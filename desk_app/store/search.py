@@ -24,9 +24,10 @@ SQLite tool can still open a desk file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # only annotations: sqlite-utils stays off the start path
+    from sqlite_utils import Database
 
 from desk_app.domain.dossier import Dossier
 from desk_app.domain.text import fold, fold_name, search_tokens

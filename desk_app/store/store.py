@@ -9,9 +9,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # only annotations: sqlite-utils stays off the start path
+    from sqlite_utils import Database
 
 from desk_app.domain.catalogue import Catalogue, Procedure
 from desk_app.domain.catalogue_changes import CatalogueChanges

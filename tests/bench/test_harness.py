@@ -149,3 +149,10 @@ def test_the_monthly_report_row_is_held_to_its_goal(tmp_path: Path) -> None:
     held, other = harness.external(script, [], "monthly report", Goal(1000, on="value"))
     assert (held.goal, held.met, held.floor) == ("≤ 1000 ms", False, 0.5)
     assert (other.goal, other.met) == ("", None)
+def test_only_measures_the_sections_asked_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(harness, "BUNDLE_DIR", tmp_path / "no-bundle")
+    assert harness.main(["--only", "bundle", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == ["bundle size on disk (dist/desk-app)"]
+    assert rows[0]["note"].startswith("not measured")

@@ -14,12 +14,18 @@ from desk_app.services.desk import Desk
 from desk_app.store.store import Store
 
 
-def test_the_window_reports_both_paints_and_closes(tmp_path: Path) -> None:
-    database = tmp_path / "desk.sqlite3"
+def configured_database(folder: Path) -> Path:
+    """A desk database set up for a commune, as `desk-app init` makes it."""
+    database = folder / "desk.sqlite3"
     desk = Desk(Store.open(database))
     desk.initialise(commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.21.33.H49",
                     desk_no=1)
     desk.store.close()
+    return database
+
+
+def test_the_window_reports_both_paints_and_closes(tmp_path: Path) -> None:
+    database = configured_database(tmp_path)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESK_APP_STARTUP_PROBE="1", DESK_APP_HOME=str(tmp_path))
     started = time.time()
     done = subprocess.run([sys.executable, "-m", "desk_app", "--db", str(database)], env=env, capture_output=True,

@@ -39,6 +39,7 @@ def open_window(qtbot, ctx) -> MainWindow:
     window.activateWindow()
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # the keyboard is in the window
+    qtbot.waitUntil(lambda: window.sync is not None)  # sync starts after the window's ready paint
     return window
 
 
