@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, NoReturn
 
 from desk_app.domain import events
@@ -24,7 +25,6 @@ from desk_app.domain.accounts import (
 )
 from desk_app.domain.errors import DomainError
 from desk_app.domain.text import nfc
-from desk_app.services import scan_keys
 from desk_app.services.desk import Desk
 from desk_app.store import accounts as rows
 from desk_app.store.accounts import OfficerRow
@@ -44,6 +44,14 @@ class SignInFailed(DomainError):
         super().__init__("sign_in_failed", message, field="password")
         self.reason = reason
 
+
+
+def _scan_keys() -> ModuleType:
+    """services.scan_keys, loaded on first use: it brings argon2 and cryptography, which the
+    window's start path must not load (tests/gui/test_start_path.py)."""
+    from desk_app.services import scan_keys
+
+    return scan_keys
 
 def policy(desk: Desk) -> AccountPolicy:
     data = desk.store.setting(POLICY_KEY) or {}
@@ -104,7 +112,7 @@ def add_officer(desk: Desk, *, username: str, full_name: str, roles: frozenset[R
         rows.insert(desk.store, officer, secret, at=now)
         desk.audit("officer.add", "officer", officer.username,
                    {"full_name": officer.full_name, "roles": sorted(r.value for r in roles)}, now)
-        scan_keys.after_new_officer(desk, officer, password)
+        _scan_keys().after_new_officer(desk, officer, password)
     return officer
 
 
@@ -138,7 +146,7 @@ def sign_in(desk: Desk, username: str, password: str, *, via: str, hasher: Passw
             if hasher.check_needs_rehash(row.password_hash):
                 rows.set_password_hash(desk.store, login, hasher.hash(password), at=None)
             desk.audit("officer.login", "officer", login, {"via": via}, now)
-        scan_keys.after_sign_in(desk, row.officer, password)
+        _scan_keys().after_sign_in(desk, row.officer, password)
     return row.officer
 
 
@@ -178,7 +186,7 @@ def change_password(desk: Desk, *, old: str, new: str, hasher: PasswordHasher | 
     with desk.store.transaction():
         rows.set_password_hash(desk.store, officer.username, secret, at=now)
         desk.audit("officer.change_password", "officer", officer.username, {}, now)
-        scan_keys.after_password_change(desk, officer.username, new)
+        _scan_keys().after_password_change(desk, officer.username, new)
 
 
 def reset_password(desk: Desk, username: str, new: str, *, hasher: PasswordHasher | None = None) -> None:
@@ -191,7 +199,7 @@ def reset_password(desk: Desk, username: str, new: str, *, hasher: PasswordHashe
     with desk.store.transaction():
         rows.set_password_hash(desk.store, row.officer.username, secret, at=now)
         desk.audit("officer.reset_password", "officer", row.officer.username, {}, now)
-        scan_keys.after_password_change(desk, row.officer.username, None)
+        _scan_keys().after_password_change(desk, row.officer.username, None)
 
 
 def update_officer(desk: Desk, username: str, *, full_name: str | None = None, roles: frozenset[Role] | None = None,
