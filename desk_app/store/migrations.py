@@ -709,3 +709,17 @@ def m0016_search_prefix_index(db: Database) -> None:
         db.execute(statement)
     search.fill_from_first_design(db, "dossier_search_first_design")
     db.execute("DROP TABLE dossier_search_first_design")
+
+
+@desk_migrations(name="0017_sync_audit_anchor")
+def m0017_sync_audit_anchor(db: Database) -> None:
+    """The latest audit chain head the hub says it holds from this desk (one row, from the last
+    hub package: pull reply or USB file), with the desk epoch it belongs to. Each batch then
+    carries the desk's own hash at that entry, so the hub sees a trail rewritten or cut short
+    behind its back (store/audit_anchor.py, hub/storage/audit_heads.py)."""
+    db.execute("""CREATE TABLE sync_audit_anchor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch TEXT NOT NULL,        -- the desk epoch of the head
+        audit_id INTEGER NOT NULL,  -- the entry the hub holds
+        hash TEXT NOT NULL          -- its hash as the hub holds it
+    )""")

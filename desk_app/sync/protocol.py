@@ -230,6 +230,31 @@ def clock_skew(hub_time: str, local: dt.datetime) -> dt.timedelta:
 
 
 @dataclass(frozen=True)
+class AuditHead:
+    """A point of a desk's hash-chained audit trail: the entry ``id`` and its ``hash``. An empty
+    ``hash`` in an anchor means the desk no longer has that entry (its trail went backwards)."""
+
+    id: int
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "hash": self.hash}
+
+    @classmethod
+    def of(cls, header: Mapping[str, Any], name: str) -> AuditHead | None:
+        """The optional field ``name`` of a signed header (absent from older desks and hubs)."""
+        value = header.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise ProtocolError(RefusalCode.MALFORMED, f"trường {name} phải là đối tượng")
+        entry, digest = _int_field(value, "id"), value.get("hash")
+        if not isinstance(digest, str) or entry < 0 or len(digest) not in (0, 64):
+            raise ProtocolError(RefusalCode.MALFORMED, f"trường {name} không hợp lệ")
+        return cls(entry, digest)
+
+
+@dataclass(frozen=True)
 class BatchHeader:
     """What a batch claims, signed. ``epoch_first_seq`` is the first seq the desk wrote in this
     epoch: the hub starts a stream it has never seen there, so a gap before the first batch that
@@ -242,6 +267,10 @@ class BatchHeader:
     last_seq: int
     count: int
     created_at: str
+    # The desk's audit chain head when the batch was built, and the desk's hash at the head the
+    # hub last told it had (see docs/sync-hub.md, "Audit chain heads"); None from older desks.
+    audit_head: AuditHead | None = None
+    audit_anchor: AuditHead | None = None
 
     @classmethod
     def of(cls, envelope: Envelope) -> BatchHeader:
@@ -250,11 +279,13 @@ class BatchHeader:
             desk_uuid=_str_field(h, "desk_uuid"), epoch=_str_field(h, "epoch"),
             epoch_first_seq=_int_field(h, "epoch_first_seq"), first_seq=_int_field(h, "first_seq"),
             last_seq=_int_field(h, "last_seq"), count=_int_field(h, "count"), created_at=_str_field(h, "created_at"),
+            audit_head=AuditHead.of(h, "audit_head"), audit_anchor=AuditHead.of(h, "audit_anchor"),
         )
 
 
 def build_batch(events: Sequence[Event], key: SigningKey, *, created_at: dt.datetime,
-                epoch_first_seq: int = 1) -> Envelope:
+                epoch_first_seq: int = 1, audit_head: AuditHead | None = None,
+                audit_anchor: AuditHead | None = None) -> Envelope:
     """Seal events of one (desk, epoch) stream, in strictly increasing seq order, as a batch."""
     if not events:
         raise ValueError("a batch needs at least one event")
@@ -267,11 +298,16 @@ def build_batch(events: Sequence[Event], key: SigningKey, *, created_at: dt.date
     # Sorted-key compact JSON lines (canonical JSON; orjson writes it ~15x faster for these values).
     # The hub parses the lines, it does not hash them: each payload carries its own hash.
     body = gzip_bytes(b"".join(orjson.dumps(event_dict(e), option=orjson.OPT_SORT_KEYS) + b"\n" for e in events))
-    return seal(PackageKind.BATCH, {
+    fields: dict[str, Any] = {
         "desk_uuid": first.desk_uuid, "epoch": first.epoch, "epoch_first_seq": epoch_first_seq,
         "first_seq": first.seq, "last_seq": events[-1].seq, "count": len(events),
         "created_at": now_iso(created_at),
-    }, body, key)
+    }
+    if audit_head is not None:
+        fields["audit_head"] = audit_head.to_dict()
+    if audit_anchor is not None:
+        fields["audit_anchor"] = audit_anchor.to_dict()
+    return seal(PackageKind.BATCH, fields, body, key)
 
 
 EVENT_FIELDS = tuple(Event.__dataclass_fields__)
@@ -466,17 +502,24 @@ class HubPackage:
     resync_required: bool = False
     has_more: bool = False
     last_hub_seq: int = 0
+    # The latest audit chain head the hub holds from this desk, and of which desk epoch: the desk
+    # sends its own hash at that entry back as the anchor of its next batches.
+    audit_epoch: str | None = None
+    audit_head: AuditHead | None = None
 
     def seal(self, key: SigningKey) -> Envelope:
         body = gzip_bytes(canonical_json({
             "updates": [u.to_dict() for u in self.updates], "answers": [a.to_dict() for a in self.answers],
             "streams": [s.to_dict() for s in self.streams],
         }))
-        return seal(PackageKind.HUB_PACKAGE, {
+        fields: dict[str, Any] = {
             "desk_uuid": self.desk_uuid, "unit_code": self.unit_code, "hub_epoch": self.hub_epoch,
             "created_at": self.created_at, "resync_required": self.resync_required, "has_more": self.has_more,
             "last_hub_seq": self.last_hub_seq, "count": len(self.updates),
-        }, body, key)
+        }
+        if self.audit_head is not None and self.audit_epoch is not None:
+            fields["audit_head"] = {**self.audit_head.to_dict(), "epoch": self.audit_epoch}
+        return seal(PackageKind.HUB_PACKAGE, fields, body, key)
 
     @classmethod
     def open(cls, envelope: Envelope, *, hub_public_key: str, desk_uuid: str) -> HubPackage:
@@ -494,11 +537,14 @@ class HubPackage:
             raise ProtocolError(RefusalCode.MALFORMED, f"nội dung gói: {exc}") from None
         if len(updates) != _int_field(h, "count"):
             raise ProtocolError(RefusalCode.MALFORMED, "số cập nhật không khớp phần đầu gói")
+        audit_head = AuditHead.of(h, "audit_head")
         return cls(
             desk_uuid=desk_uuid, unit_code=_str_field(h, "unit_code"), hub_epoch=_str_field(h, "hub_epoch"),
             created_at=_str_field(h, "created_at"), updates=updates, answers=answers, streams=streams,
             resync_required=h.get("resync_required") is True, has_more=h.get("has_more") is True,
             last_hub_seq=_int_field(h, "last_hub_seq"),
+            audit_epoch=_str_field(h["audit_head"], "epoch") if audit_head is not None else None,
+            audit_head=audit_head,
         )
 
 
