@@ -54,6 +54,8 @@ SKEW_SETTING = "sync_skew_warning_minutes"
 LEASE_FOR = dt.timedelta(minutes=2)  # renewed after every batch; a crashed program's lease lapses
 
 Connect = Callable[[str], HubClient]
+# Updates that change what the counter offers (procedures, fees, time limits, days off).
+REFERENCE_KINDS = frozenset({ev.Kind.CATALOGUE_UPDATED.value, ev.Kind.CALENDAR_UPDATED.value})
 
 
 class SyncFailed(DomainError):
@@ -105,6 +107,7 @@ class SyncReport:
     held: int = 0
     pulled: int = 0  # updates received
     updates_applied: int = 0
+    references_applied: int = 0  # of those, catalogue and calendar updates: the reception list reloads
     updates_unchanged: int = 0  # already so on the desk, another desk's, or dealt with before
     problems: list[str] = field(default_factory=list)
     resync: bool = False
@@ -431,6 +434,7 @@ def take_updates(desk: Desk, package: HubPackage, report: SyncReport | None = No
         for o in outcomes:
             if o.outcome == APPLIED:
                 report.updates_applied += 1
+                report.references_applied += o.kind in REFERENCE_KINDS
             elif o.outcome == PROBLEM:
                 report.problems.append(f"{o.label}: {o.reason}")
             else:

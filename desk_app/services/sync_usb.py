@@ -48,6 +48,7 @@ class UsbImport:
     updates: int
     updates_applied: int
     problems: tuple[str, ...] = field(default_factory=tuple)
+    references_applied: int = 0  # catalogue and calendar updates applied
 
     @property
     def changed(self) -> bool:
@@ -144,7 +145,8 @@ def import_usb(desk: Desk, file: Path, progress: Progress | None = None) -> UsbI
         file=file, acknowledged=len(acknowledged) + sum(1 for a in answers if a.answer.is_final),
         rejected=sum(1 for a in answers if a.answer is ev.Answer.REJECTED),
         held=sum(1 for a in answers if a.answer is ev.Answer.HELD), updates=len(package.updates),
-        updates_applied=report.updates_applied, problems=tuple(report.problems))
+        updates_applied=report.updates_applied, problems=tuple(report.problems),
+        references_applied=report.references_applied)
     now = desk.device_clock()
     sync_state.add_run(store, sync_state.Run(
         kind="usb_import", started_at=started.isoformat(timespec="seconds"), finished_at=now.isoformat(
