@@ -92,3 +92,23 @@ def test_a_malformed_head_refuses_the_batch(hub, make_desk, bad):
         hub.push(envelope)
     assert caught.value.code is p.RefusalCode.MALFORMED
     assert hub.stats()["events"] == 0
+
+
+def test_hub_stats_lists_the_alerts_in_json_and_in_words(hub_url, capsys):
+    import json
+
+    from desk_app.cli.main import main
+    from desk_app.hub.service import Hub
+    from tests.hub.conftest import SimDesk
+
+    hub = Hub.open(hub_url)
+    desk = SimDesk()
+    desk.enroll_on(hub)
+    push(hub, desk, p.AuditHead(5, h("e5")))
+    push(hub, desk, p.AuditHead(5, h("other")))
+    hub.close()
+    assert main(["hub", "stats", "--db", hub_url, "--json"]) == 0
+    [alert] = json.loads(capsys.readouterr().out)["audit_alerts"]
+    assert (alert["kind"], alert["audit_id"], alert["desk_uuid"]) == ("fork", 5, desk.desk_uuid)
+    assert main(["hub", "stats", "--db", hub_url]) == 0
+    assert "CẢNH BÁO nhật ký kiểm tra: 000.21.33.H49 quầy 1, mục 5: bị viết lại" in capsys.readouterr().out
