@@ -92,12 +92,13 @@ class HubClient:
         try:
             response = self._http.post(url, **kwargs)
         except httpx.TransportError as exc:
-            # The technical text (errno, TLS alert) is for the log; people get what to check.
-            log.warning("hub %s unreachable on %s: %s: %s", self.hub_url, path, type(exc).__name__, exc)
+            # The technical text (errno, TLS alert) is for the log (INFO: the window's log file,
+            # not the command line's stderr); people get what to check.
+            log.info("hub %s unreachable on %s: %s: %s", self.hub_url, path, type(exc).__name__, exc)
             raise HubUnreachable(f"không kết nối được máy chủ {self.hub_url}: {transport_reason(exc)}") from exc
         self.last_hub_time = response.headers.get(HUB_TIME_FIELD) or self.last_hub_time
         if response.status_code >= 500:
-            log.warning("hub %s answered HTTP %s on %s: %s", self.hub_url, response.status_code, path,
+            log.info("hub %s answered HTTP %s on %s: %s", self.hub_url, response.status_code, path,
                         _message(response))
             raise HubUnreachable(f"không kết nối được máy chủ {self.hub_url}: {status_reason(response.status_code)}")
         if response.status_code >= 400:
@@ -105,7 +106,7 @@ class HubClient:
                 data = response.json()
                 raise HubRefused(str(data["error"]), str(data["message"]), response.status_code)
             except (ValueError, KeyError, TypeError):
-                log.warning("hub %s answered HTTP %s on %s without a hub error: %s", self.hub_url,
+                log.info("hub %s answered HTTP %s on %s without a hub error: %s", self.hub_url,
                             response.status_code, path, _message(response))
                 raise HubProtocolError(status_reason(response.status_code)) from None
         return response

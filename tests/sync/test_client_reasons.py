@@ -55,7 +55,7 @@ class _Quiet(BaseHTTPRequestHandler):
 
 
 def test_a_closed_port_is_a_refused_connection_and_the_log_keeps_the_errno(caplog):
-    with caplog.at_level(logging.WARNING, logger="desk_app.sync.client"):
+    with caplog.at_level(logging.INFO, logger="desk_app.sync.client"):
         message = _enroll(f"http://127.0.0.1:{_free_port()}")
     assert message.endswith(reasons.REFUSED)
     assert "Connection refused" in caplog.text
