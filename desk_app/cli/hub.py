@@ -185,6 +185,9 @@ def _stats(args: argparse.Namespace, hub: Any) -> None:
              f"bị từ chối: {stats['rejected']} · cập nhật: {stats['updates']}"]
     lines += [f"  {d['unit_code']} quầy {d['desk_no']}: {d['events']} sự kiện, gửi lần cuối "
               f"{d['last_push'] or 'chưa có'}{' (ĐÃ THU HỒI)' if d['revoked_at'] else ''}" for d in stats["desks"]]
+    lines += [f"  CẢNH BÁO nhật ký kiểm tra: {a['unit_code']} quầy {a['desk_no']}, mục {a['audit_id']}: "
+              f"{'bị viết lại' if a['kind'] == 'fork' else 'bị lùi lại'} (dữ liệu hồ sơ vẫn được nhận)"
+              for a in stats["audit_alerts"]]
     _emit(args, stats, "\n".join(lines))
 
 

@@ -89,6 +89,19 @@ class DocumentsChecklist(QWidget):
             self.rows.append((document, box, form, count))
             self.names.append(name)
 
+    def update_documents(self, documents: tuple[RequiredDocument, ...]) -> None:
+        """A new catalogue version of the same procedure: the rows follow it, and papers still
+        listed (by name) keep what the officer ticked, chose and counted."""
+        kept = {document.name: (box.isChecked(), form.currentIndex(), count.value())
+                for document, box, form, count in self.rows}
+        self.set_documents(documents)
+        for document, box, form, count in self.rows:
+            if document.name in kept:
+                checked, choice, number = kept[document.name]
+                box.setChecked(checked)
+                form.setCurrentIndex(choice)
+                count.setValue(number)
+
     def _clear(self) -> None:
         for row in range(1, self.grid.rowCount()):
             for column in range(4):

@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(self._on_sync_status_changed)
         self.sync.synced.connect(self._refresh_ledger)
         self.sync.dossiers_changed.connect(self._on_sync_dossiers_changed)
+        # A catalogue or calendar update from the hub reaches the counter now, not at the next start.
+        self.sync.references_changed.connect(self.form.reload_procedures)
         self.sync.start()
 
     # chrome ---------------------------------------------------------------------------------

@@ -167,8 +167,17 @@ class ProcedurePicker(QWidget):
         self.current: Procedure | None = None
 
     def set_procedures(self, procedures: list[Procedure]) -> None:
+        """Show a (re)loaded catalogue: the search text stays, so does the highlighted procedure
+        (by code) when it is still listed, and the chosen one becomes its new version."""
+        highlighted = self.model.procedure_at(self.list.currentIndex().row())
         self.model.set_procedures(procedures)
-        self._select_row(0)
+        codes = [p.code for p in self.matches()]
+        self._select_row(codes.index(highlighted.code) if highlighted and highlighted.code in codes else 0)
+        if self.current is not None:
+            fresh = next((p for p in procedures if p.code == self.current.code), None)
+            if fresh is not None:
+                self.current = fresh
+                self._show_chosen(fresh)
 
     def matches(self) -> list[Procedure]:
         return [p for p in (self.model.procedure_at(r) for r in range(self.model.rowCount())) if p]
@@ -214,5 +223,8 @@ class ProcedurePicker(QWidget):
     def choose(self, procedure: Procedure) -> None:
         """Take ``procedure`` as if picked from the list (a booking names it already)."""
         self.current = procedure
-        self.chosen_label.setText(f"Đã chọn: <b>{html.escape(procedure.name)}</b> ({html.escape(procedure.code)})")
+        self._show_chosen(procedure)
         self.procedure_chosen.emit(procedure)
+
+    def _show_chosen(self, procedure: Procedure) -> None:
+        self.chosen_label.setText(f"Đã chọn: <b>{html.escape(procedure.name)}</b> ({html.escape(procedure.code)})")

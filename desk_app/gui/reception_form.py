@@ -277,19 +277,39 @@ class ReceptionForm(QWidget):
     # procedure ------------------------------------------------------------------------------
 
     def reload_procedures(self) -> None:
+        """Read the catalogue again (at start, after a save, when the hub sent an update)."""
         desk = self.ctx.desk
-        self.ctx.runner.submit(lambda: desk.procedures(), self.picker.set_procedures,
+        self.ctx.runner.submit(lambda: desk.procedures(), self._on_procedures_loaded,
                                lambda exc: show_error(self, "Không tải được danh mục thủ tục", exc))
 
-    def _on_picker_procedure_chosen(self, procedure: Procedure) -> None:
-        self.procedure = procedure
+    def _on_procedures_loaded(self, procedures: list[Procedure]) -> None:
+        """The list follows the catalogue; a citizen being served keeps the chosen procedure (its
+        new version: fees, time limit, papers) and everything typed; the fee and appointment are
+        worked out again (a calendar update moves the appointment)."""
+        self.picker.set_procedures(procedures)
+        chosen, fresh = self.procedure, self.picker.current
+        if chosen is None or fresh is None:
+            return
+        if fresh != chosen:
+            self.procedure = fresh
+            self._fit_rows(fresh)
+            if fresh.documents != chosen.documents:
+                self.documents.update_documents(fresh.documents)
+                self._fix_tab_order()
+        self.refresh_estimate()
+
+    def _fit_rows(self, procedure: Procedure) -> None:
         kinds = {rule.kind for rule in procedure.fees}
         self.extension.setMaximum(procedure.max_extension_days)
-        self.extension.setValue(0)
-        self.due_at.setDateTime(QDateTime(self.ctx.desk.clock().replace(tzinfo=None)).addDays(1))
         self._show_rows(pages=FeeKind.PER_PAGE in kinds, local=FeeKind.LOCAL in kinds,
                         extension=procedure.max_extension_days > 0, manual_due=procedure.time is None,
                         spot=procedure.same_day)
+
+    def _on_picker_procedure_chosen(self, procedure: Procedure) -> None:
+        self.procedure = procedure
+        self.extension.setValue(0)
+        self.due_at.setDateTime(QDateTime(self.ctx.desk.clock().replace(tzinfo=None)).addDays(1))
+        self._fit_rows(procedure)
         self.documents.set_documents(procedure.documents)
         self.missing_label.setText("")
         self.guide_button.setVisible(False)

@@ -66,6 +66,7 @@ class SyncController(QObject):
     failed = Signal(str)  # why it could not, in Vietnamese
     synced = Signal()  # the hub acknowledged changes: the ledger's marks moved
     dossiers_changed = Signal()  # updates from the hub changed dossiers: the views read them again
+    references_changed = Signal()  # a catalogue or calendar update was applied: the reception list reloads
     _progress_seen = Signal(object)  # from the sync worker's thread
     _outcome_seen = Signal(object)  # from the background runner's thread
 
@@ -258,21 +259,25 @@ class SyncController(QObject):
     # results ----------------------------------------------------------------------------------
 
     def _on_synced(self, report: SyncReport) -> str:
-        self._announce(acknowledged=bool(report.sent), changed=bool(report.updates_applied))
+        self._announce(acknowledged=bool(report.sent), changed=bool(report.updates_applied),
+                       references=bool(report.references_applied))
         return sync_report_text(report)
 
     def _on_exported(self, made: UsbExport) -> str:
         return usb_export_text(made)
 
     def _on_imported(self, result: UsbImport) -> str:
-        self._announce(acknowledged=result.changed, changed=bool(result.updates_applied))
+        self._announce(acknowledged=result.changed, changed=bool(result.updates_applied),
+                       references=bool(result.references_applied))
         return usb_import_text(result)
 
     def _on_enrolled(self, enrolment: Enrolment) -> str:
         return (f"Đã ghi danh với máy chủ {enrolment.hub_url}: máy này là quầy {enrolment.desk_no} của đơn vị "
                 f"{enrolment.unit_code}. Từ nay quầy tự đồng bộ khi có kết nối.")
 
-    def _announce(self, *, acknowledged: bool, changed: bool) -> None:
+    def _announce(self, *, acknowledged: bool, changed: bool, references: bool = False) -> None:
+        if references:
+            self.references_changed.emit()
         if changed:
             self.dossiers_changed.emit()
         elif acknowledged:
@@ -288,7 +293,8 @@ class SyncController(QObject):
             return
         report = outcome.report
         if report is not None:
-            self._announce(acknowledged=bool(report.sent), changed=bool(report.updates_applied))
+            self._announce(acknowledged=bool(report.sent), changed=bool(report.updates_applied),
+                           references=bool(report.references_applied))
         self.refresh_status()
 
 

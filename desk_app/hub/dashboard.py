@@ -49,10 +49,16 @@ def _card(value: Any, label: str, warn: bool = False) -> str:
     return f'<div class="card{" warn" if warn else ""}"><b>{escape(str(value))}</b><span>{escape(label)}</span></div>'
 
 
-def _desk_rows(desks: list[dict[str, Any]]) -> str:
+AUDIT_KINDS = {"fork": "nhật ký bị viết lại (rẽ nhánh)", "backwards": "nhật ký bị lùi lại (mất mục)"}
+
+
+def _desk_rows(desks: list[dict[str, Any]], alerted: set[str]) -> str:
     rows = []
     for d in sorted(desks, key=lambda d: (d["desk_no"], d["enrolled_at"])):
         state = ('<span class="off">Đã thu hồi</span>' if d["revoked_at"] else '<span class="ok">Hoạt động</span>')
+        if d["desk_uuid"] in alerted:
+            state += ' <span class="off">· Nhật ký bất thường</span>'
+
         pending = f'<span class="late">{d["held"]}</span>' if d["held"] else "0"
         rows.append(
             f'<tr><td>Quầy {d["desk_no"]}</td><td>{_time(d["last_push"])}</td><td>{_time(d["last_seen"])}</td>'
@@ -86,13 +92,31 @@ def _ranking(period: Period, communes: list[CommuneFigures]) -> str:
         '<code>desk-app hub report --from … --to … [--unit-code MÃ]</code>.</p></section>')
 
 
+def _audit_section(alerts: list[dict[str, Any]]) -> str:
+    """Desks whose audit chain forked or went backwards (their batches were still applied)."""
+    if not alerts:
+        return ""
+    rows = "".join(
+        f'<tr><td>{escape(str(a["unit_code"]))}</td><td>Quầy {a["desk_no"]}</td>'
+        f'<td>{escape(AUDIT_KINDS.get(a["kind"], a["kind"]))}</td><td class="num">{a["audit_id"]}</td>'
+        f'<td>{escape(a["epoch"][:8])}</td><td>{_time(a["detected_at"])}</td></tr>' for a in alerts)
+    return ('<section id="audit-alerts"><h2>Cảnh báo nhật ký kiểm tra</h2>'
+            '<p class="facts">Chuỗi băm nhật ký của quầy không còn khớp với đầu chuỗi máy chủ đã nhận: cần kiểm '
+            'tra máy của quầy (<code>desk-app audit verify</code>). Dữ liệu hồ sơ của quầy vẫn được nhận.</p>'
+            '<table><thead><tr><th>Đơn vị</th><th>Quầy</th><th>Bất thường</th><th class="num">Mục nhật ký</th>'
+            f'<th>Kỳ dữ liệu quầy</th><th>Phát hiện lúc</th></tr></thead><tbody>{rows}</tbody></table></section>')
+
+
 def render(stats: dict[str, Any], ranking: tuple[Period, list[CommuneFigures]] | None = None) -> str:
     """The whole page from ``Hub.stats()`` and, when given, the month's ranking of communes."""
     communes = {c["unit_code"]: c for c in stats["communes"]}
+    alerts = stats.get("audit_alerts", [])
+    alerted = {a["desk_uuid"] for a in alerts}
     desks_by_unit: dict[str, list[dict[str, Any]]] = {}
     for d in stats["desks"]:
         desks_by_unit.setdefault(d["unit_code"], []).append(d)
-    sections = [_ranking(*ranking)] if ranking is not None else []
+    sections = [_audit_section(alerts)] if alerts else []
+    sections += [_ranking(*ranking)] if ranking is not None else []
     for unit in sorted(set(communes) | set(desks_by_unit)):
         c = communes.get(unit, {"dossiers": 0, "open": 0, "overdue": 0, "done": 0, "on_time_rate": None})
         desks = desks_by_unit.get(unit, [])
@@ -104,7 +128,7 @@ def render(stats: dict[str, Any], ranking: tuple[Period, list[CommuneFigures]] |
             f'<span>Có kết quả không trễ hẹn (từ trước đến nay): <b>{_rate(c["on_time_rate"])}</b></span></div>'
             '<table><thead><tr><th>Quầy</th><th>Gửi dữ liệu lần cuối</th><th>Liên lạc lần cuối</th>'
             '<th class="num">Sự kiện đã nhận</th><th class="num">Chờ xử lý</th><th class="num">Bị từ chối</th>'
-            f'<th>Tình trạng</th></tr></thead><tbody>{_desk_rows(desks)}</tbody></table></section>')
+            f'<th>Tình trạng</th></tr></thead><tbody>{_desk_rows(desks, alerted)}</tbody></table></section>')
     if not desks_by_unit and not communes:
         sections.append("<section><h2>Chưa có quầy nào</h2><p>Cấp mã ghi danh bằng lệnh "
                         "<code>desk-app hub enroll --unit-code MÃ --desk N</code>.</p></section>")
@@ -123,6 +147,7 @@ def render(stats: dict[str, Any], ranking: tuple[Period, list[CommuneFigures]] |
         _card(stats["held"], "sự kiện chờ (thiếu số trước)", warn=stats["held"] > 0),
         _card(stats["rejected"], "sự kiện bị từ chối", warn=stats["rejected"] > 0),
         _card(stats["updates"], "cập nhật gửi xuống quầy"),
+        *([_card(len(alerted), "quầy có nhật ký bất thường", warn=True)] if alerted else []),
     ])
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'

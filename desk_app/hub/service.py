@@ -21,7 +21,7 @@ from desk_app.domain.dossier import Status
 from desk_app.domain.text import nfc
 from desk_app.hub.apply import DeskFacts, apply_batch
 from desk_app.hub.rules import utc_iso
-from desk_app.hub.storage import records
+from desk_app.hub.storage import audit_heads, records
 from desk_app.hub.storage import reports as hub_reports
 from desk_app.hub.storage.database import Database, Tx, open_database
 from desk_app.hub.storage.migrations import migrate
@@ -179,6 +179,11 @@ class Hub:
             if current is None or current.revoked_at is not None or current.public_key != desk.public_key:
                 raise ProtocolError(RefusalCode.REVOKED_DESK)
             answers = apply_batch(tx, header, batch, DeskFacts(desk.desk_uuid, desk.unit_code), now)
+            # After the events: an audit alert is kept, never a reason to refuse the dossiers.
+            for alert in audit_heads.check(tx, desk.desk_uuid, header.epoch, header.audit_head, header.audit_anchor,
+                                           now):
+                log.warning("audit chain %s on desk %s epoch %s at entry %s", alert.kind, desk.desk_uuid,
+                            header.epoch, alert.audit_id)
             return PushResult(tuple(answers), now)
 
         return self.db.run(work)
@@ -196,15 +201,16 @@ class Hub:
             # Read the end first: an entry committed meanwhile is then either in `updates` or after it.
             last = records.last_change_seq(tx)
             streams = tuple(records.stream_acks(tx, desk.desk_uuid))
+            audit = _audit_fields(tx, desk.desk_uuid)
             if (request.hub_epoch is not None and request.hub_epoch != self.epoch) or request.after_seq > last:
                 return HubPackage(desk.desk_uuid, desk.unit_code, self.epoch, now, streams=streams,
-                                  resync_required=True)
+                                  resync_required=True, **audit)
             updates = records.changes_for(tx, desk.unit_code, request.after_seq, limit + 1)
             more = len(updates) > limit
             updates = updates[:limit]
             end = updates[-1].hub_seq if more else max([last, *(u.hub_seq for u in updates)])
             return HubPackage(desk.desk_uuid, desk.unit_code, self.epoch, now, updates=tuple(updates),
-                              streams=streams, has_more=more, last_hub_seq=end)
+                              streams=streams, has_more=more, last_hub_seq=end, **audit)
 
         return self.db.run(work).seal(self.key)
 
@@ -221,7 +227,8 @@ class Hub:
                               created_at=now, updates=tuple(updates),
                               answers=tuple(records.open_answers(tx, desk.desk_uuid)),
                               streams=tuple(records.stream_acks(tx, desk.desk_uuid)),
-                              last_hub_seq=max([last, after_seq, *(u.hub_seq for u in updates)]))
+                              last_hub_seq=max([last, after_seq, *(u.hub_seq for u in updates)]),
+                              **_audit_fields(tx, desk.desk_uuid))
 
         return self.db.run(work, write=False).seal(self.key)
 
@@ -299,7 +306,13 @@ class Hub:
                     "scans": records.count_kind(tx, ev.Kind.SCAN_ATTACHED.value), "held": records.count(tx, "held_events"),
                     "rejected": records.count(tx, "rejections"), "updates": records.count(tx, "change_log"),
                     "desks": desks, "communes": records.per_commune(tx, utc_iso(now)),
-                    "recent_rejections": records.rejected_list(tx, 20)}
+                    "recent_rejections": records.rejected_list(tx, 20),
+                    "audit_alerts": audit_heads.alerts(tx)}
 
         return self.db.run(work, write=False)
 
+
+def _audit_fields(tx: Tx, desk_uuid: str) -> dict[str, Any]:
+    """The ``HubPackage`` fields telling a desk the latest audit head the hub holds from it."""
+    found = audit_heads.latest(tx, desk_uuid)
+    return {"audit_epoch": found[0], "audit_head": found[1]} if found else {}

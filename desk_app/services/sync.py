@@ -39,13 +39,13 @@ from desk_app.domain import events as ev
 from desk_app.domain.errors import DomainError
 from desk_app.services.desk import Desk
 from desk_app.services.sync_updates import APPLIED, PROBLEM, UNCHANGED, UpdateOutcome, apply_update
-from desk_app.store import sync_state
+from desk_app.store import audit_anchor, sync_state
 from desk_app.store.outbox import EventAnswer, Outbox
 from desk_app.store.sync_state import Enrolment
 from desk_app.sync.client import HubClient, HubProtocolError, HubRefused, HubUnreachable, SyncError
 from desk_app.sync.protocol import (
-    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, Envelope, HubPackage, PushResult, RefusalCode, SigningKey,
-    build_batch, clock_skew, now_iso,
+    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, AuditHead, Envelope, HubPackage, PushResult, RefusalCode,
+    SigningKey, build_batch, clock_skew, now_iso,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,8 @@ SKEW_SETTING = "sync_skew_warning_minutes"
 LEASE_FOR = dt.timedelta(minutes=2)  # renewed after every batch; a crashed program's lease lapses
 
 Connect = Callable[[str], HubClient]
+# Updates that change what the counter offers (procedures, fees, time limits, days off).
+REFERENCE_KINDS = frozenset({ev.Kind.CATALOGUE_UPDATED.value, ev.Kind.CALENDAR_UPDATED.value})
 
 
 class SyncFailed(DomainError):
@@ -105,6 +107,7 @@ class SyncReport:
     held: int = 0
     pulled: int = 0  # updates received
     updates_applied: int = 0
+    references_applied: int = 0  # of those, catalogue and calendar updates: the reception list reloads
     updates_unchanged: int = 0  # already so on the desk, another desk's, or dealt with before
     problems: list[str] = field(default_factory=list)
     resync: bool = False
@@ -288,8 +291,7 @@ def _push(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, p
     _notify(progress, "push", 0, total, f"Đang gửi {total} thay đổi")
 
     def seal(run: list[ev.Event]) -> Envelope:
-        return build_batch(run, key, created_at=desk.device_clock(),
-                           epoch_first_seq=sync_state.epoch_first_seq(desk.store, run[0].epoch))
+        return seal_batch(desk, run, key)
 
     def answered(run: list[ev.Event], result: PushResult) -> int:
         nonlocal done
@@ -306,6 +308,17 @@ def _push(desk: Desk, client: HubClient, found: Enrolment, report: SyncReport, p
     while run := one_stream(outbox.pending(batch_size)):
         if answered(run, client.push(seal(run))) == 0:
             break
+
+
+def seal_batch(desk: Desk, run: list[ev.Event], key: SigningKey) -> Envelope:
+    """Sign one stream's events as a batch, with the audit chain head now and the anchor at the
+    head the hub last said it holds (issue 8 item 2; hub/storage/audit_heads.py checks them)."""
+    epoch = run[0].epoch
+    anchor = audit_anchor.anchor(desk.store.db, epoch)
+    return build_batch(run, key, created_at=desk.device_clock(),
+                       epoch_first_seq=sync_state.epoch_first_seq(desk.store, epoch),
+                       audit_head=AuditHead(*audit_anchor.head(desk.store.db)),
+                       audit_anchor=AuditHead(*anchor) if anchor else None)
 
 
 def _push_once_each(outbox: Outbox, client: HubClient, seal: Callable[[list[ev.Event]], Envelope],
@@ -409,6 +422,9 @@ def take_updates(desk: Desk, package: HubPackage, report: SyncReport | None = No
     with desk.store.transaction():
         for update in package.updates:
             outcomes.append(apply_update(desk, update, hub_epoch=package.hub_epoch))
+        if package.audit_head is not None and package.audit_epoch is not None:
+            audit_anchor.save_hub_head(desk.store.db, package.audit_epoch,
+                                       (package.audit_head.id, package.audit_head.hash))
         cursor = desk.recorder.outbox.pull_cursor()
         if cursor is None or cursor.epoch != package.hub_epoch or cursor.seq < package.last_hub_seq:
             desk.recorder.outbox.set_pull_cursor(hub_epoch=package.hub_epoch, hub_seq=package.last_hub_seq,
@@ -418,6 +434,7 @@ def take_updates(desk: Desk, package: HubPackage, report: SyncReport | None = No
         for o in outcomes:
             if o.outcome == APPLIED:
                 report.updates_applied += 1
+                report.references_applied += o.kind in REFERENCE_KINDS
             elif o.outcome == PROBLEM:
                 report.problems.append(f"{o.label}: {o.reason}")
             else:

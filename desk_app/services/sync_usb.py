@@ -16,11 +16,11 @@ from pathlib import Path
 from desk_app.domain import events as ev
 from desk_app.services.desk import Desk
 from desk_app.services.sync import (
-    Progress, SyncFailed, SyncProgress, SyncReport, enrolment, one_stream, take_updates,
+    Progress, SyncFailed, SyncProgress, SyncReport, enrolment, one_stream, seal_batch, take_updates,
 )
 from desk_app.store import sync_state
 from desk_app.store.outbox import EventAnswer
-from desk_app.sync.protocol import Envelope, HubPackage, ProtocolError, SigningKey, build_batch
+from desk_app.sync.protocol import Envelope, HubPackage, ProtocolError, SigningKey
 
 USB_FILE_EVENTS = 10_000  # events per file (~14 MB of JSON, ~2 MB gzip): the hub applies a file at once
 USB_MAX_EVENTS = 5 * USB_FILE_EVENTS  # one export writes at most this many; the rest go in the next
@@ -48,6 +48,7 @@ class UsbImport:
     updates: int
     updates_applied: int
     problems: tuple[str, ...] = field(default_factory=tuple)
+    references_applied: int = 0  # catalogue and calendar updates applied
 
     @property
     def changed(self) -> bool:
@@ -76,8 +77,7 @@ def export_usb(desk: Desk, file: Path, progress: Progress | None = None) -> UsbE
     files = _file_names(file, len(batches))
     started = desk.device_clock()
     for number, (path, run) in enumerate(zip(files, batches), 1):
-        envelope = build_batch(run, key, created_at=desk.device_clock(),
-                               epoch_first_seq=sync_state.epoch_first_seq(desk.store, run[0].epoch))
+        envelope = seal_batch(desk, run, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
         partial.write_bytes(envelope.to_file())
@@ -145,7 +145,8 @@ def import_usb(desk: Desk, file: Path, progress: Progress | None = None) -> UsbI
         file=file, acknowledged=len(acknowledged) + sum(1 for a in answers if a.answer.is_final),
         rejected=sum(1 for a in answers if a.answer is ev.Answer.REJECTED),
         held=sum(1 for a in answers if a.answer is ev.Answer.HELD), updates=len(package.updates),
-        updates_applied=report.updates_applied, problems=tuple(report.problems))
+        updates_applied=report.updates_applied, problems=tuple(report.problems),
+        references_applied=report.references_applied)
     now = desk.device_clock()
     sync_state.add_run(store, sync_state.Run(
         kind="usb_import", started_at=started.isoformat(timespec="seconds"), finished_at=now.isoformat(

@@ -836,3 +836,17 @@ def m0020_personal_data_outbox_redaction(db: Database) -> None:
                 AND old.redacted_at IS NULL AND new.redacted_at IS NOT NULL)))
            BEGIN SELECT RAISE(ABORT, 'the outbox is append-only: only acknowledgement and redaction'); END"""
     )
+
+
+@desk_migrations(name="0021_sync_audit_anchor")
+def m0021_sync_audit_anchor(db: Database) -> None:
+    """The latest audit chain head the hub says it holds from this desk (one row, from the last
+    hub package: pull reply or USB file), with the desk epoch it belongs to. Each batch then
+    carries the desk's own hash at that entry, so the hub sees a trail rewritten or cut short
+    behind its back (store/audit_anchor.py, hub/storage/audit_heads.py)."""
+    db.execute("""CREATE TABLE sync_audit_anchor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch TEXT NOT NULL,        -- the desk epoch of the head
+        audit_id INTEGER NOT NULL,  -- the entry the hub holds
+        hash TEXT NOT NULL          -- its hash as the hub holds it
+    )""")

@@ -21,6 +21,7 @@ from desk_app.sync.protocol import (
     HUB_TIME_FIELD, DEFAULT_BATCH_SIZE, Enrollment, Envelope, HubPackage, ProtocolError, PullRequest, PushResult,
     SigningKey,
 )
+from desk_app.sync.reasons import status_reason, transport_reason
 
 log = logging.getLogger(__name__)
 
@@ -90,20 +91,24 @@ class HubClient:
         url = f"{self.hub_url}{path}"
         try:
             response = self._http.post(url, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise HubUnreachable(f"máy chủ {self.hub_url} không trả lời kịp ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
-            raise HubUnreachable(f"không kết nối được máy chủ {self.hub_url} ({exc})") from exc
+            # The technical text (errno, TLS alert) is for the log (INFO: the window's log file,
+            # not the command line's stderr); people get what to check.
+            log.info("hub %s unreachable on %s: %s: %s", self.hub_url, path, type(exc).__name__, exc)
+            raise HubUnreachable(f"không kết nối được máy chủ {self.hub_url}: {transport_reason(exc)}") from exc
         self.last_hub_time = response.headers.get(HUB_TIME_FIELD) or self.last_hub_time
         if response.status_code >= 500:
-            raise HubUnreachable(f"máy chủ {self.hub_url} đang lỗi (HTTP {response.status_code}): "
-                                 f"{_message(response)}")
+            log.info("hub %s answered HTTP %s on %s: %s", self.hub_url, response.status_code, path,
+                        _message(response))
+            raise HubUnreachable(f"không kết nối được máy chủ {self.hub_url}: {status_reason(response.status_code)}")
         if response.status_code >= 400:
             try:
                 data = response.json()
                 raise HubRefused(str(data["error"]), str(data["message"]), response.status_code)
             except (ValueError, KeyError, TypeError):
-                raise HubProtocolError(f"máy chủ trả lời lỗi HTTP {response.status_code} không rõ lý do") from None
+                log.info("hub %s answered HTTP %s on %s without a hub error: %s", self.hub_url,
+                            response.status_code, path, _message(response))
+                raise HubProtocolError(status_reason(response.status_code)) from None
         return response
 
     def enroll(self, code: str, *, desk_uuid: str, public_key: str, facts: dict[str, Any]) -> Enrollment:

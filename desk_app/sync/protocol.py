@@ -23,7 +23,6 @@ import base64
 import binascii
 import datetime as dt
 import gzip
-import hashlib
 import json
 import zlib
 from collections.abc import Mapping, Sequence
@@ -32,7 +31,7 @@ from enum import Enum
 from typing import Any
 
 import orjson
-from desk_app.domain.events import Event, canonical_json
+from desk_app.domain.events import Event, canonical_json, payload_hash, sha256_hex
 from desk_app.sync.keys import SigningKey as SigningKey, signature_ok as signature_ok
 
 PROTOCOL = "desk-sync/1"
@@ -137,7 +136,7 @@ class Envelope:
             raise ProtocolError(RefusalCode.MALFORMED, f"cần gói loại {kind.value}, nhận {self.kind}")
         if not signature_ok(public_text, canonical_json(self.header), self.signature):
             raise ProtocolError(RefusalCode.BAD_SIGNATURE)
-        if hashlib.sha256(self.body).hexdigest() != self.header.get("body_sha256"):
+        if sha256_hex(self.body) != self.header.get("body_sha256"):
             raise ProtocolError(RefusalCode.BODY_MISMATCH)
 
     def to_file(self) -> bytes:
@@ -194,7 +193,7 @@ def _header_from(raw: bytes) -> dict[str, Any]:
 
 def seal(kind: PackageKind, fields: Mapping[str, Any], body: bytes, key: SigningKey) -> Envelope:
     """Sign ``fields`` plus protocol, kind and the body's hash; ``body`` must already be gzip."""
-    header = {**fields, "protocol": PROTOCOL, "kind": kind.value, "body_sha256": hashlib.sha256(body).hexdigest()}
+    header = {**fields, "protocol": PROTOCOL, "kind": kind.value, "body_sha256": sha256_hex(body)}
     return Envelope(header, key.sign(canonical_json(header)), body)
 
 
@@ -230,6 +229,31 @@ def clock_skew(hub_time: str, local: dt.datetime) -> dt.timedelta:
 
 
 @dataclass(frozen=True)
+class AuditHead:
+    """A point of a desk's hash-chained audit trail: the entry ``id`` and its ``hash``. An empty
+    ``hash`` in an anchor means the desk no longer has that entry (its trail went backwards)."""
+
+    id: int
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "hash": self.hash}
+
+    @classmethod
+    def of(cls, header: Mapping[str, Any], name: str) -> AuditHead | None:
+        """The optional field ``name`` of a signed header (absent from older desks and hubs)."""
+        value = header.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise ProtocolError(RefusalCode.MALFORMED, f"trường {name} phải là đối tượng")
+        entry, digest = _int_field(value, "id"), value.get("hash")
+        if not isinstance(digest, str) or entry < 0 or len(digest) not in (0, 64):
+            raise ProtocolError(RefusalCode.MALFORMED, f"trường {name} không hợp lệ")
+        return cls(entry, digest)
+
+
+@dataclass(frozen=True)
 class BatchHeader:
     """What a batch claims, signed. ``epoch_first_seq`` is the first seq the desk wrote in this
     epoch: the hub starts a stream it has never seen there, so a gap before the first batch that
@@ -242,6 +266,10 @@ class BatchHeader:
     last_seq: int
     count: int
     created_at: str
+    # The desk's audit chain head when the batch was built, and the desk's hash at the head the
+    # hub last told it had (see docs/sync-hub.md, "Audit chain heads"); None from older desks.
+    audit_head: AuditHead | None = None
+    audit_anchor: AuditHead | None = None
 
     @classmethod
     def of(cls, envelope: Envelope) -> BatchHeader:
@@ -250,11 +278,13 @@ class BatchHeader:
             desk_uuid=_str_field(h, "desk_uuid"), epoch=_str_field(h, "epoch"),
             epoch_first_seq=_int_field(h, "epoch_first_seq"), first_seq=_int_field(h, "first_seq"),
             last_seq=_int_field(h, "last_seq"), count=_int_field(h, "count"), created_at=_str_field(h, "created_at"),
+            audit_head=AuditHead.of(h, "audit_head"), audit_anchor=AuditHead.of(h, "audit_anchor"),
         )
 
 
 def build_batch(events: Sequence[Event], key: SigningKey, *, created_at: dt.datetime,
-                epoch_first_seq: int = 1) -> Envelope:
+                epoch_first_seq: int = 1, audit_head: AuditHead | None = None,
+                audit_anchor: AuditHead | None = None) -> Envelope:
     """Seal events of one (desk, epoch) stream, in strictly increasing seq order, as a batch."""
     if not events:
         raise ValueError("a batch needs at least one event")
@@ -266,23 +296,17 @@ def build_batch(events: Sequence[Event], key: SigningKey, *, created_at: dt.date
         raise ValueError("a batch carries one desk's events of one epoch")
     # Sorted-key compact JSON lines (canonical JSON; orjson writes it ~15x faster for these values).
     # The hub parses the lines, it does not hash them: each payload carries its own hash.
-    body = gzip_bytes(b"".join(orjson.dumps(event_dict(e), option=orjson.OPT_SORT_KEYS) + b"\n" for e in events))
-    return seal(PackageKind.BATCH, {
+    body = gzip_bytes(b"".join(orjson.dumps(e.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n" for e in events))
+    fields: dict[str, Any] = {
         "desk_uuid": first.desk_uuid, "epoch": first.epoch, "epoch_first_seq": epoch_first_seq,
         "first_seq": first.seq, "last_seq": events[-1].seq, "count": len(events),
         "created_at": now_iso(created_at),
-    }, body, key)
-
-
-EVENT_FIELDS = tuple(Event.__dataclass_fields__)
-_FIELD_SET = frozenset(EVENT_FIELDS)
-_TEXT_FIELDS = ("event_uuid", "desk_uuid", "epoch", "unit_code", "entity", "entity_id", "kind", "business_time",
-                "device_time", "payload_hash")
-
-
-def event_dict(event: Event) -> dict[str, Any]:
-    """``Event.to_dict()`` without its deep copy: 10× faster, the same canonical JSON."""
-    return {name: getattr(event, name) for name in EVENT_FIELDS}
+    }
+    if audit_head is not None:
+        fields["audit_head"] = audit_head.to_dict()
+    if audit_anchor is not None:
+        fields["audit_anchor"] = audit_anchor.to_dict()
+    return seal(PackageKind.BATCH, fields, body, key)
 
 
 def fast_canonical(value: Any, claimed_hash: str) -> tuple[bytes, bool]:
@@ -293,10 +317,10 @@ def fast_canonical(value: Any, claimed_hash: str) -> tuple[bytes, bool]:
     the standard library decides, so an exotic value can never be wrongly rejected or accepted.
     """
     quick = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    if hashlib.sha256(quick).hexdigest() == claimed_hash:
+    if sha256_hex(quick) == claimed_hash:
         return quick, True
     exact = canonical_json(value)
-    return exact, hashlib.sha256(exact).hexdigest() == claimed_hash
+    return exact, sha256_hex(exact) == claimed_hash
 
 
 def _parse_lines(lines: list[bytes]) -> list[Any]:
@@ -319,14 +343,10 @@ def batch_events(envelope: Envelope) -> tuple[BatchHeader, list[Event]]:
     lines = [line for line in gunzip_bytes(envelope.body).split(b"\n") if line]
     events: list[Event] = []
     for number, data in enumerate(_parse_lines(lines), 1):
-        if not isinstance(data, dict) or data.keys() != _FIELD_SET:
-            raise ProtocolError(RefusalCode.MALFORMED, f"dòng {number} của gói không phải một sự kiện")
-        wrong = type(data["seq"]) is not int or type(data["schema"]) is not int or type(data["payload"]) is not dict
-        for name in _TEXT_FIELDS:
-            wrong = wrong or type(data[name]) is not str
-        if wrong:
-            raise ProtocolError(RefusalCode.MALFORMED, f"dòng {number}: sự kiện sai kiểu dữ liệu")
-        events.append(Event(**data))
+        try:
+            events.append(Event.from_dict(data))
+        except ValueError:
+            raise ProtocolError(RefusalCode.MALFORMED, f"dòng {number} của gói không phải một sự kiện hợp lệ") from None
     if len(events) != header.count or not events:
         raise ProtocolError(RefusalCode.MALFORMED, f"gói khai {header.count} sự kiện nhưng có {len(events)}")
     if events[0].seq != header.first_seq or events[-1].seq != header.last_seq:
@@ -430,7 +450,7 @@ class Update:
                          dict(data["payload"]), str(data["payload_hash"]), str(data["created_at"]))
         except (KeyError, ValueError, TypeError) as exc:
             raise ProtocolError(RefusalCode.MALFORMED, f"cập nhật không hợp lệ: {exc}") from None
-        if hashlib.sha256(canonical_json(update.payload)).hexdigest() != update.payload_hash:
+        if payload_hash(update.payload) != update.payload_hash:
             raise ProtocolError(RefusalCode.BODY_MISMATCH, f"cập nhật số {update.hub_seq}")
         return update
 
@@ -466,17 +486,24 @@ class HubPackage:
     resync_required: bool = False
     has_more: bool = False
     last_hub_seq: int = 0
+    # The latest audit chain head the hub holds from this desk, and of which desk epoch: the desk
+    # sends its own hash at that entry back as the anchor of its next batches.
+    audit_epoch: str | None = None
+    audit_head: AuditHead | None = None
 
     def seal(self, key: SigningKey) -> Envelope:
         body = gzip_bytes(canonical_json({
             "updates": [u.to_dict() for u in self.updates], "answers": [a.to_dict() for a in self.answers],
             "streams": [s.to_dict() for s in self.streams],
         }))
-        return seal(PackageKind.HUB_PACKAGE, {
+        fields: dict[str, Any] = {
             "desk_uuid": self.desk_uuid, "unit_code": self.unit_code, "hub_epoch": self.hub_epoch,
             "created_at": self.created_at, "resync_required": self.resync_required, "has_more": self.has_more,
             "last_hub_seq": self.last_hub_seq, "count": len(self.updates),
-        }, body, key)
+        }
+        if self.audit_head is not None and self.audit_epoch is not None:
+            fields["audit_head"] = {**self.audit_head.to_dict(), "epoch": self.audit_epoch}
+        return seal(PackageKind.HUB_PACKAGE, fields, body, key)
 
     @classmethod
     def open(cls, envelope: Envelope, *, hub_public_key: str, desk_uuid: str) -> HubPackage:
@@ -494,11 +521,14 @@ class HubPackage:
             raise ProtocolError(RefusalCode.MALFORMED, f"nội dung gói: {exc}") from None
         if len(updates) != _int_field(h, "count"):
             raise ProtocolError(RefusalCode.MALFORMED, "số cập nhật không khớp phần đầu gói")
+        audit_head = AuditHead.of(h, "audit_head")
         return cls(
             desk_uuid=desk_uuid, unit_code=_str_field(h, "unit_code"), hub_epoch=_str_field(h, "hub_epoch"),
             created_at=_str_field(h, "created_at"), updates=updates, answers=answers, streams=streams,
             resync_required=h.get("resync_required") is True, has_more=h.get("has_more") is True,
             last_hub_seq=_int_field(h, "last_hub_seq"),
+            audit_epoch=_str_field(h["audit_head"], "epoch") if audit_head is not None else None,
+            audit_head=audit_head,
         )
 
 

@@ -19,7 +19,7 @@ from desk_app.gui.tasks import SyncRunner as InlineRunner
 from desk_app.services.sync import sync_status
 from desk_app.sync.protocol import Envelope
 from tests.conftest import FakeClock
-from tests.gui.keys import press
+from tests.gui.keys import press, type_keys
 from tests.sync.conftest import HUB_URL, InProcessHub, register
 from tests.sync.test_sync_service import _bad_event
 
@@ -297,3 +297,48 @@ def test_the_sync_column_fits_beside_the_others(qtbot, ctx, desk, hub, tmp_path,
     table.sortByColumn(Column.SYNC, Qt.SortOrder.AscendingOrder)
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (Column.RECEIVED_AT,
                                                                             Qt.SortOrder.DescendingOrder)
+
+
+def test_a_catalogue_update_from_the_hub_reaches_the_reception_list_keeping_the_citizen(
+        qtbot, ctx, enrolled, hub, tmp_path, clock):
+    from desk_app.domain import events as ev
+    from desk_app.domain.catalogue_io import procedure_to_dict
+
+    window = open_window(qtbot, wire(ctx, tmp_path, hub.connect))
+    form = window.form
+    qtbot.waitUntil(lambda: form.picker.model.rowCount() > 0)
+    qtbot.keyClicks(form.picker.search, "1.004837")
+    press(Qt.Key.Key_Return, widget=form.picker.search)
+    qtbot.waitUntil(lambda: form.procedure is not None)
+    chosen = form.procedure
+    type_keys("Đặng Thị Hoà", form.applicant.name)
+    form.documents.rows[0][1].setChecked(False)  # the officer unticked the first paper
+    rows_before = form.picker.model.rowCount()
+
+    clock.now += dt.timedelta(minutes=1)
+    renamed = {**procedure_to_dict(chosen), "name": chosen.name + " (sửa đổi 2027)"}
+    hub.hub.publish(ev.Kind.CATALOGUE_UPDATED, "2027.1", {"source": "Quyết định 1/2027", "procedures": [renamed]})
+    panel = open_panel(window, qtbot)
+    with qtbot.waitSignal(window.sync.references_changed, timeout=5000):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.procedure is not None and form.procedure.name.endswith("(sửa đổi 2027)"))
+
+    # The list shows the new name, without a restart; the search, the choice and the typing stay.
+    shown = form.picker.model.procedure_at(form.picker.list.currentIndex().row())
+    assert shown is not None and shown.code == chosen.code and shown.name.endswith("(sửa đổi 2027)")
+    assert form.picker.search.text() == "1.004837" and form.picker.model.rowCount() == rows_before
+    assert "sửa đổi 2027" in form.picker.chosen_label.text()
+    assert form.applicant.name.text() == "Đặng Thị Hoà"
+    assert not form.documents.rows[0][1].isChecked()
+
+    # A calendar update reloads too (the appointment is worked out again); a decision does not.
+    days = [{"date": "2026-12-31", "name": "Nghỉ đột xuất", "kind": "holiday", "provisional": False}]
+    hub.hub.publish(ev.Kind.CALENDAR_UPDATED, "2026-b", {"years": [2026], "days": days})
+    with qtbot.waitSignal(window.sync.references_changed, timeout=5000):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    dossier = register(enrolled, "Lê Thị Cúc")
+    qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    hub.hub.decide(dossier.code, Status.RESULT_READY)
+    with qtbot.assertNotEmitted(window.sync.references_changed):
+        qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
+    assert form.applicant.name.text() == "Đặng Thị Hoà"

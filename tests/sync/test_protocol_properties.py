@@ -47,8 +47,8 @@ def json_like(floats):
 json_values = json_like(st.floats())
 finite_values = json_like(st.floats(allow_nan=False, allow_infinity=False))
 # Keys the parsers look for, so generated objects reach past the first check.
-event_like = st.fixed_dictionaries({name: json_values for name in p.EVENT_FIELDS}) | st.dictionaries(
-    st.sampled_from(list(p.EVENT_FIELDS)), json_values)
+event_like = st.fixed_dictionaries({name: json_values for name in ev.EVENT_FIELDS}) | st.dictionaries(
+    st.sampled_from(list(ev.EVENT_FIELDS)), json_values)
 
 
 @given(data=st.binary(max_size=300) | st.builds(lambda head, tail: p.MAGIC + b"\n" + head + b"\nc2ln\n" + tail,

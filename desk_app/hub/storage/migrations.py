@@ -98,6 +98,18 @@ MIGRATIONS: list[tuple[str, list[MigrationStep]]] = [
         "CREATE INDEX guidance_slips_issued ON guidance_slips (issued_utc, unit_code)",
         reports.backfill_ratings_and_guidance,
     ]),
+    # Issue 8 item 2: the audit chain heads desks carry in batches, and the alerts when one forks
+    # or goes backwards within an epoch (hub/storage/audit_heads.py).
+    ("0005_audit_heads", [
+        """CREATE TABLE audit_heads (
+            desk_uuid TEXT NOT NULL, epoch TEXT NOT NULL, audit_id BIGINT NOT NULL, hash TEXT NOT NULL,
+            seen_at TEXT NOT NULL, PRIMARY KEY (desk_uuid, epoch, audit_id))""",
+        "CREATE INDEX audit_heads_seen ON audit_heads (desk_uuid, seen_at)",
+        """CREATE TABLE audit_alerts (
+            id {serial_pk}, desk_uuid TEXT NOT NULL, epoch TEXT NOT NULL, kind TEXT NOT NULL,
+            audit_id BIGINT NOT NULL, expected_hash TEXT NOT NULL, reported_hash TEXT NOT NULL,
+            detected_at TEXT NOT NULL, UNIQUE (desk_uuid, epoch, kind, audit_id, reported_hash))""",
+    ]),
 ]
 
 
