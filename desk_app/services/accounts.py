@@ -45,7 +45,7 @@ class SignInFailed(DomainError):
 
 
 def policy(desk: Desk) -> AccountPolicy:
-    data = desk.store.setting(POLICY_KEY) or {}
+    data = desk.store.settings.get(POLICY_KEY) or {}
     defaults = AccountPolicy()
     return AccountPolicy(**{k: int(data.get(k, getattr(defaults, k))) for k in AccountPolicy.__dataclass_fields__})
 
@@ -59,7 +59,7 @@ def set_policy(desk: Desk, **changes: int | None) -> AccountPolicy:
     updated = AccountPolicy(**values)  # type: ignore[arg-type]
     stored = {POLICY_KEY: dict(values)}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(stored)
+        desk.store.settings.put(stored)
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(stored))
         change.audit("desk.set_account_policy", "desk", POLICY_KEY, dict(values))
     return updated
@@ -138,7 +138,7 @@ def _refuse(desk: Desk, login: str, reason: str, message: str, now: dt.datetime,
         with desk.store.transaction():
             if record is not None:
                 record()
-            desk.store.add_audit(actor=login, action="officer.login_failed", entity="officer", entity_id=login,
+            desk.store.audit.add(actor=login, action="officer.login_failed", entity="officer", entity_id=login,
                                  detail={"reason": reason, "via": via}, at=now)
     raise SignInFailed(reason, message)
 

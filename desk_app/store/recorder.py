@@ -63,7 +63,7 @@ class Change:
         at = dt.datetime.fromisoformat(self.recorded.device_time)
         if dt.datetime.fromisoformat(self.recorded.business_time) != at:
             detail = {**detail, "business_time": self.recorded.business_time}
-        self._recorder.store.add_audit(
+        self._recorder.store.audit.add(
             actor=self._recorder.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at,
             actor_name=self._recorder.actor_name,
         )
