@@ -75,7 +75,7 @@ def papers(runs: int, *, with_docx: bool) -> list[Figure]:
             moment[0] += dt.timedelta(minutes=1)
             codes.append(receive(desk, REQUEST).dossier.code)
         profile = desk.profile()
-        dossier = desk.store.dossier(codes[0])
+        dossier = desk.store.dossiers.by_code(codes[0])
         assert dossier is not None
         prepare_printout(desk, codes[0])  # warm-up: fonts, imports
         bare_papers.render(dossier, profile)
@@ -131,7 +131,7 @@ def reception(count: int, runs: int) -> Figure:
             prepare_printout(desk, receive(desk, REQUEST).dossier.code)
             samples.append(_ms(started))
             cpu_samples.append((time.process_time() - cpu) * 1000)
-        assert store.count_dossiers() == count + runs + 1
+        assert store.dossiers.count() == count + runs + 1
         store.close()
     return measured(f"receive + commit + papers at {count:,} dossiers", statistics.median(samples), "ms", floor,
                     Goal(100, on="value"), "wall time; floor: one raw committed SQLite insert (WAL, "

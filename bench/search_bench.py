@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_bench.py [--count 1000000] [--json]
 
-The desk's search is Store.search as the command line and the window run it (the index of
+The desk's search is store.dossiers.search as the command line and the window run it (the index of
 migration 0014, then the 50 newest dossiers loaded). The floor is the first index design queried
 raw, measured in the same run on the same dossiers: one FTS5 table over the five folded columns
 (code, name, ID, phone, procedure), every word as "word"*, newest first, LIMIT 50, ids only. It is
@@ -88,15 +88,15 @@ def measure(count: int) -> tuple[Figure, list[dict[str, object]]]:
 
         def new(text: str) -> list[int]:
             ids = {}
-            for d in store.search(text, limit=50):
-                ids[d.code] = store.dossier_id(d.code)
+            for d in store.dossiers.search(text, limit=50):
+                ids[d.code] = store.dossiers.id_of(d.code)
             return list(ids.values())
 
         details = []
         for text in QUERIES:
             old(text), new(text)  # warm the page cache for both
             details.append({"query": text, "hits": len(old(text)), "same": old(text) == new(text),
-                            "desk_ms": round(_median_ms(lambda t=text: store.search(t, limit=50)), 3),
+                            "desk_ms": round(_median_ms(lambda t=text: store.dossiers.search(t, limit=50)), 3),
                             "first_design_ms": round(_median_ms(lambda t=text: old(t)), 3)})
     finally:
         store.close()
@@ -105,7 +105,7 @@ def measure(count: int) -> tuple[Figure, list[dict[str, object]]]:
     same = sum(bool(d["same"]) for d in details)
     figure = measured(f"search as you type, p95 of {len(QUERIES)} queries at {count:,} dossiers", value, "ms",
                       floor, Goal(0.35), f"floor: the first index design queried raw (ids only); the desk: "
-                      f"Store.search, 50 dossiers loaded; same hits for {same} of {len(QUERIES)} queries")
+                      f"store.dossiers.search, 50 dossiers loaded; same hits for {same} of {len(QUERIES)} queries")
     if same != len(QUERIES):
         figure = Figure(figure.name, figure.value, figure.unit, figure.floor, figure.ratio, figure.goal, False,
                         figure.note + " — DIFFERENT HITS")

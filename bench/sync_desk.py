@@ -1,7 +1,7 @@
 """A real desk database whose outbox holds the benchmark's receptions, built fast.
 
 Each generated reception (``sync_data.generate_dossiers``) is written the way the desk writes
-one: the dossier row (with its documents and search row) through ``Store.insert_dossier``, and
+one: the dossier row (with its documents and search row) through ``store.dossiers.insert``, and
 its ``dossier.received`` event and audit entry through the recorder, the one writer of the
 outbox (so every event has the desk's own UUID, epoch, gap-free seq and envelope shape). What
 makes it fast is only the grouping: thousands of receptions per transaction instead of one
@@ -66,7 +66,7 @@ def _receive(desk: Desk, clock: _Clock, item: sync_data.Received) -> None:
     dossier = item.dossier
     clock.now = item.device_time
     with desk.recorder.change(business_time=dossier.received_at) as change:
-        desk.store.insert_dossier(dossier)
+        desk.store.dossiers.insert(dossier)
         change.event(events.Kind.DOSSIER_RECEIVED, dossier.uuid, events.dossier_received(dossier))
         change.audit("dossier.receive", "dossier", dossier.code, {"procedure": dossier.procedure_code,
                                                                   "fee_vnd": dossier.fee_vnd})

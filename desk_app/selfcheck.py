@@ -91,7 +91,7 @@ def _check_desk(state: dict[str, Any]) -> str:
         commune="Xã Tân Phú", authority="Ủy ban nhân dân xã Tân Phú", unit_code="000.21.33.H49", desk_no=1
     )
     state["desk"] = desk
-    procedures = len(desk.store.procedures())
+    procedures = len(desk.store.catalogue.procedures())
     _require(procedures > 0, "the shipped catalogue imported no procedure")
     return f"desk: initialised for {desk.profile().commune} ({procedures} procedures)"
 

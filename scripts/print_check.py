@@ -33,7 +33,7 @@ def configure(database: Path, printer: str) -> None:
     store = Store.open(database)
     try:
         with store.transaction():
-            store.put_settings({"printer": printer})
+            store.settings.put({"printer": printer})
         assert Desk(store).configured
     finally:
         store.close()

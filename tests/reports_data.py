@@ -83,7 +83,7 @@ def build(desk, clock) -> dict[str, str]:
         apply(desk, codes[name], action, at=moment, note=note)
 
     def record(name, status, moment):
-        set_status(desk.recorder, desk.store.dossier_id(codes[name]), status, at=moment)
+        set_status(desk.recorder, desk.store.dossiers.id_of(codes[name]), status, at=moment)
 
     def supplemented(name, moment, due):
         """As issue 9's step will record it: one change whose event carries the new appointment."""

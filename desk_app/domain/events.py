@@ -22,7 +22,7 @@ from typing import Any
 from desk_app.domain.bookings import Booking
 from desk_app.domain.catalogue import Catalogue
 from desk_app.domain.catalogue_io import procedure_to_dict
-from desk_app.domain.dossier import Dossier, ReceivedDocument, Status
+from desk_app.domain.dossier import Applicant, Dossier, ReceivedDocument, Status
 from desk_app.domain.guidance import SupplementGuidance
 from desk_app.domain.holidays import DayEntry
 from desk_app.domain.scans import Scan
@@ -214,28 +214,19 @@ def make_event(
 def dossier_received(dossier: Dossier) -> dict[str, Any]:
     """Everything the hub needs to follow a received dossier (personal data included: the hub is
     the upstream register of the same authority; it travels signed, over the desk's link)."""
-    a = dossier.applicant
     return {
         "uuid": dossier.uuid,
         "code": dossier.code,
         "procedure_code": dossier.procedure_code,
         "procedure_name": dossier.procedure_name,
-        "applicant": {
-            "name": a.name,
-            "id_number": a.id_number,
-            "birth_date": a.birth_date.isoformat() if a.birth_date else None,
-            "sex": a.sex.value if a.sex else None,
-            "phone": a.phone,
-            "address": a.address,
-            "email": a.email,
-        },
+        "applicant": applicant_payload(dossier.applicant),
         "channel": dossier.channel.value,
         "status": dossier.status.value,
         "received_at": iso(dossier.received_at),
         "due_at": iso(dossier.due_at),
         "finished_at": iso(dossier.finished_at) if dossier.finished_at else None,
         "fee_vnd": dossier.fee_vnd,
-        "documents": _documents(dossier.documents),
+        "documents": documents_payload(dossier.documents),
         "ledger": {"year": dossier.ledger_year, "desk": dossier.desk_no, "no": dossier.ledger_no},
         "receiver": dossier.receiver,
     }
@@ -266,7 +257,21 @@ def with_step(payload: dict[str, Any], *, step: str, detail: Mapping[str, Any]) 
     return extended
 
 
-def _documents(documents: Iterable[ReceivedDocument]) -> list[dict[str, Any]]:
+def applicant_payload(a: Applicant) -> dict[str, Any]:
+    """The applicant's fields as plain values: in the event, and (renamed) in the dossier's row."""
+    return {
+        "name": a.name,
+        "id_number": a.id_number,
+        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+        "sex": a.sex.value if a.sex else None,
+        "phone": a.phone,
+        "address": a.address,
+        "email": a.email,
+    }
+
+
+def documents_payload(documents: Iterable[ReceivedDocument]) -> list[dict[str, Any]]:
+    """Received papers as plain values: in events, and in the guidance slip's row."""
     return [{"name": d.name, "form": d.form.value, "count": d.count} for d in documents]
 
 
@@ -283,7 +288,7 @@ def guidance_issued(guidance: SupplementGuidance, desk_no: int) -> dict[str, Any
         "procedure_name": guidance.procedure_name,
         "applicant_name": guidance.applicant_name,
         "issued_at": iso(guidance.issued_at),
-        "documents": _documents(guidance.documents),
+        "documents": documents_payload(guidance.documents),
         "reason": guidance.reason,
     }
 

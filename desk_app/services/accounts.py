@@ -54,7 +54,7 @@ def _scan_keys() -> ModuleType:
     return scan_keys
 
 def policy(desk: Desk) -> AccountPolicy:
-    data = desk.store.setting(POLICY_KEY) or {}
+    data = desk.store.settings.get(POLICY_KEY) or {}
     defaults = AccountPolicy()
     return AccountPolicy(**{k: int(data.get(k, getattr(defaults, k))) for k in AccountPolicy.__dataclass_fields__})
 
@@ -68,7 +68,7 @@ def set_policy(desk: Desk, **changes: int | None) -> AccountPolicy:
     updated = AccountPolicy(**values)  # type: ignore[arg-type]
     stored = {POLICY_KEY: dict(values)}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(stored)
+        desk.store.settings.put(stored)
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(stored))
         change.audit("desk.set_account_policy", "desk", POLICY_KEY, dict(values))
     return updated
@@ -162,7 +162,7 @@ def _refuse(desk: Desk, login: str, reason: str, message: str, now: dt.datetime,
         with desk.store.transaction():
             if record is not None:
                 record()
-            desk.store.add_audit(actor=login, action="officer.login_failed", entity="officer", entity_id=login,
+            desk.store.audit.add(actor=login, action="officer.login_failed", entity="officer", entity_id=login,
                                  detail={"reason": reason, "via": via}, at=now)
     raise SignInFailed(reason, message)
 

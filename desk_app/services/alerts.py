@@ -73,7 +73,7 @@ def set_soon_working_days(desk: Desk, days: int) -> int:
         raise DomainError("invalid_soon_days", "Số ngày làm việc báo sắp đến hạn phải từ 1 đến 10.", field="days")
     values = {ledger.SOON_SETTING: days}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(values)
+        desk.store.settings.put(values)
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(values))
         change.audit("desk.set_due_soon", "desk", ledger.SOON_SETTING, values)
     return days

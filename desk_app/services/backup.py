@@ -65,8 +65,8 @@ def backup_to(desk: Desk, destination: Path, *, overwrite: bool = False) -> Back
     # One partial file per process: two programs making the daily backup at once never share one.
     partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
-    expected = desk.store.count_dossiers()  # counted first: other programs may add dossiers meanwhile
-    desk.store.backup(partial)
+    expected = desk.store.dossiers.count()  # counted first: other programs may add dossiers meanwhile
+    desk.store.copies.backup(partial)
     found = verify_copy(partial)
     files = scan_files(desk)
     carried, missing = 0, list[str]()
@@ -232,7 +232,7 @@ def restore_from(backup: Path, database: Path, *, at: dt.datetime, actor: str, f
             # The backup's outbox sequence is behind what the hub may already hold from this desk:
             # a new epoch keeps (epoch, seq) from ever naming two different events.
             epoch = start_new_epoch(store, at=at, reason=f"restore:{backup.name}")
-            store.add_audit(actor=actor, actor_name=actor_name, action="database.restore", entity="database",
+            store.audit.add(actor=actor, actor_name=actor_name, action="database.restore", entity="database",
                             entity_id=backup.name,
                             detail={"from": str(backup), "kept": str(kept) if kept else None, "epoch": epoch,
                                     "desk_uuid": card.desk_uuid,

@@ -21,7 +21,7 @@ SLOT_SETTINGS_KEY = "booking_slots"
 
 
 def slot_settings(desk: Desk) -> SlotSettings:
-    value = desk.store.setting(SLOT_SETTINGS_KEY)
+    value = desk.store.settings.get(SLOT_SETTINGS_KEY)
     if isinstance(value, dict):
         return SlotSettings(int(value.get("capacity", 4)), int(value.get("minutes", 30)))
     return SlotSettings()
@@ -34,7 +34,7 @@ def set_slot_settings(desk: Desk, *, capacity: int | None = None, minutes: int |
                             current.minutes if minutes is None else minutes)
     values = {SLOT_SETTINGS_KEY: {"capacity": settings.capacity, "minutes": settings.minutes}}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(values)
+        desk.store.settings.put(values)
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(values))
         change.audit("desk.set_booking_slots", "desk", SLOT_SETTINGS_KEY, values[SLOT_SETTINGS_KEY])
     return settings

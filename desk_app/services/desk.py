@@ -65,7 +65,7 @@ class Desk:
         new_uuid: Callable[[], str] | None = None, officer: Officer | None = None,
     ) -> None:
         self.store = store
-        offset = int(store.setting(config.UTC_OFFSET_KEY, config.DEFAULT_UTC_OFFSET))
+        offset = int(store.settings.get(config.UTC_OFFSET_KEY, config.DEFAULT_UTC_OFFSET))
         self.zone = dt.timezone(dt.timedelta(minutes=offset))
         self.clock = clock or local_clock(offset)
         self.device_clock = device_clock or local_clock(offset)
@@ -115,17 +115,17 @@ class Desk:
     def audit(self, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime) -> None:
         """An audit entry for an action that changes nothing (view, print, export, backup),
         signed with the officer's login and full name."""
-        self.store.add_audit(actor=self.login, action=action, entity=entity, entity_id=entity_id, detail=detail,
+        self.store.audit.add(actor=self.login, action=action, entity=entity, entity_id=entity_id, detail=detail,
                              at=at, actor_name=self.officer.full_name if self.officer else "")
 
     # configuration --------------------------------------------------------------------------
 
     @property
     def configured(self) -> bool:
-        return self.store.setting(config.PROFILE_KEY) is not None
+        return self.store.settings.get(config.PROFILE_KEY) is not None
 
     def profile(self) -> DeskProfile:
-        data = self.store.setting(config.PROFILE_KEY)
+        data = self.store.settings.get(config.PROFILE_KEY)
         if data is None:
             raise NotConfigured()
         return config.profile_from_dict(data)
@@ -171,7 +171,7 @@ class Desk:
             paper=paper_size,
             **({"unit_name": nfc(unit_name).upper()} if unit_name else {}),
         )
-        if self.configured and self.store.count_dossiers():
+        if self.configured and self.store.dossiers.count():
             current = self.profile()
             if (current.unit_code, current.desk_no) != (profile.unit_code, profile.desk_no):
                 # Codes already issued carry the old unit code and desk range; a new one could
@@ -193,13 +193,13 @@ class Desk:
         }
         with self.store.transaction():
             with self.recorder.change(business_time=now) as change:
-                self.store.put_settings(settings)
+                self.store.settings.put(settings)
                 change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(), events.settings_changed(settings))
                 change.audit("desk.initialise", "desk", profile.unit_code, config.profile_to_dict(profile))
-            if self.store.catalogue_version() is None:
+            if self.store.catalogue.version() is None:
                 shipped_catalogue = resources_dir() / "catalogue" / "catalogue.json"
                 self._import_catalogue(self._read_catalogue(shipped_catalogue), now, source=shipped_catalogue.name)
-            if not self.store.calendar_schedules():
+            if not self.store.calendar.schedules():
                 shipped = (resources_dir() / "calendar" / "holidays.csv").read_text(encoding="utf-8")
                 self._import_calendar(parse_schedule_csv(shipped), "resources/calendar/holidays.csv", now)
         self._calendar = None
@@ -207,13 +207,13 @@ class Desk:
 
     def printer(self) -> str | None:
         """The printer receipts go to without a dialog (None: the system default)."""
-        value = self.store.setting(config.PRINTER_KEY)
+        value = self.store.settings.get(config.PRINTER_KEY)
         return value if isinstance(value, str) and value else None
 
     def set_printer(self, name: str | None) -> None:
         self.require(Permission.SETTINGS)
         with self.recorder.change(business_time=self.clock()) as change:
-            self.store.put_settings({config.PRINTER_KEY: name})
+            self.store.settings.put({config.PRINTER_KEY: name})
             change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(),
                          events.settings_changed({config.PRINTER_KEY: name}))
             change.audit("desk.set_printer", "desk", "printer", {"printer": name})
@@ -224,7 +224,7 @@ class Desk:
         return self._stored_fee_book() or default_book(self.profile().desk_no, self.clock().year)
 
     def _stored_fee_book(self) -> FeeReceiptBook | None:
-        return config.fee_book_from_dict(self.store.setting(config.FEE_RECEIPT_KEY))
+        return config.fee_book_from_dict(self.store.settings.get(config.FEE_RECEIPT_KEY))
 
     def set_fee_receipt_book(
         self, *, form_no: str | None = None, series: str | None = None, start_no: int | None = None
@@ -240,17 +240,17 @@ class Desk:
         )
         values = {config.FEE_RECEIPT_KEY: config.fee_book_to_dict(book)}
         with self.recorder.change(business_time=self.clock()) as change:
-            self.store.put_settings(values)
+            self.store.settings.put(values)
             change.event(events.Kind.SETTINGS_CHANGED, self.desk_uuid(), events.settings_changed(values))
             change.audit("desk.set_fee_receipt_book", "desk", "fee_receipt", config.fee_book_to_dict(book))
         return book
 
     def calendar_settings(self) -> CalendarSettings:
-        return config.calendar_from_dict(self.store.setting(config.CALENDAR_KEY))
+        return config.calendar_from_dict(self.store.settings.get(config.CALENDAR_KEY))
 
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
-            self._calendar = WorkCalendar(self.calendar_settings(), self.store.calendar_schedules())
+            self._calendar = WorkCalendar(self.calendar_settings(), self.store.calendar.schedules())
         return self._calendar
 
     # calendar -------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ class Desk:
     def _import_calendar(self, years: dict[int, list[DayEntry]], source: str, now: dt.datetime) -> None:
         with self.recorder.change(business_time=now) as change:
             for year, entries in years.items():
-                self.store.replace_calendar_year(year, entries, source)
+                self.store.calendar.replace_year(year, entries, source)
             change.event(events.Kind.CALENDAR_IMPORTED, ",".join(str(y) for y in sorted(years)),
                          events.calendar_imported(years, source))
             change.audit("calendar.import", "calendar", source, {"years": sorted(years)})
@@ -308,11 +308,11 @@ class Desk:
     def procedures(self, query: str = "", *, on: dt.date | None = None) -> list[Procedure]:
         """Procedures in force, most used first, filtered by a diacritic-free query (retired ones never)."""
         day = on or self.clock().date()
-        return [p for p in self.store.procedures() if p.in_force(day) and p.matches(query)]
+        return [p for p in self.store.catalogue.procedures() if p.in_force(day) and p.matches(query)]
 
     def procedure(self, code: str) -> Procedure:
         """A procedure by code, retired ones included: the papers of old dossiers still need them."""
-        procedure = self.store.procedure(nfc(code))
+        procedure = self.store.catalogue.procedure(nfc(code))
         if procedure is None:
             raise DomainError("unknown_procedure", f"Không có thủ tục mã '{code}' trong danh mục.", field="procedure")
         return procedure
@@ -337,15 +337,15 @@ class Desk:
     def _import_catalogue(self, catalogue: Catalogue, now: dt.datetime, *, replace: bool = False,
                           dry_run: bool = False, source: str = "") -> CatalogueChanges:
         """Plan and (unless ``dry_run``) write an import with its outbox event and audit entry."""
-        current = {p.code: p for p in self.store.procedures(include_retired=True)}
-        changes = plan_import(current, catalogue, replace=replace, in_use=self.store.procedure_codes_in_use())
+        current = {p.code: p for p in self.store.catalogue.procedures(include_retired=True)}
+        changes = plan_import(current, catalogue, replace=replace, in_use=self.store.catalogue.codes_in_use())
         if dry_run:
             return changes
         lists = {"added": changes.added, "changed": changes.changed, "restored": changes.restored,
                  "retired": changes.retired, "deleted": changes.deleted}
         detail = {"file": source, "replace": replace, "procedures": len(catalogue.procedures)}
         with self.recorder.change(business_time=now) as change:
-            self.store.apply_catalogue(catalogue, changes, at=now)
+            self.store.catalogue.apply(catalogue, changes, at=now)
             change.event(events.Kind.CATALOGUE_IMPORTED, catalogue.version, events.catalogue_imported(catalogue))
             change.audit("catalogue.import", "catalogue", catalogue.version,
                          detail | {key: [c.code for c in items] for key, items in lists.items()})
@@ -372,8 +372,8 @@ class Desk:
         CSV is written UTF-8 with a BOM, so Excel opens it with the Vietnamese letters right.
         """
         self.require(Permission.VIEW)
-        procedures = tuple(sorted(self.store.procedures(), key=lambda p: p.code))
-        catalogue = Catalogue(self.store.catalogue_version() or "", procedures)
+        procedures = tuple(sorted(self.store.catalogue.procedures(), key=lambda p: p.code))
+        catalogue = Catalogue(self.store.catalogue.version() or "", procedures)
         if path.suffix.lower() == ".json":
             path.write_text(catalogue_to_json(catalogue), encoding="utf-8")
         else:
@@ -387,7 +387,7 @@ class Desk:
     # dossiers -------------------------------------------------------------------------------
 
     def dossier(self, code: str) -> Dossier:
-        dossier = self.store.dossier(nfc(code))
+        dossier = self.store.dossiers.by_code(nfc(code))
         if dossier is None:
             raise DomainError("unknown_dossier", f"Không tìm thấy hồ sơ mã '{code}'.")
         return dossier
@@ -403,7 +403,7 @@ class Desk:
 
     def search(self, text: str, *, limit: int = 50) -> list[Dossier]:
         self.require(Permission.VIEW)
-        return self.store.search(nfc(text), limit=limit)
+        return self.store.dossiers.search(nfc(text), limit=limit)
 
 
 def _read_text(path: Path) -> str:

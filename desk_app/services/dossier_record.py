@@ -60,7 +60,7 @@ def dossier_record(desk: Desk, code: str, *, purpose: str) -> DossierRecord:
             audited = False
     if not audited:
         dossier = desk.dossier(code)
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     assert dossier_id is not None
     judged = ledger.judge(dossier.status, dossier.due_at, dossier.finished_at, ledger.window(desk))
     return DossierRecord(dossier, fee_record(desk.store, dossier_id), dossier_history(desk.store, dossier.code),

@@ -53,7 +53,7 @@ def issue_supplement_guidance(
         raise DomainError("reason_too_long", f"Lý do dài quá {MAX_REASON} ký tự.", field="reason")
     profile = desk.profile()
     with desk.recorder.change(business_time=now) as change:
-        seq = desk.store.take_guidance_seq(now.year, profile.desk_no)
+        seq = desk.store.guidance.take_seq(now.year, profile.desk_no)
         guidance = SupplementGuidance(
             number=guidance_number(now.year, profile.desk_no, seq),
             procedure_code=procedure.code,
@@ -67,7 +67,7 @@ def issue_supplement_guidance(
             issued_at=now,
             uuid=desk.new_uuid(),
         )
-        desk.store.insert_guidance(guidance, year=now.year, desk_no=profile.desk_no, seq=seq, actor=desk.actor)
+        desk.store.guidance.insert(guidance, year=now.year, desk_no=profile.desk_no, seq=seq, actor=desk.actor)
         change.event(events.Kind.GUIDANCE_ISSUED, guidance.uuid, events.guidance_issued(guidance, profile.desk_no))
         change.audit("guidance.issue", "guidance", guidance.number,
                      {"uuid": guidance.uuid, "procedure": procedure.code, "documents": len(documents)})

@@ -32,7 +32,7 @@ SOON_SETTING = "due_soon_working_days"
 
 def soon_days(desk: Desk) -> int:
     """N of "due within N working days" (``desk-app settings due-soon N``; default 2)."""
-    value = desk.store.setting(SOON_SETTING, SOON_WORKING_DAYS)
+    value = desk.store.settings.get(SOON_SETTING, SOON_WORKING_DAYS)
     return value if isinstance(value, int) and value > 0 else SOON_WORKING_DAYS
 
 

@@ -70,7 +70,7 @@ def _take(desk: Desk, code: str, action: Action, *, note: str, at: dt.datetime |
     # process on the same database (the CLI beside the window) cannot slip in between.
     with desk.store.transaction():
         dossier = desk.dossier(code)
-        dossier_id = desk.store.dossier_id(dossier.code)
+        dossier_id = desk.store.dossiers.id_of(dossier.code)
         assert dossier_id is not None  # just loaded, inside the same transaction
         target = lifecycle.check(dossier.status, action, reason=note,
                                  taken=taken_actions(steps(desk.store, dossier_id)))
@@ -226,7 +226,7 @@ def return_result(desk: Desk, code: str, *, recipient: str | None = None, author
 
 def rating_scale(desk: Desk) -> tuple[str, ...]:
     """The commune's rating scale, best first (default: DEFAULT_RATING_SCALE)."""
-    value = desk.store.setting(RATING_SCALE_KEY)
+    value = desk.store.settings.get(RATING_SCALE_KEY)
     return tuple(value) if isinstance(value, list) and value else DEFAULT_RATING_SCALE
 
 
@@ -234,7 +234,7 @@ def set_rating_scale(desk: Desk, labels: Sequence[str]) -> tuple[str, ...]:
     scale = check_scale(labels)
     values = {RATING_SCALE_KEY: list(scale)}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(values)
+        desk.store.settings.put(values)
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(values))
         change.audit("desk.set_rating_scale", "desk", RATING_SCALE_KEY, values)
     return scale
@@ -243,14 +243,14 @@ def set_rating_scale(desk: Desk, labels: Sequence[str]) -> tuple[str, ...]:
 def dossier_steps(desk: Desk, code: str) -> tuple[Dossier, list[Step]]:
     """The dossier and its recorded steps, in order."""
     dossier = desk.dossier(code)
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     assert dossier_id is not None
     return dossier, steps(desk.store, dossier_id)
 
 
 def allowed(desk: Desk, dossier: Dossier) -> tuple[Action, ...]:
     """The actions the dossier may take now (its status and the once-only steps it took)."""
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     assert dossier_id is not None
     return lifecycle.allowed_actions(dossier.status, taken_actions(steps(desk.store, dossier_id)))
 

@@ -83,7 +83,7 @@ def prepare_paper(desk: Desk, code: str, paper: Paper) -> Printout:
     if paper is Paper.FEE_RECEIPT:
         return prepare_printout(desk, code, slip=False)
     dossier = desk.dossier(code)
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     assert dossier_id is not None
     recorded = steps(desk.store, dossier_id)
     count = papers.print_count(desk.store, dossier_id, paper)
@@ -124,7 +124,7 @@ def ledger_book(desk: Desk, first: dt.date, last: dt.date) -> LedgerBook:
         raise DomainError("period_too_long", "Mỗi lần in sổ theo dõi tối đa một năm.", field="to")
     ids = received_between(desk.store, first, last)
     recorded = steps_of(desk.store, ids)
-    entries = [book_entry(d, recorded.get(i, [])) for i, d in zip(ids, desk.store.dossiers(ids))]
+    entries = [book_entry(d, recorded.get(i, [])) for i, d in zip(ids, desk.store.dossiers.by_ids(ids))]
     reprint = ledger_book_prints(desk.store, first, last) > 0
     printing = forms.Printing(desk.clock(), papers.qr_key(desk.store), reprint=reprint)
     pdf = forms.render_ledger_book(entries, desk.profile(), first=first, last=last, printing=printing)
@@ -153,6 +153,6 @@ def deliver_book(desk: Desk, book: LedgerBook, *, path: Path | None, printer: st
 def record_book_printed(desk: Desk, book: LedgerBook, via: str) -> None:
     """Audit a delivered ledger book: it holds the personal data of every citizen in the period."""
     with desk.store.transaction():
-        desk.store.add_audit(actor=desk.actor, action=LEDGER_BOOK_PRINT, entity="ledger_book",
+        desk.store.audit.add(actor=desk.actor, action=LEDGER_BOOK_PRINT, entity="ledger_book",
                              entity_id=ledger_book_key(book.first, book.last),
                              detail={"entries": book.entries, "via": via}, at=desk.clock())

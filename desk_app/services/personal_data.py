@@ -29,7 +29,7 @@ RETENTION_KEY = "personal_data_retention"
 
 
 def retention(desk: Desk) -> RetentionPolicy:
-    data = desk.store.setting(RETENTION_KEY) or {}
+    data = desk.store.settings.get(RETENTION_KEY) or {}
     return RetentionPolicy(**{k: int(v) for k, v in data.items() if k in RetentionPolicy.__dataclass_fields__})
 
 
@@ -39,7 +39,7 @@ def set_retention(desk: Desk, years: int) -> RetentionPolicy:
     policy = RetentionPolicy(years=years)
     values = {RETENTION_KEY: {"years": policy.years}}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(values)
+        desk.store.settings.put(values)
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(values))
         change.audit("desk.set_retention", "desk", RETENTION_KEY, {"years": policy.years})
     return policy
@@ -110,7 +110,7 @@ def citizen_records(desk: Desk, id_number: str) -> dict[str, Any]:
     dossiers = []
     for code in rows.dossier_codes_of(desk.store, number):
         dossier = desk.dossier(code)
-        dossier_id = desk.store.dossier_id(code)
+        dossier_id = desk.store.dossiers.id_of(code)
         assert dossier_id is not None
         fee = fee_record(desk.store, dossier_id)
         dossiers.append({

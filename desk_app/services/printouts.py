@@ -92,7 +92,7 @@ def prepare_printout(desk: Desk, code: str, *, slip: bool = True, fee_receipt: b
     dossier = desk.dossier(code)
     profile = desk.profile()
     now = desk.clock()
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     assert dossier_id is not None
     key = papers.qr_key(desk.store)
     copies = []

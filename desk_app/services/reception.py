@@ -127,7 +127,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
     book = desk.fee_receipt_book() if fee.amount > 0 else None
     with desk.recorder.change(business_time=received_at) as change:
         day = received_at.strftime("%y%m%d")
-        sequence = desk.store.take_code_sequence(
+        sequence = desk.store.dossiers.take_code_sequence(
             day, profile.desk_no, lambda last: codes.next_sequence(profile.desk_no, last)
         )
         code = str(codes.DossierCode(profile.unit_code, received_at.date(), sequence))
@@ -149,7 +149,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             fee_detail=fee.detail,
             statutory_time=statutory,
             ledger_year=received_at.year,
-            ledger_no=desk.store.take_ledger_no(received_at.year, profile.desk_no),
+            ledger_no=desk.store.dossiers.take_ledger_no(received_at.year, profile.desk_no),
             desk_no=profile.desk_no,
             return_method=request.return_method,
             uuid=desk.new_uuid(),
@@ -157,7 +157,7 @@ def receive(desk: Desk, request: ReceptionRequest) -> Reception:
             finished_at=received_at if request.resolved_on_the_spot else None,
             last_change_at=received_at,
         )
-        dossier_id = desk.store.insert_dossier(dossier)
+        dossier_id = desk.store.dossiers.insert(dossier)
         receipt_no = None
         if book is not None:
             # The fee is paid as the dossier is received: that moment is the receipt's time, on

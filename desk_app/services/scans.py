@@ -85,7 +85,7 @@ def _key_for_new_scan(desk: Desk, files: ScanFiles) -> bytes:
 def _dossier(desk: Desk, code: str) -> tuple[int, str, str, int]:
     """(id, code, uuid, papers) of the dossier, or a refusal."""
     dossier = desk.dossier(code)
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     assert dossier_id is not None
     return dossier_id, dossier.code, dossier.uuid, len(dossier.documents)
 
@@ -218,12 +218,12 @@ def check_files(desk: Desk, *, dry_run: bool = False) -> FileCheck:
 
 
 def inbox(desk: Desk) -> Path | None:
-    value = desk.store.setting(INBOX_KEY)
+    value = desk.store.settings.get(INBOX_KEY)
     return Path(value) if isinstance(value, str) and value else None
 
 
 def digitised_rule(desk: Desk) -> DigitisedRule:
-    value = desk.store.setting(RULE_KEY)
+    value = desk.store.settings.get(RULE_KEY)
     return parse_rule(value) if value else DEFAULT_RULE
 
 
@@ -241,7 +241,7 @@ def set_scan_settings(desk: Desk, *, inbox_folder: Path | None = None, rule: str
     if not values:
         return {}
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings(dict(values))
+        desk.store.settings.put(dict(values))
         change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed(values))
         change.audit("desk.set_scan_settings", "desk", "scans", dict(values))
     return values

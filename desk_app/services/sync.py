@@ -253,7 +253,7 @@ def _finish(desk: Desk, report: SyncReport, client: HubClient | None, failure: S
 
 
 def skew_limit(desk: Desk) -> dt.timedelta:
-    minutes = desk.store.setting(SKEW_SETTING)
+    minutes = desk.store.settings.get(SKEW_SETTING)
     return dt.timedelta(minutes=float(minutes)) if isinstance(minutes, (int, float)) else SKEW_WARNING
 
 

@@ -161,7 +161,7 @@ def _catalogue(desk: Desk, payload: dict[str, Any]) -> tuple[str, str, str]:
         raise _Problem(label, f"danh mục không hợp lệ, không nhập gì: {exc}") from None
     source = f"máy chủ: {catalogue.source or version}"
     plan = desk.apply_catalogue(catalogue, source=source, dry_run=True)
-    if not (plan.added or plan.changed or plan.restored) and desk.store.catalogue_version() == catalogue.version:
+    if not (plan.added or plan.changed or plan.restored) and desk.store.catalogue.version() == catalogue.version:
         return UNCHANGED, label, ""
     desk.apply_catalogue(catalogue, source=source)
     return APPLIED, label, ""
@@ -180,7 +180,7 @@ def _calendar(desk: Desk, payload: dict[str, Any]) -> tuple[str, str, str]:
         years[date.year].append(entry)
     if not years:
         raise _Problem(label, "bản lịch không có năm nào")
-    current = desk.store.calendar_schedules()
+    current = desk.store.calendar.schedules()
     if all(_days(current.get(year, [])) == _days(entries) for year, entries in years.items()):
         return UNCHANGED, label, ""
     desk.apply_calendar(years, source=f"máy chủ: lịch {version}")

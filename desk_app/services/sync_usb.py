@@ -88,7 +88,7 @@ def export_usb(desk: Desk, file: Path, progress: Progress | None = None) -> UsbE
     if files:
         now = desk.device_clock()
         with desk.store.transaction():
-            desk.store.add_audit(actor=desk.actor, action="sync.usb_export", entity="desk", entity_id=desk.desk_uuid(),
+            desk.store.audit.add(actor=desk.actor, action="sync.usb_export", entity="desk", entity_id=desk.desk_uuid(),
                                  detail={"files": [str(f) for f in files], "events": len(pending)}, at=now)
         sync_state.add_run(desk.store, sync_state.Run(
             kind="usb_export", started_at=started.isoformat(timespec="seconds"),

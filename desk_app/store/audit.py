@@ -25,6 +25,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # only annotations: sqlite-utils stays off the start path
     from sqlite_utils import Database
 
+if TYPE_CHECKING:  # the store builds the AuditTrail aggregate: no import at run time
+    from desk_app.store.store import Store
+
 GENESIS = "0" * 64
 FIELDS = ("id", "at", "device", "actor", "actor_name", "action", "entity", "entity_id", "detail")
 
@@ -69,6 +72,28 @@ def append(db: Database, *, at: dt.datetime, actor: str, actor_name: str, action
         [next_id, digest],
     )
     return digest
+
+
+class AuditTrail:
+    """The desk's audit trail as one aggregate of the store (``store.audit``)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(
+        self, *, actor: str, action: str, entity: str, entity_id: str, detail: dict[str, Any], at: dt.datetime,
+        actor_name: str = "",
+    ) -> None:
+        """The one way an audit entry is written (changes through the recorder, actions that change
+        nothing, such as viewing, printing, backing up, directly): chained to the one before, with
+        this desk as device, in its own transaction or the caller's.
+
+        ``actor``: the officer's login (or the system user on a desk without accounts);
+        ``actor_name``: the officer's full name.
+        """
+        with self._store.transaction():
+            append(self._store.db, at=at, actor=actor, actor_name=actor_name, action=action, entity=entity,
+                   entity_id=entity_id, detail=detail)
 
 
 def audit_head(db: Database) -> str:

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desk_app import __version__
 from desk_app.store.migrations import desk_migrations
@@ -19,6 +20,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # How long a connection waits for another program's write to finish before giving up. Writes are
 # short (one reception is a few milliseconds), so a lock that lasts this long is not a queue.
 BUSY_TIMEOUT_S = 10.0
+# Tables whose rows ``Tables.count`` may count (checks and tests compare them before and after).
+COUNTED_TABLES = frozenset(
+    {"dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search", "guidance_slips"}
+)
+
+if TYPE_CHECKING:  # the store builds the Tables aggregate: no import at run time
+    from desk_app.store.store import Store
 
 
 class StoreError(Exception):
@@ -32,6 +40,18 @@ class StoreError(Exception):
 
 class NewerDatabaseError(StoreError):
     pass
+
+
+class Tables:
+    """Row counts of the database's main tables (``store.tables``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+
+    def count(self, table: str) -> int:
+        if table not in COUNTED_TABLES:
+            raise ValueError(table)
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def connect(path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:

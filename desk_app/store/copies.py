@@ -8,10 +8,30 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desk_app.store.connection import NewerDatabaseError, StoreError, classify, connect_read_only, tidy_after_read
 
+if TYPE_CHECKING:  # the store builds the Copies aggregate: no import at run time
+    from desk_app.store.store import Store
+
 SIDE_FILES = ("-wal", "-shm")
+
+
+class Copies:
+    """Copies of the open database (``store.copies``); checking and restoring them: the functions below."""
+
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+
+    def backup(self, destination: Path) -> None:
+        """A consistent copy through SQLite's backup API (never a file copy of a WAL database)."""
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(str(destination))
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()
 
 
 def verify_copy(path: Path) -> int | None:

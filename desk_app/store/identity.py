@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
-from desk_app.store.store import Store
+if TYPE_CHECKING:  # the store's outbox aggregate imports this module: no import at run time
+    from desk_app.store.store import Store
 
 
 def desk_uuid(store: Store) -> str:

@@ -37,7 +37,7 @@ class LedgerFilter:
     received_from: dt.date | None = None  # inclusive, the desk's local date
     received_to: dt.date | None = None  # inclusive
     due: DueBucket | None = None  # dossiers whose clock runs, judged against the query's DueWindow
-    text: str = ""  # words matched as prefixes in the folded full-text index, like Store.search
+    text: str = ""  # words matched as prefixes in the folded full-text index, like store.dossiers.search
 
 
 class SortColumn(str, Enum):
@@ -122,7 +122,7 @@ def _exact_code(text: str) -> str | None:
 
 
 def _match(store: Store, text: str) -> str | None:
-    """The FTS5 query of a search text: every folded word as a prefix, as Store.search does."""
+    """The FTS5 query of a search text: every folded word as a prefix, as store.dossiers.search does."""
     if _exact_code(text):
         return None
     return search.match_expression(store.db, text)

@@ -12,13 +12,15 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from desk_app.domain.events import Answer, Event, Kind, canonical_json, make_event
 from desk_app.store import identity
-from desk_app.store.store import Store
+
+if TYPE_CHECKING:  # the store builds the outbox aggregate: no import at run time
+    from desk_app.store.store import Store
 
 # The envelope's fields, in Event order (the row stores the payload as canonical JSON text).
 _FIELDS = ("event_uuid", "desk_uuid", "epoch", "seq", "schema", "unit_code", "entity", "entity_id", "kind",

@@ -106,7 +106,7 @@ def restart_prints(store: Store, dossier_id: int, paper: Paper) -> None:
 
 def qr_key(store: Store) -> bytes:
     """The desk's key for QR check values (made once by migration 0006)."""
-    value = store.setting(QR_KEY_SETTING)
+    value = store.settings.get(QR_KEY_SETTING)
     if not isinstance(value, str) or not value:
         raise LookupError("the QR key is missing: the database was not migrated")
     return bytes.fromhex(value)

@@ -10,7 +10,7 @@ and settings) goes through ``Recorder.change``::
 
 The block commits only with exactly one event and one audit entry; anything missing, or any
 error, rolls the rows back with them. Actions that change nothing (viewing, printing, backing
-up) keep only their audit entry (Store.add_audit), with no event.
+up) keep only their audit entry (``store.audit.add``), with no event.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from desk_app.domain.events import Event, Kind
-from desk_app.store.outbox import Outbox
 from desk_app.store.store import Store
 
 Clock = Callable[[], dt.datetime]
@@ -64,7 +63,7 @@ class Change:
         at = dt.datetime.fromisoformat(self.recorded.device_time)
         if dt.datetime.fromisoformat(self.recorded.business_time) != at:
             detail = {**detail, "business_time": self.recorded.business_time}
-        self._recorder.store.add_audit(
+        self._recorder.store.audit.add(
             actor=self._recorder.actor, action=action, entity=entity, entity_id=entity_id, detail=detail, at=at,
             actor_name=self._recorder.actor_name,
         )
@@ -88,7 +87,7 @@ class Recorder:
         new_uuid: Callable[[], str] = lambda: str(uuid.uuid4()), actor_name: str = "",
     ) -> None:
         self.store = store
-        self.outbox = Outbox(store)
+        self.outbox = store.outbox
         self.unit_code = unit_code
         self.device_clock = device_clock
         self.actor = actor

@@ -15,11 +15,15 @@ from desk_app.domain.dossier import (
     Sex,
     Status,
 )
+from desk_app.domain.events import applicant_payload
 from desk_app.domain.text import sort_key
 
 
 def dossier_row(d: Dossier) -> dict[str, Any]:
-    a = d.applicant
+    # The applicant's values are the ones its event carries (one source); only the name's
+    # column is prefixed, beside its sort key.
+    applicant = applicant_payload(d.applicant)
+    name = applicant.pop("name")
     return {
         "uuid": d.uuid,
         "code": d.code,
@@ -27,14 +31,9 @@ def dossier_row(d: Dossier) -> dict[str, Any]:
         "procedure_code": d.procedure_code,
         "procedure_name": d.procedure_name,
         "statutory_time": d.statutory_time,
-        "applicant_name": a.name,
-        "applicant_sort": sort_key(a.name),
-        "id_number": a.id_number,
-        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
-        "sex": a.sex.value if a.sex else None,
-        "phone": a.phone,
-        "address": a.address,
-        "email": a.email,
+        "applicant_name": name,
+        "applicant_sort": sort_key(name),
+        **applicant,
         "channel": d.channel.value,
         "return_method": d.return_method.value,
         "received_at": d.received_at.isoformat(timespec="seconds"),

@@ -163,6 +163,17 @@ def match_expression(db: Database, text: str) -> str | None:
     return " AND ".join(always)
 
 
+def newest_matches(db: Database, text: str, *, limit: int) -> list[int]:
+    """The ids of the newest ``limit`` dossiers matching ``text`` (see ``match_expression``)."""
+    match = match_expression(db, text)
+    if match is None:
+        return []
+    rows = db.execute(
+        "SELECT rowid FROM dossier_search WHERE dossier_search MATCH ? ORDER BY rowid DESC LIMIT ?", [match, limit]
+    )
+    return [row[0] for row in rows]
+
+
 def _in_text(word: str) -> str:
     return f'{TEXT_COLUMNS} : "{word}"*'
 

@@ -70,7 +70,7 @@ def test_the_generator_writes_realistic_dossiers_with_the_store_s_index(tmp_path
     store = Store.open(path, read_only=True)
     try:
         name = store.db.execute("SELECT applicant_name FROM dossiers WHERE id = 17").fetchone()[0]
-        assert name in [d.applicant.name for d in store.search(name, limit=50)]
+        assert name in [d.applicant.name for d in store.dossiers.search(name, limit=50)]
     finally:
         store.close()
 

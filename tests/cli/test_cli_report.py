@@ -19,7 +19,7 @@ def db(desk, clock, store, tmp_path):
 
 
 def writes(store):
-    return [store.count_rows(t) for t in ("dossiers", "outbox", "audit")]
+    return [store.tables.count(t) for t in ("dossiers", "outbox", "audit")]
 
 
 def test_json_report_has_the_known_figures(db, store, tmp_path):

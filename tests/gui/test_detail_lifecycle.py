@@ -76,11 +76,11 @@ def test_forward_result_and_return_by_shortcut(window, qtbot, desk, codes):
     assert [detail.action_buttons[a].text() for a in shown_actions(detail)] == [
         "Chuyển xử lý  [Alt+C]", "Yêu cầu bổ sung (Mẫu 02)  [Alt+B]", "Xin lỗi, hẹn lại (Mẫu 04)  [Alt+L]",
         "Từ chối (Mẫu 03)  [Alt+O]", "Dừng giải quyết (Mẫu 05)  [Alt+D]", "Rút hồ sơ  [Alt+R]"]
-    outbox = desk.store.count_rows("outbox")
+    outbox = desk.store.tables.count("outbox")
 
     press(Qt.Key.Key_T, ALT)  # "Trả kết quả" is not allowed yet: nothing happens
     assert detail.values["status"].text() == "Đã tiếp nhận"
-    assert desk.store.count_rows("outbox") == outbox
+    assert desk.store.tables.count("outbox") == outbox
 
     press(Qt.Key.Key_C, ALT)
     assert detail.values["status"].text() == "Đang giải quyết"
@@ -102,7 +102,7 @@ def test_forward_result_and_return_by_shortcut(window, qtbot, desk, codes):
     assert ledger_status(window, code) == "Đã trả kết quả"
     assert shown_actions(detail) == []
     assert detail.actions_hint.text() == "Hồ sơ ở trạng thái «Đã trả kết quả»: không còn thao tác nào."
-    assert desk.store.count_rows("outbox") == outbox + 3
+    assert desk.store.tables.count("outbox") == outbox + 3
     assert desk.dossier(code).finished_at is not None
     assert desk.dossier(codes["Trần Thị Bình"]).status.label == "Đã tiếp nhận"  # only this dossier moved
 
@@ -111,25 +111,25 @@ def test_withdraw_asks_for_the_reason(window, qtbot, desk, codes):
     code = codes["Trần Thị Bình"]
     detail = open_from_ledger(window, qtbot, "001190054321")
     detail.ask = Answers(None, {"reason": ""}, {"reason": "Người nộp đổi ý"})
-    outbox = desk.store.count_rows("outbox")
+    outbox = desk.store.tables.count("outbox")
 
     press(Qt.Key.Key_R, ALT)  # cancelled: nothing recorded, no message
     assert detail.values["status"].text() == "Đã tiếp nhận"
-    assert desk.store.count_rows("outbox") == outbox
+    assert desk.store.tables.count("outbox") == outbox
 
     press(Qt.Key.Key_R, ALT)  # an empty reason is refused in Vietnamese
     box = detail.findChild(QMessageBox, "errorBox")
     assert box is not None and "Cần ghi lý do để «Rút hồ sơ»." in box.text()
     box.close()
     assert detail.values["status"].text() == "Đã tiếp nhận"
-    assert desk.store.count_rows("outbox") == outbox
+    assert desk.store.tables.count("outbox") == outbox
 
     detail.setFocus()
     press(Qt.Key.Key_R, ALT)
     assert detail.ask.asked == [("Rút hồ sơ", f"Rút hồ sơ: hồ sơ {code} của Trần Thị Bình", ["reason"])] * 3
     assert detail.values["status"].text() == "Rút hồ sơ"
     assert ledger_status(window, code) == "Rút hồ sơ"
-    assert desk.store.count_rows("outbox") == outbox + 1
+    assert desk.store.tables.count("outbox") == outbox + 1
     payload = desk.store.db.execute("SELECT payload FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()[0]
     assert json.loads(payload)["note"] == "Người nộp đổi ý"
     assert shown_actions(detail) == []

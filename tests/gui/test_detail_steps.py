@@ -68,7 +68,7 @@ def test_supplement_then_its_arrival(qtbot, detail, desk, sink, clock, code):
     text = preview_text(detail)
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Giấy chứng nhận kết hôn" in text
     print_preview(qtbot, detail)
-    dossier_id = desk.store.dossier_id(code)
+    dossier_id = desk.store.dossiers.id_of(code)
     assert papers.print_count(desk.store, dossier_id, Paper.SUPPLEMENT_REQUEST) == 1
     assert len(sink.jobs) == 1
 
@@ -101,7 +101,7 @@ def test_refuse_previews_mau_03_and_its_reprint_is_marked(qtbot, detail, desk, c
     text = preview_text(detail)
     assert "BẢN IN LẠI" in text and "PHIẾU TỪ CHỐI" in text
     print_preview(qtbot, detail)
-    assert papers.print_count(desk.store, desk.store.dossier_id(code), Paper.REFUSAL) == 2
+    assert papers.print_count(desk.store, desk.store.dossiers.id_of(code), Paper.REFUSAL) == 2
 
 
 def test_apology_sets_the_new_appointment(qtbot, detail, desk, code):
@@ -114,13 +114,13 @@ def test_apology_sets_the_new_appointment(qtbot, detail, desk, code):
 
 
 def test_a_refused_apology_shows_the_reason_and_writes_nothing(qtbot, detail, desk):
-    outbox = desk.store.count_rows("outbox")
+    outbox = desk.store.tables.count("outbox")
     detail.ask = Answers({"reason": "Chậm", "new_due": "28/11/2026 09:15", "signed_off_by": "tester"})  # Saturday
     press(Qt.Key.Key_L, ALT)
     box = detail.findChild(QMessageBox, "errorBox")
     assert box is not None and "là ngày nghỉ" in box.text()
     box.close()
-    assert desk.store.count_rows("outbox") == outbox
+    assert desk.store.tables.count("outbox") == outbox
     assert detail.values["due"].text() == "09:15 26/11/2026"
 
 
@@ -179,10 +179,10 @@ def test_the_ledger_book_from_the_menu(qtbot, shown_window, desk, sink, code):
     text = " ".join(PdfReader(io.BytesIO(preview.documents[0].pdf)).pages[0].extract_text().split())
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Nguyễn Văn An" in text
     qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
-    audit = desk.store.count_rows("audit")
+    audit = desk.store.tables.count("audit")
     press(Qt.Key.Key_Return)
     assert len(sink.jobs) == 1
-    assert desk.store.count_rows("audit") == audit + 1
+    assert desk.store.tables.count("audit") == audit + 1
     action, entity_id = desk.store.db.execute("SELECT action, entity_id FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     assert (action, entity_id) == ("ledger_book.print", "2026-11-01..2026-11-30")
 

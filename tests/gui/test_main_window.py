@@ -91,7 +91,7 @@ def test_enter_in_the_ledger_opens_the_dossier_and_reprint_is_marked(window, des
     assert "BẢN IN LẠI" in preview.windowTitle()
     text = PdfReader(io.BytesIO(preview.documents[0].pdf)).pages[0].extract_text()
     assert "BẢN IN LẠI" in text
-    dossier_id = desk.store.dossier_id(code)
+    dossier_id = desk.store.dossiers.id_of(code)
     assert papers.print_count(desk.store, dossier_id, Paper.RECEIPT) == 1  # previewed, not yet printed
     qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
     press(Qt.Key.Key_Return)  # "In ngay"
@@ -123,5 +123,5 @@ def test_backup_from_the_menu_writes_a_verified_copy(window, tmp_path):
     window.backup_to_path(target)  # the SyncRunner finishes the job at once
     assert "Đã sao lưu 3 hồ sơ" in window.statusBar().currentMessage()
     copy = Store.open(target)
-    assert copy.count_dossiers() == 3
+    assert copy.dossiers.count() == 3
     copy.close()

@@ -52,7 +52,7 @@ def test_keyboard_only_flow_registers_a_dossier_and_prints_its_receipt(form, des
     assert form.applicant.name.text() == ""
     assert form.procedure is None
     qtbot.waitUntil(lambda: QApplication.focusWidget() is form.picker.search)
-    dossier_id = desk.store.dossier_id(code)
+    dossier_id = desk.store.dossiers.id_of(code)
     assert papers.print_count(desk.store, dossier_id, Paper.RECEIPT) == 1
     assert papers.print_count(desk.store, dossier_id, Paper.FEE_RECEIPT) == 1
 
@@ -64,7 +64,7 @@ def test_enter_saves_and_the_print_dialog_and_save_as_pdf_are_reachable_by_keys(
     assert form.procedure.code == "1.001193"
     fill_applicant(name="Trần Thị Bình", id_number="087190054321", birth="2/3/1990", phone="0387654321")
     press(Qt.Key.Key_Return)
-    assert desk.store.count_dossiers() == 1
+    assert desk.store.dossiers.count() == 1
     preview = form.preview
     assert [d.title for d in preview.documents] == ["Giấy tiếp nhận và hẹn trả kết quả"]  # free: no fee receipt
     qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
@@ -86,7 +86,7 @@ def test_resolved_on_the_spot_is_recorded_without_a_slip(form, desk, sink, qtbot
     press(Qt.Key.Key_Space)
     assert form.on_the_spot.isChecked()
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert desk.store.count_dossiers() == 1
+    assert desk.store.dossiers.count() == 1
     (dossier,) = desk.search("Nguyễn Văn An")
     assert dossier.status.value == "returned" and dossier.finished_at is not None
     # 10.000 đ was collected: the preview offers the fee receipt, and no appointment slip.
@@ -103,7 +103,7 @@ def test_free_procedure_resolved_on_the_spot_prints_nothing(form, desk, sink, qt
     form.on_the_spot.setFocus()
     press(Qt.Key.Key_Space)
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert desk.store.count_dossiers() == 1
+    assert desk.store.dossiers.count() == 1
     assert form.preview is None and sink.jobs == []
 
 
@@ -114,10 +114,10 @@ def test_validation_messages_appear_beside_the_fields_and_nothing_is_saved(form,
     assert form.applicant.messages["id_number"].text() == "⚠ Số định danh cá nhân phải gồm đúng 12 chữ số."
     assert form.applicant.messages["phone"].text().startswith("⚠ Số điện thoại không hợp lệ")
     assert form.applicant.messages["name"].text() == ""
-    events = desk.store.count_rows("outbox")  # the desk's set-up
+    events = desk.store.tables.count("outbox")  # the desk's set-up
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert desk.store.count_dossiers() == 0
-    assert desk.store.count_rows("outbox") == events
+    assert desk.store.dossiers.count() == 0
+    assert desk.store.tables.count("outbox") == events
     assert focused() is form.applicant.id_number
     assert form.applicant.id_number.text() == "12345"
     assert "Chưa lưu" in form.result_label.text()
@@ -165,7 +165,7 @@ def test_missing_mandatory_document_refuses_the_dossier(form, desk, qtbot):
     assert focused() is first_document
     press(Qt.Key.Key_Space)  # untick it
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert desk.store.count_dossiers() == 0
+    assert desk.store.dossiers.count() == 0
     assert form.missing_label.text().startswith("⚠ Thiếu giấy tờ bắt buộc")
 
 
@@ -199,8 +199,8 @@ def test_missing_paper_offers_the_supplement_request_by_ctrl_g(form, desk, sink,
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Kính gửi: Ông/Bà Nguyễn Văn An" in text
     assert paper.name in text and "Địa chỉ: Thôn Đông" in text
     # Not received: no dossier; the slip, its event and its audit are recorded.
-    assert desk.store.count_dossiers() == 0
-    assert desk.store.count_rows("guidance_slips") == 1
+    assert desk.store.dossiers.count() == 0
+    assert desk.store.tables.count("guidance_slips") == 1
     assert desk.store.db.execute("SELECT kind FROM outbox WHERE entity = 'guidance'").fetchall() == [
         ("guidance.issued",)]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is preview.print_button)
@@ -222,7 +222,7 @@ def test_supplement_request_needs_the_name(form, desk, qtbot):
     assert form.applicant.messages["name"].text().startswith("⚠ Chưa nhập họ tên")
     assert focused() is form.applicant.name
     assert form.preview is None
-    assert desk.store.count_rows("guidance_slips") == 0 and desk.store.count_dossiers() == 0
+    assert desk.store.tables.count("guidance_slips") == 0 and desk.store.dossiers.count() == 0
 
 
 def test_a_failure_during_save_shows_the_error_and_keeps_the_typed_text(form, desk, monkeypatch, qtbot):
@@ -231,7 +231,7 @@ def test_a_failure_during_save_shows_the_error_and_keeps_the_typed_text(form, de
 
         raise StoreError("disk_full", "Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy giải phóng dung lượng.")
 
-    monkeypatch.setattr(desk.store, "add_audit", disk_pulled_out)
+    monkeypatch.setattr(desk.store.audit, "add", disk_pulled_out)
     type_keys("chung thuc ban sao")
     press(Qt.Key.Key_Return)
     fill_applicant()
@@ -241,7 +241,7 @@ def test_a_failure_during_save_shows_the_error_and_keeps_the_typed_text(form, de
     assert "Ổ đĩa đã đầy" in boxes[0].text()
     assert "CHƯA được lưu" in boxes[0].text()
     boxes[0].close()
-    assert desk.store.count_dossiers() == 0
+    assert desk.store.dossiers.count() == 0
     assert form.applicant.name.text() == "Nguyễn Văn An"
     assert form.applicant.phone.text() == "0912345678"
     assert form.procedure.code == "2.000815"

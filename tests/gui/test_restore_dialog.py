@@ -53,7 +53,7 @@ def _other_desk_backup(folder: Path) -> Path:
 def _count(database: Path) -> int:
     store = Store.open(database, read_only=True)
     try:
-        return store.count_dossiers()
+        return store.dossiers.count()
     finally:
         store.close()
 

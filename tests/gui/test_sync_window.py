@@ -116,7 +116,7 @@ def test_a_hub_decision_reaches_the_ledger_and_the_open_dossier(qtbot, ctx, enro
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
     window.open_dossier(dossier.code)
     assert window.detail.values["status"].text() == Status.RECEIVED.label
-    audits = enrolled.store.count_rows("audit")
+    audits = enrolled.store.tables.count("audit")
 
     hub.hub.decide(dossier.code, Status.RESULT_READY, note="Đã ký", by="UBND xã")
     qtbot.mouseClick(panel.sync_button, Qt.MouseButton.LeftButton)
@@ -127,7 +127,7 @@ def test_a_hub_decision_reaches_the_ledger_and_the_open_dossier(qtbot, ctx, enro
     assert marks(window)[dossier.code][0] == "đã gửi"
     # Re-reading the open dossier is not a new view by a person: only the decision is audited.
     actions = [a for (a,) in enrolled.store.db.execute("SELECT action FROM audit ORDER BY id DESC LIMIT ?",
-                                                       [enrolled.store.count_rows("audit") - audits])]
+                                                       [enrolled.store.tables.count("audit") - audits])]
     assert "dossier.view" not in actions
 
 

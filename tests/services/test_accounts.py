@@ -56,11 +56,11 @@ def test_without_accounts_the_set_up_administrator_does_everything(desk):
 
 
 def test_once_accounts_exist_nobody_acts_without_signing_in(staffed):
-    before = staffed.store.count_dossiers()
+    before = staffed.store.dossiers.count()
     with pytest.raises(DomainError) as err:
         clerk_receives(staffed)
     assert err.value.code == "sign_in_required" and "đăng nhập" in err.value.message
-    assert staffed.store.count_dossiers() == before
+    assert staffed.store.dossiers.count() == before
 
 
 def test_the_officers_full_name_is_on_the_dossier_and_both_names_in_the_audit(staffed):
@@ -75,7 +75,7 @@ def test_the_officers_full_name_is_on_the_dossier_and_both_names_in_the_audit(st
 
 def test_a_receptionist_cannot_import_a_catalogue_and_nothing_is_written(staffed, tmp_path):
     accounts.sign_in(staffed, CLERK, "binh-2026!", via="test", hasher=CHEAP)
-    audit_before = staffed.store.count_rows("audit")
+    audit_before = staffed.store.tables.count("audit")
     with pytest.raises(DomainError) as err:
         staffed.import_catalogue(tmp_path / "danh-muc.csv")  # refused before the file is even read
     assert err.value.code == "forbidden"
@@ -85,7 +85,7 @@ def test_a_receptionist_cannot_import_a_catalogue_and_nothing_is_written(staffed
                     lambda: accounts.list_officers(staffed)):
         with pytest.raises(DomainError, match="không có quyền"):
             refused()
-    assert staffed.store.count_rows("audit") == audit_before
+    assert staffed.store.tables.count("audit") == audit_before
 
 
 def test_each_role_does_only_its_own_work(staffed):

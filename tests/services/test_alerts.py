@@ -74,9 +74,9 @@ def test_the_ledger_filters_list_the_same_dossiers(desk, codes):
 
 
 def test_n_working_days_is_the_communes(desk, codes):
-    outbox = desk.store.count_rows("outbox")
+    outbox = desk.store.tables.count("outbox")
     assert set_soon_working_days(desk, 4) == 4
-    assert desk.store.count_rows("outbox") == outbox + 1
+    assert desk.store.tables.count("outbox") == outbox + 1
     found = alerts(desk)
     assert found.soon_working_days == 4 and found.counts["due_soon"] == 3  # Thursday 26/11 joins
     assert "Đến hạn trong 4 ngày làm việc: 3" in found.text

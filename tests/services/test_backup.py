@@ -16,7 +16,7 @@ def test_backup_is_verified_complete_and_audited(desk, tmp_path):
     assert made.dossiers == 1 and made.path.exists()
     assert not (tmp_path / "usb" / "copy.sqlite3.partial").exists()
     copy = Store.open(made.path)
-    assert copy.count_dossiers() == 1
+    assert copy.dossiers.count() == 1
     assert copy.db.execute("SELECT count(*) FROM audit WHERE action = 'database.backup'").fetchone()[0] == 1
     copy.close()
 
@@ -69,7 +69,7 @@ def test_restore_sets_the_damaged_file_aside_with_its_wal_and_puts_the_backup_in
     assert made.dossiers == 1 and made.kept == database.with_name("desk.sqlite3.damaged-20261123-091500")
     assert Path(f"{made.kept}-wal").exists() and not Path(f"{database}-wal").exists()
     restored = Store.open(database)
-    assert restored.count_dossiers() == 1
+    assert restored.dossiers.count() == 1
     assert restored.db.execute("SELECT count(*) FROM audit WHERE action = 'database.restore'").fetchone()[0] == 1
     from desk_app.store.identity import current_epoch
     epochs = [row[0] for row in restored.db.execute("SELECT epoch FROM sync_epochs ORDER BY id")]
@@ -87,7 +87,7 @@ def test_a_copy_that_is_not_a_database_is_refused_in_words_not_a_traceback(desk,
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(b"\0" * 4096)
 
-    monkeypatch.setattr(desk.store, "backup", garbled)
+    monkeypatch.setattr(desk.store.copies, "backup", garbled)
     with pytest.raises(DomainError) as err:
         backup_to(desk, tmp_path / "usb" / "copy.sqlite3")
     assert err.value.code == "backup_unverified"

@@ -26,7 +26,7 @@ def book(desk, name="Nguyễn Văn An", slot=None, phone="0912345678"):
 
 
 def written(desk):
-    return (desk.store.count_rows("outbox"), desk.store.count_rows("audit"),
+    return (desk.store.tables.count("outbox"), desk.store.tables.count("audit"),
             desk.store.db.execute("SELECT count(*) FROM bookings").fetchone()[0])
 
 

@@ -97,8 +97,8 @@ def test_the_store_retires_rather_than_deletes_a_procedure_in_use_whatever_the_p
     receive(desk, ReceptionRequest(procedure_code="2.000884", name="Nguyễn Văn An"))
     wrong = CatalogueChanges("x", True, (), (), (), (), (ProcedureChange("2.000884", ""),), 0)
     with desk.store.transaction():
-        desk.store.apply_catalogue(Catalogue("x", ()), wrong, at=dt.datetime(2026, 1, 1))
-    assert desk.store.procedure("2.000884").retired
+        desk.store.catalogue.apply(Catalogue("x", ()), wrong, at=dt.datetime(2026, 1, 1))
+    assert desk.store.catalogue.procedure("2.000884").retired
 
 
 def test_a_bad_file_imports_nothing_and_audits_nothing(desk, tmp_path):

@@ -40,7 +40,7 @@ def test_a_commune_of_its_own(demo):
     profile = desk.profile()
     assert profile.commune == "Xã Tân Phú (DEMO)"
     assert (profile.unit_code, profile.desk_no) == (DEMO_UNIT_CODE, 1)
-    assert demo.count_dossiers() >= 2000
+    assert demo.dossiers.count() >= 2000
 
 
 def test_dossiers_cover_six_months_and_every_status(demo):
@@ -102,9 +102,9 @@ def test_text_is_nfc_and_codes_are_the_real_rules(demo):
         if d["procedure_code"] == "2.000884":
             assert d["fee_vnd"] == 10_000
     # Every change (set-up, catalogue, calendar, receptions, steps) has its event and its audit entry.
-    assert demo.count_rows("outbox") == demo.count_rows("audit")
+    assert demo.tables.count("outbox") == demo.tables.count("audit")
     status_events = demo.db.execute("SELECT count(*) FROM outbox WHERE kind = 'dossier.status_changed'").fetchone()[0]
-    assert status_events > demo.count_dossiers()
+    assert status_events > demo.dossiers.count()
     assert ledger.count(demo, ledger.LedgerFilter(text="nguyen"), DEMO_NOW) > 500
 
 
@@ -145,6 +145,6 @@ def test_without_a_date_it_uses_today_and_nothing_is_in_the_future(tmp_path):
     try:
         latest = store.db.execute("SELECT max(received_at) FROM dossiers").fetchone()[0]
         assert dt.datetime.fromisoformat(latest) <= dt.datetime.now(VN)
-        assert store.count_dossiers() == 30
+        assert store.dossiers.count() == 30
     finally:
         store.close()

@@ -25,7 +25,7 @@ def issue(desk, **overrides):
 
 
 def counts(store):
-    return {t: store.count_rows(t) for t in ("guidance_slips", "outbox", "audit", "dossiers")}
+    return {t: store.tables.count(t) for t in ("guidance_slips", "outbox", "audit", "dossiers")}
 
 
 def test_issue_writes_slip_event_and_audit_and_no_dossier(desk):
@@ -101,7 +101,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(desk, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(desk.store, "add_audit", broken)
+    monkeypatch.setattr(desk.store.audit, "add", broken)
     with pytest.raises(RuntimeError):
         issue(desk)
     assert counts(desk.store) == before

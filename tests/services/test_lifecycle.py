@@ -25,7 +25,7 @@ def at(day, hour, minute=0):
 def snapshot(desk, code):
     """Everything a lifecycle step may write."""
     store = desk.store
-    return (desk.dossier(code), store.count_rows("outbox"), store.count_rows("audit"))
+    return (desk.dossier(code), store.tables.count("outbox"), store.tables.count("audit"))
 
 
 def last_event(desk):
@@ -79,7 +79,7 @@ def test_received_to_returned_writes_one_event_and_one_audit_entry_per_step(desk
     dossier = desk.dossier(code)
     # The result was ready on Wednesday; handing it back on Thursday afternoon does not move that.
     assert dossier.finished_at == at(25, 14)
-    row = ledger.rows_by_id(desk, [desk.store.dossier_id(code)])[0]
+    row = ledger.rows_by_id(desk, [desk.store.dossiers.id_of(code)])[0]
     assert (row.status, row.timeliness) == (Status.RETURNED, ledger.Timeliness.DONE_EARLY)
 
 
@@ -101,7 +101,7 @@ def test_finished_at_is_set_when_the_result_is_ready_and_judges_timeliness(desk,
     dossier = desk.dossier(code)
     assert dossier.finished_at == ready
     assert ledger.judge(dossier.status, dossier.due_at, dossier.finished_at, ledger.window(desk)) is expected
-    assert ledger.rows_by_id(desk, [desk.store.dossier_id(code)])[0].timeliness is expected
+    assert ledger.rows_by_id(desk, [desk.store.dossiers.id_of(code)])[0].timeliness is expected
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,7 @@ def test_withdraw_with_a_reason_records_it_normalised(desk, clock, code, moves):
     dossier = desk.dossier(code)
     assert dossier.status is Status.WITHDRAWN
     assert dossier.finished_at is None  # withdrawn is not a result: it is neither early nor late
-    assert ledger.rows_by_id(desk, [desk.store.dossier_id(code)])[0].timeliness is None
+    assert ledger.rows_by_id(desk, [desk.store.dossiers.id_of(code)])[0].timeliness is None
     assert last_event(desk)[1]["note"] == "Người nộp đổi ý, xin rút"
     assert last_audit(desk)[2]["note"] == "Người nộp đổi ý, xin rút"
 

@@ -45,13 +45,13 @@ def test_each_step_prints_its_paper_from_what_was_recorded(desk, code, tmp_path)
     words = text(printout.copies[0].pdf)
     assert "PHIẾU YÊU CẦU BỔ SUNG" in words and "Giấy chứng nhận kết hôn" in words
     assert "Lý do: Thiếu giấy chứng minh" in words
-    audit = desk.store.count_rows("audit")
+    audit = desk.store.tables.count("audit")
     delivery = deliver(desk, printout, receipt_path=tmp_path / "mau-02.pdf")
     assert delivery.numbers == {Paper.SUPPLEMENT_REQUEST: 1}
     assert (tmp_path / "mau-02.pdf").read_bytes() == printout.copies[0].pdf
     action, detail = desk.store.db.execute("SELECT action, detail FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     assert (action, json.loads(detail)["paper"]) == ("dossier.print", "supplement_request")
-    assert desk.store.count_rows("audit") == audit + 1
+    assert desk.store.tables.count("audit") == audit + 1
     again = prepare_paper(desk, code, Paper.SUPPLEMENT_REQUEST)
     assert again.reprint and again.print_count == 2 and "BẢN IN LẠI" in text(again.copies[0].pdf)
 
@@ -110,13 +110,13 @@ def test_the_ledger_book_of_a_period(desk, clock, tmp_path):
     assert "01 000.21.33.H49- 261123-0001" in words and "02 000.21.33.H49- 261127-0001" in words
     assert "Lê Văn Cường" not in words  # received in December
     assert "Công chức Tư pháp - Hộ tịch" in words
-    audit = desk.store.count_rows("audit")
+    audit = desk.store.tables.count("audit")
     assert deliver_book(desk, book, path=tmp_path / "so.pdf") is None
     assert (tmp_path / "so.pdf").read_bytes() == book.pdf
     row = desk.store.db.execute("SELECT action, entity_id, detail FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     assert row[:2] == ("ledger_book.print", "2026-11-01..2026-11-30")
     assert json.loads(row[2]) == {"entries": 2, "via": f"pdf:{tmp_path / 'so.pdf'}"}
-    assert desk.store.count_rows("audit") == audit + 1
+    assert desk.store.tables.count("audit") == audit + 1
     assert not book.reprint and "BẢN IN LẠI" not in words
 
 

@@ -35,7 +35,7 @@ def at(day, hour, minute=0, month=11):
 
 def snapshot(desk, code):
     store = desk.store
-    return (desk.dossier(code), store.count_rows("outbox"), store.count_rows("audit"),
+    return (desk.dossier(code), store.tables.count("outbox"), store.tables.count("audit"),
             store.db.execute("SELECT count(*) FROM dossier_steps").fetchone()[0])
 
 
@@ -108,7 +108,7 @@ def test_a_supplement_request_needs_papers_and_a_reason(desk, code):
 
 
 def test_the_supplement_restarts_the_time_in_full_and_a_new_slip_is_an_original(desk, clock, code):
-    dossier_id = desk.store.dossier_id(code)
+    dossier_id = desk.store.dossiers.id_of(code)
     with desk.store.transaction():
         papers.count_print(desk.store, dossier_id, Paper.RECEIPT)  # the first slip was printed
     request_supplement(desk, code, missing=MISSING, reason="Thiếu giấy", at=at(24, 10))
@@ -240,9 +240,9 @@ def test_the_return_records_an_authorised_recipient_originals_and_the_rating(des
 
 def test_the_rating_scale_is_the_communes(desk, code):
     assert rating_scale(desk) == ("Rất hài lòng", "Hài lòng", "Bình thường", "Không hài lòng")
-    outbox = desk.store.count_rows("outbox")
+    outbox = desk.store.tables.count("outbox")
     assert set_rating_scale(desk, ["Hài lòng", "Không hài lòng"]) == ("Hài lòng", "Không hài lòng")
-    assert desk.store.count_rows("outbox") == outbox + 1
+    assert desk.store.tables.count("outbox") == outbox + 1
     assert last_event(desk)[1] == {"settings": {"rating_scale": ["Hài lòng", "Không hài lòng"]}}
     ready(desk, code)
     refused(desk, code, lambda: return_result(desk, code, rating="rất hài lòng"), "invalid_rating")

@@ -21,7 +21,7 @@ def simple_request(**overrides):
 
 
 def counts(store):
-    return {t: store.count_rows(t) for t in ("dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search")}
+    return {t: store.tables.count(t) for t in ("dossiers", "dossier_documents", "fees", "outbox", "audit", "dossier_search")}
 
 
 def test_receive_writes_everything_in_one_go(desk):
@@ -74,7 +74,7 @@ def test_failure_midway_leaves_nothing(desk, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk pulled out")
 
-    monkeypatch.setattr(desk.store, "add_audit", broken)
+    monkeypatch.setattr(desk.store.audit, "add", broken)
     with pytest.raises(RuntimeError):
         receive(desk, simple_request())
     assert counts(desk.store) == before
@@ -145,7 +145,7 @@ def test_receipt_time_in_the_future_is_refused(desk, clock):
     with pytest.raises(DomainError) as err:
         receive(desk, simple_request(received_at=clock.now + dt.timedelta(hours=2)))
     assert err.value.code == "received_in_future"
-    assert desk.store.count_dossiers() == 0
+    assert desk.store.dossiers.count() == 0
 
 
 def test_resolved_on_the_spot_is_recorded_as_returned(desk, clock):
@@ -173,7 +173,7 @@ def test_only_same_day_procedures_can_be_resolved_on_the_spot(desk):
     with pytest.raises(DomainError) as err:
         receive(desk, simple_request(procedure_code="1.004222", resolved_on_the_spot=True, pages=1, copies=1))
     assert err.value.code == "not_same_day"
-    assert desk.store.count_dossiers() == 0
+    assert desk.store.dossiers.count() == 0
 
 
 def test_unit_code_and_desk_number_are_fixed_once_dossiers_exist(desk):

@@ -48,7 +48,7 @@ def state(store):
 
 
 def counts(store):
-    return store.count_rows("outbox"), store.count_rows("audit")
+    return store.tables.count("outbox"), store.tables.count("audit")
 
 
 def spot_request(**extra):
@@ -123,5 +123,5 @@ def test_the_state_digest_sees_a_write_that_bypasses_the_recorder(desk, code):
     """The guard itself: a direct write (as a forgetful new service would do) is noticed."""
     before, totals = state(desk.store), counts(desk.store)
     with desk.store.transaction():
-        desk.store.put_settings({"printer": "ghi thẳng, không qua recorder"})
+        desk.store.settings.put({"printer": "ghi thẳng, không qua recorder"})
     assert state(desk.store) != before and counts(desk.store) == totals

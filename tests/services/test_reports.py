@@ -120,10 +120,10 @@ def test_json_keys_of_the_issue(desk, codes):
 
 
 def test_the_report_reads_only(desk, codes):
-    before = [desk.store.count_rows(t) for t in ("dossiers", "outbox", "audit")]
+    before = [desk.store.tables.count(t) for t in ("dossiers", "outbox", "audit")]
     reports.period_report(desk, OCT_1, OCT_31)
     reports.dashboard(desk)
-    assert [desk.store.count_rows(t) for t in ("dossiers", "outbox", "audit")] == before
+    assert [desk.store.tables.count(t) for t in ("dossiers", "outbox", "audit")] == before
 
 
 def test_dashboard_months_and_due_buckets(desk, codes):

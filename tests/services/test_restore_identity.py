@@ -85,7 +85,7 @@ def test_a_sound_database_of_the_same_desk_is_set_aside_as_replaced_with_force(d
     made = restore_from(copy, database, at=clock(), actor="tester", force=True)
     assert made.kept == database.with_name("desk.sqlite3.replaced-20261123-092000") and not made.other_desk
     kept = Store.open(made.kept, read_only=True)
-    assert kept.count_dossiers() == 2  # the dossier received after the backup is still in the kept file
+    assert kept.dossiers.count() == 2  # the dossier received after the backup is still in the kept file
     kept.close()
 
 

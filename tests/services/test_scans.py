@@ -24,10 +24,10 @@ def _papers(desk, code):
 
 def test_attach_records_row_event_and_audit_and_keeps_the_file_encrypted(desk, code):
     png = scan_samples.image()
-    events_before = desk.store.count_rows("outbox")
+    events_before = desk.store.tables.count("outbox")
     scan = scans.attach(desk, code, 1, png, name="/scanner/in/cccd.png")
     assert (scan.paper, scan.pages, scan.media_type.value, scan.name) == (1, 1, "image/png", "cccd.png")
-    assert desk.store.count_rows("outbox") == events_before + 1
+    assert desk.store.tables.count("outbox") == events_before + 1
     kind, payload = desk.store.db.execute("SELECT kind, payload FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
     payload = json.loads(payload)
     assert kind == "scan.attached"
@@ -66,11 +66,11 @@ def test_same_content_is_one_file_and_attached_once_per_paper(desk, code):
     (b"\x89PNG\r\n\x1a\n garbage", "scan_damaged"),
 ])
 def test_bad_files_are_refused_and_nothing_is_written(desk, code, data, reason):
-    before = desk.store.count_rows("outbox"), desk.store.count_rows("audit")
+    before = desk.store.tables.count("outbox"), desk.store.tables.count("audit")
     with pytest.raises(DomainError) as refused:
         scans.attach(desk, code, 1, data)
     assert refused.value.code == reason
-    assert (desk.store.count_rows("outbox"), desk.store.count_rows("audit")) == before
+    assert (desk.store.tables.count("outbox"), desk.store.tables.count("audit")) == before
     assert not scans.files_of(desk).hashes()
 
 

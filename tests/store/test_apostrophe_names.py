@@ -21,7 +21,7 @@ def test_stored_once_and_found_by_every_form(desk, typed):
 def test_migration_rewrites_old_curly_apostrophes_and_indexes_the_joined_word(desk):
     dossier = receive(desk, ReceptionRequest(procedure_code="2.000884", name="Ksor H'Ba")).dossier
     db = desk.store.db
-    dossier_id = desk.store.dossier_id(dossier.code)
+    dossier_id = desk.store.dossiers.id_of(dossier.code)
     # As an older desk wrote it: the curly apostrophe kept, the plain fold in the index.
     with desk.store.transaction():
         db.execute("UPDATE dossiers SET applicant_name = 'Ksor H’Ba', applicant_sort = '' WHERE id = ?", [dossier_id])

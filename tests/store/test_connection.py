@@ -85,9 +85,9 @@ def test_backup_uses_backup_api_and_is_complete(tmp_path, desk):
 
     receive(desk, simple_request())
     target = tmp_path / "backup" / "copy.sqlite3"
-    desk.store.backup(target)
+    desk.store.copies.backup(target)
     copy = Store.open(target)
-    assert copy.count_dossiers() == 1
+    assert copy.dossiers.count() == 1
     copy.close()
 
 

@@ -46,18 +46,18 @@ def test_kill_during_receptions_loses_no_committed_dossier(tmp_path):
     store = Store.open(path)
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     for code in reported:
-        dossier = store.dossier(code)
+        dossier = store.dossiers.by_code(code)
         assert dossier is not None, f"{code} was reported saved but is missing"
     # Whatever the kill interrupted was rolled back whole: every dossier has its outbox event,
     # audit entry, fee and search row, and the code sequence was never reused.
-    count = store.count_dossiers()
+    count = store.dossiers.count()
     assert count >= len(reported)
     received = store.db.execute("SELECT count(*) FROM outbox WHERE kind = 'dossier.received'").fetchone()[0]
     assert received == count
-    assert store.count_rows("outbox") == count + 3  # + the settings, catalogue and calendar of set-up
-    assert store.count_rows("fees") == count
-    assert store.count_rows("dossier_search") == count
-    assert store.count_rows("audit") == count + 3  # + the initialise, catalogue and calendar entries
+    assert store.tables.count("outbox") == count + 3  # + the settings, catalogue and calendar of set-up
+    assert store.tables.count("fees") == count
+    assert store.tables.count("dossier_search") == count
+    assert store.tables.count("audit") == count + 3  # + the initialise, catalogue and calendar entries
     codes = [row[0] for row in store.db.execute("SELECT code FROM dossiers ORDER BY id")]
     assert len(set(codes)) == len(codes)
     store.close()

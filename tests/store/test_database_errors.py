@@ -68,7 +68,7 @@ def test_garbage_over_a_data_page_is_found_when_read_and_classified_as_damage(tm
         f.write(b"\xa5" * page_size)
     store = Store.open(path)  # the schema is intact: opening works
     with pytest.raises(sqlite3.DatabaseError) as raw:
-        store.search("nguyen van an")
+        store.dossiers.search("nguyen van an")
     store.close()
     error = classify(raw.value, path)
     assert error.code == "corrupt" and "desk-app --db" in error.message and "restore" in error.message
@@ -98,10 +98,10 @@ def test_disk_full_is_reported_and_nothing_is_written(tmp_path, clock):
             receive(desk, simple_request(name="Trần Văn Bình"))
     assert err.value.code == "disk_full"
     assert "đầy" in err.value.message and "không có gì thay đổi" in err.value.message
-    written = store.count_dossiers()
+    written = store.dossiers.count()
     store.close()
     reopened = Store.open(path)
-    assert reopened.count_dossiers() == written == 1 + i  # the failed reception left nothing behind
+    assert reopened.dossiers.count() == written == 1 + i  # the failed reception left nothing behind
     assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     reopened.close()
 
@@ -134,7 +134,7 @@ def test_a_lock_that_does_not_clear_is_reported_as_a_lock(tmp_path, clock):
     with write_lock_held(path, 2.0), pytest.raises(StoreError) as err:
         receive(Desk(store, clock=clock, actor="tester"), simple_request())
     assert err.value.code == "locked" and "chương trình khác khóa" in err.value.message
-    assert store.count_dossiers() == 1
+    assert store.dossiers.count() == 1
     store.close()
 
 
@@ -145,7 +145,7 @@ def test_a_lock_that_clears_within_seconds_is_waited_for(tmp_path, clock):
         begun = time.monotonic()
         receive(Desk(store, clock=clock, actor="tester"), simple_request())
         waited = time.monotonic() - begun
-    assert store.count_dossiers() == 2 and waited >= 0.5
+    assert store.dossiers.count() == 2 and waited >= 0.5
     store.close()
 
 

@@ -228,12 +228,12 @@ def test_every_sort_walks_an_index(store, column):
 
 def test_set_status_writes_row_event_and_audit_and_keeps_first_finish(desk, store, ids):
     dossier_id = ids["Võ Văn Tài"]
-    outbox, audit = store.count_rows("outbox"), store.count_rows("audit")
+    outbox, audit = store.tables.count("outbox"), store.tables.count("audit")
     ready = NOW.replace(hour=10)
     change = set_status(desk.recorder, dossier_id, Status.RESULT_READY, at=ready, note="ký xong")
     assert (change.before, change.after, change.dossier_id) == (Status.IN_PROCESS, Status.RESULT_READY, dossier_id)
     set_status(desk.recorder, dossier_id, Status.RETURNED, at=ready.replace(hour=11))
-    assert (store.count_rows("outbox"), store.count_rows("audit")) == (outbox + 2, audit + 2)
+    assert (store.tables.count("outbox"), store.tables.count("audit")) == (outbox + 2, audit + 2)
     row = ledger.rows_by_id(store, [dossier_id], W)[0]
     assert row.status is Status.RETURNED
     assert row.finished_at == ready  # the result was ready at 10:00; returning later does not move it

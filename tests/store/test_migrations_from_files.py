@@ -19,17 +19,17 @@ def test_released_schema_migrates_and_keeps_its_dossiers(tmp_path, name):
     shutil.copy(FIXTURES / name, path)
     store = Store.open(path)
     assert not desk_migrations.pending(store.db)
-    assert store.count_dossiers() == 2
-    found = store.search("dang thi hoa")
+    assert store.dossiers.count() == 2
+    found = store.dossiers.search("dang thi hoa")
     assert [d.applicant.name for d in found] == ["Đặng Thị Hoà"]
-    assert store.dossier("000.21.33.H49-261123-0001").fee_vnd == 10_000
+    assert store.dossiers.by_code("000.21.33.H49-261123-0001").fee_vnd == 10_000
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     # Columns added later are filled for the old rows (0004: the Vietnamese name sort key).
     keys = dict(store.db.execute("SELECT applicant_name, applicant_sort FROM dossiers").fetchall())
     assert keys["Đặng Thị Hoà"] == sort_key("Đặng Thị Hoà") and keys["Nguyễn Văn An"] == sort_key("Nguyễn Văn An")
     # 0006: every procedure of an old catalogue is in the commune's list (none retired).
     assert store.db.execute("SELECT count(*) FROM procedures WHERE retired_at IS NOT NULL").fetchone()[0] == 0
-    assert len(store.procedures()) == len(store.procedures(include_retired=True)) > 0
+    assert len(store.catalogue.procedures()) == len(store.catalogue.procedures(include_retired=True)) > 0
     store.close()
 
 
@@ -70,7 +70,7 @@ def test_0005_back_dated_step_and_guidance_slip_are_migrated(tmp_path):
     step = events["dossier.status_changed"]
     # Old rows held the back-dated time as "device time": the business time comes from the payload.
     assert step.business_time == step.payload["at"] == "2026-11-23T14:00:00+07:00"
-    hoa = store.search("dang thi hoa")[0]
+    hoa = store.dossiers.search("dang thi hoa")[0]
     assert hoa.last_change_at.isoformat() == "2026-11-23T14:00:00+07:00"
     slip_uuid, number = store.db.execute("SELECT uuid, number FROM guidance_slips").fetchone()
     assert str(uuid.UUID(slip_uuid)) == slip_uuid and number == "HD-2026-Q1-0001"
@@ -134,9 +134,9 @@ def test_0005_steps_become_rows_of_the_control_slip(tmp_path):
     path = tmp_path / "desk-0005.sqlite3"
     shutil.copy(FIXTURES / "desk-0005.sqlite3", path)
     store = Store.open(path)
-    dossier_id = store.dossier_id("000.21.33.H49-261123-0002")
+    dossier_id = store.dossiers.id_of("000.21.33.H49-261123-0002")
     [step] = steps(store, dossier_id)
     assert (step.action, step.before, step.after) == (Action.FORWARD, Status.RECEIVED, Status.IN_PROCESS)
     assert step.at.isoformat() == "2026-11-23T14:00:00+07:00"
-    assert steps(store, store.dossier_id("000.21.33.H49-261123-0001")) == []
+    assert steps(store, store.dossiers.id_of("000.21.33.H49-261123-0001")) == []
     store.close()

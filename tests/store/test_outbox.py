@@ -20,7 +20,7 @@ AT = dt.datetime(2026, 11, 23, 12, 0, tzinfo=VN)
 def record(desk, n):
     for i in range(n):
         with desk.recorder.change(business_time=desk.clock()) as change:
-            desk.store.put_settings({"printer": f"Máy {i}"})
+            desk.store.settings.put({"printer": f"Máy {i}"})
             change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed({"printer": i}))
             change.audit("desk.set_printer", "desk", "printer", {"printer": i})
 
@@ -135,7 +135,7 @@ def test_the_outbox_is_append_only(desk):
     with pytest.raises((sqlite3.DatabaseError, StoreError)):
         with desk.store.transaction():
             desk.store.db.execute("DELETE FROM outbox")
-    assert desk.store.count_rows("outbox") > 0
+    assert desk.store.tables.count("outbox") > 0
 
 
 def test_a_restored_backup_starts_a_new_epoch_so_no_sequence_names_two_events(tmp_path, desk, clock):

@@ -119,6 +119,6 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path, forkserver):
         assert seqs == list(range(1, len(seqs) + 1))  # no hole and no reuse in the sequence
         # Every event has its audit entry and the trail's chain holds.
         assert audit.verify(db_).ok
-        assert store.count_rows("audit") >= store.count_rows("outbox")
+        assert store.tables.count("audit") >= store.tables.count("outbox")
     finally:
         store.close()

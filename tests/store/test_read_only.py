@@ -35,7 +35,7 @@ def test_reading_leaves_the_folder_exactly_as_it_was(tmp_path, clock):
     path = _desk_file(tmp_path, clock)
     before = _fingerprint(tmp_path)
     store = Store.open(path, read_only=True)
-    assert [d.applicant.name for d in store.search("nguyen van an")] == ["Nguyễn Văn An"]
+    assert [d.applicant.name for d in store.dossiers.search("nguyen van an")] == ["Nguyễn Văn An"]
     store.close()
     assert _fingerprint(tmp_path) == before  # no -wal, no -shm, same bytes, same mtime
 
@@ -51,7 +51,7 @@ def test_a_write_protected_folder_can_be_read(tmp_path, clock):
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     try:
         store = Store.open(path, read_only=True)
-        assert store.count_dossiers() == 1
+        assert store.dossiers.count() == 1
         store.close()
         assert _fingerprint(folder) == before
     finally:
@@ -65,7 +65,7 @@ def test_a_medium_nobody_can_write_is_opened_immutable(tmp_path, clock, monkeypa
     before = _fingerprint(tmp_path)
     monkeypatch.setattr(connection.os, "access", lambda p, mode: False)
     store = Store.open(path, read_only=True)
-    assert store.count_dossiers() == 1
+    assert store.dossiers.count() == 1
     store.close()
     # Without immutable, SQLite would have created -wal/-shm that nobody could tidy away.
     assert _fingerprint(tmp_path) == before
@@ -77,7 +77,7 @@ def test_an_older_schema_is_read_through_a_migrated_copy_and_the_file_is_untouch
     shutil.copy(FIXTURES / name, path)
     before = _fingerprint(tmp_path)
     store = Store.open(path, read_only=True)
-    assert [d.applicant.name for d in store.search("dang thi hoa")] == ["Đặng Thị Hoà"]
+    assert [d.applicant.name for d in store.dossiers.search("dang thi hoa")] == ["Đặng Thị Hoà"]
     assert not desk_migrations.pending(store.db)
     store.close()
     assert _fingerprint(tmp_path) == before  # the file keeps its old schema: nothing migrated in it

@@ -14,15 +14,15 @@ VN = dt.timezone(dt.timedelta(hours=7))
 
 
 def totals(store):
-    return {t: store.count_rows(t) for t in ("outbox", "audit")} | {
-        "printer": store.setting("printer"),
+    return {t: store.tables.count(t) for t in ("outbox", "audit")} | {
+        "printer": store.settings.get("printer"),
         "last_seq": store.db.execute("SELECT max(last_seq) FROM sync_epochs").fetchone()[0],
     }
 
 
 def printer_change(desk, *, event=True, audit=True, fail=False):
     with desk.recorder.change(business_time=desk.clock()) as change:
-        desk.store.put_settings({"printer": "Quầy 1"})
+        desk.store.settings.put({"printer": "Quầy 1"})
         if event:
             change.event(events.Kind.SETTINGS_CHANGED, desk.desk_uuid(), events.settings_changed({"printer": "Quầy 1"}))
         if fail:
@@ -58,15 +58,15 @@ def test_a_change_has_one_event(desk):
 
 
 def test_an_audit_failure_inside_a_service_rolls_the_dossier_back(desk, monkeypatch):
-    before = totals(desk.store) | {"dossiers": desk.store.count_dossiers()}
+    before = totals(desk.store) | {"dossiers": desk.store.dossiers.count()}
 
     def broken(**kwargs):
         raise OSError("disk pulled out")
 
-    monkeypatch.setattr(desk.store, "add_audit", broken)
+    monkeypatch.setattr(desk.store.audit, "add", broken)
     with pytest.raises(OSError):
         receive(desk, ReceptionRequest(procedure_code="2.000815", name="Nguyễn Văn An", pages=3, copies=2))
-    assert totals(desk.store) | {"dossiers": desk.store.count_dossiers()} == before
+    assert totals(desk.store) | {"dossiers": desk.store.dossiers.count()} == before
 
 
 def test_back_dated_step_keeps_business_time_and_device_time_apart(desk, clock):

@@ -60,7 +60,7 @@ def test_every_change_of_status_or_appointment_leaves_one_step(desk, clock):
 
 def test_steps_carry_the_business_time_set_status_was_given(desk, clock):
     codes = build(desk, clock)
-    dossier_id = desk.store.dossier_id(codes["d9"])
+    dossier_id = desk.store.dossiers.id_of(codes["d9"])
     set_status(desk.recorder, dossier_id, Status.RESULT_READY, at=at(11, 2, 16))
     assert steps(desk.store, codes["d9"])[-1][:2] == ("2026-11-02T16:00:00+07:00", "result_ready")
 
@@ -129,7 +129,7 @@ def test_the_shortened_facts_count_exactly_as_the_whole_histories(desk, clock):
 
     build(desk, clock)
     twice = receive(desk, ReceptionRequest(procedure_code="1.004837", name="Trịnh Văn Tư", received_at=at(9, 1)))
-    dossier_id = desk.store.dossier_id(twice.dossier.code)
+    dossier_id = desk.store.dossiers.id_of(twice.dossier.code)
     for moment, status in ((at(9, 2), Status.SUPPLEMENT_REQUESTED), (at(9, 3), Status.RECEIVED),
                            (at(9, 4), Status.SUPPLEMENT_REQUESTED)):
         set_status(desk.recorder, dossier_id, status, at=moment)

@@ -65,7 +65,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     with store.transaction():
         store.db.execute(OLD_DESIGN)
         for d in dossiers:
-            dossier_id = store.insert_dossier(d)
+            dossier_id = store.dossiers.insert(d)
             a = d.applicant
             store.db.execute(  # the first design's row, folded as it folded it
                 "INSERT INTO old_search(rowid, code, applicant_name, id_number, phone, procedure) "
@@ -123,11 +123,11 @@ def test_the_new_index_finds_exactly_what_the_first_design_found(store: Store) -
 
 
 def test_store_search_uses_it_newest_first(store: Store) -> None:
-    found = store.search("khai sinh", limit=50)
+    found = store.dossiers.search("khai sinh", limit=50)
     assert len(found) == 50
     assert [d.code for d in found] == sorted((d.code for d in found), reverse=True)
     assert all("khai sinh" in fold(d.procedure_name) for d in found)
-    assert [d.applicant.name for d in store.search("hhen nie")] == ["H'Hen Niê"]
+    assert [d.applicant.name for d in store.dossiers.search("hhen nie")] == ["H'Hen Niê"]
 
 
 def test_a_procedure_word_is_not_stored_per_dossier(store: Store) -> None:
@@ -154,7 +154,7 @@ def test_migration_0014_moves_an_old_index_over_with_the_same_hits(tmp_path: Pat
     rng = random.Random(23)
     with store.transaction():
         for n in range(400):
-            store.insert_dossier(_dossier(rng, n))
+            store.dossiers.insert(_dossier(rng, n))
     store.close()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
@@ -183,6 +183,6 @@ def test_migration_0014_moves_an_old_index_over_with_the_same_hits(tmp_path: Pat
         assert "prefix" in sql and "detail = column" in sql
         for text in ["nguyen", "tran thi", "khai sinh", "an", "h49 26", "087", "chung thuc", "thi hanh an", "0"]:
             assert _new(migrated, text, 1_000_000) == _old(migrated, text, 1_000_000), text
-        assert migrated.count_rows("dossier_search") == 400
+        assert migrated.tables.count("dossier_search") == 400
     finally:
         migrated.close()

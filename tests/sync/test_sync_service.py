@@ -104,7 +104,7 @@ def test_a_hub_decision_changes_the_dossier_once_through_the_recorder(enrolled, 
     clock.now += dt.timedelta(hours=2)
     hub.hub.decide(dossier.code, Status.RESULT_READY, note="Đã ký", by="UBND xã")
 
-    audits = enrolled.store.count_rows("audit")
+    audits = enrolled.store.tables.count("audit")
     report = sync_now(enrolled, connect=hub.connect)
     decided = enrolled.dossier(dossier.code)
     assert (report.pulled, report.updates_applied, report.problems) == (1, 1, [])
@@ -112,7 +112,7 @@ def test_a_hub_decision_changes_the_dossier_once_through_the_recorder(enrolled, 
     [event] = decision_events(enrolled, dossier.uuid)
     assert (event["from"], event["to"], event["note"]) == ("received", "result_ready",
                                                            "Quyết định của cấp trên (UBND xã): Đã ký")
-    assert enrolled.store.count_rows("audit") > audits
+    assert enrolled.store.tables.count("audit") > audits
     # The desk's own change went up in the same run: the hub heard the desk applied it.
     assert report.pending == 0 and hub_events(hub) == desk_events(enrolled)
 
@@ -259,7 +259,7 @@ def test_a_large_clock_difference_is_warned_about(desk, tmp_path, clock):
         status = sync_status(desk)
         assert status.clock_skew_s == 720.0 and status.clock_warning == report.warnings[0]
         with desk.store.transaction():
-            desk.store.put_settings({SKEW_SETTING: 15})
+            desk.store.settings.put({SKEW_SETTING: 15})
         assert sync_now(desk, connect=hub.connect).warnings == [] and sync_status(desk).clock_warning is None
     finally:
         hub.close()
@@ -271,12 +271,12 @@ def test_a_published_catalogue_is_imported_once(enrolled, hub, clock):
     from desk_app.domain.catalogue_io import procedure_to_dict
 
     changed = {**procedure_to_dict(procedure), "name": procedure.name + " (sửa đổi 2027)"}
-    others = [procedure_to_dict(x) for x in enrolled.store.procedures() if x.code != procedure.code][:3]
+    others = [procedure_to_dict(x) for x in enrolled.store.catalogue.procedures() if x.code != procedure.code][:3]
     hub.hub.publish(ev.Kind.CATALOGUE_UPDATED, "2027.1", {"source": "Quyết định 1/2027", "procedures": [changed,
                                                                                                        *others]})
     report = sync_now(enrolled, connect=hub.connect)
     assert report.updates_applied == 1 and enrolled.procedure("1.004837").name.endswith("(sửa đổi 2027)")
-    assert enrolled.store.catalogue_version() == "2027.1"
+    assert enrolled.store.catalogue.version() == "2027.1"
     imported = enrolled.store.db.execute("SELECT count(*) FROM outbox WHERE kind = 'catalogue.imported'").fetchone()
     # Published again (the same version): nothing flows down twice; a re-pull changes nothing.
     hub.hub.publish(ev.Kind.CATALOGUE_UPDATED, "2027.1", {"source": "Quyết định 1/2027", "procedures": [changed,
