@@ -27,6 +27,7 @@ from desk_app.gui import dashboard_charts as charts
 from desk_app.gui.context import DeskContext
 
 if TYPE_CHECKING:
+    from desk_app.domain.indicators import Indicator
     from desk_app.domain.period_report import PeriodReport
     from desk_app.services.reports import Dashboard
 
@@ -193,7 +194,7 @@ class DashboardPanel(QWidget):
             f"quá hạn {c.resolved_late}. Đang giải quyết {c.in_progress_total}: trong hạn {c.in_progress_on_time}, "
             f"quá hạn {c.in_progress_overdue}. Yêu cầu bổ sung {c.supplement_requested}, từ chối {c.refused}, "
             f"rút {c.withdrawn}, dừng {c.stopped}, đã trả kết quả {c.returned}. "
-            + " ".join(f"Chỉ số {code}: {index[code].note}." for code in ("4.2", "5.4") if index[code].value is None))
+            + " ".join(f"Chỉ số {code}: {_shown(index[code])}." for code in ("4.2", "5.4")))
         months = board.months
         self.months_view.setChart(charts.months_chart(
             [m.label for m in months], [m.received_new for m in months], [m.resolved_in_time for m in months],
@@ -249,3 +250,10 @@ class DashboardPanel(QWidget):
     def _on_exported(self, path: Path) -> None:
         self.note.setText(f"Đã lưu {path}.")
         self.exported.emit(str(path))
+
+
+def _shown(indicator: Indicator) -> str:
+    """An indicator's figure, or its note when the desk has no data for it (no number invented)."""
+    from desk_app.domain.tables import Kind, display
+
+    return display(indicator.value, Kind.PERCENT) if indicator.value is not None else indicator.note

@@ -11,7 +11,8 @@ from desk_app.domain.accounts import Permission
 from desk_app.domain.errors import DomainError
 from desk_app.paths import DAILY_BACKUP_PREFIX
 from desk_app.services.desk import Desk
-from desk_app.services.scan_files import ScanFiles, key_id, open_sealed, write_durably
+from desk_app.services.durable_files import write_durably
+from desk_app.services.scan_files import ScanFiles, key_id, open_sealed
 from desk_app.services.scan_keys import scan_files
 from desk_app.store import scan_backup
 from desk_app.store import scans as scan_rows

@@ -9,7 +9,6 @@ spooler accepted its job, so a failed first print leaves the next one the origin
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from desk_app.printing.fee_receipt import render_fee_receipt
 from desk_app.printing.receipt import ENDED_STATES, render_receipt
 from desk_app.services import spooler
 from desk_app.services.desk import Desk
+from desk_app.services.durable_files import write_durably
 from desk_app.store import papers
 from desk_app.store.lifecycle import steps
 
@@ -189,14 +189,4 @@ def deliver(
 
 def write_whole(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename: a full disk leaves no half PDF under the name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    write_durably(path, data, mode=0o644)

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desk_app.domain.errors import DomainError
 from desk_app.domain.scans import content_hash
+from desk_app.services.durable_files import fsync_folder, write_durably
 
 MAGIC = b"DSKSCAN1"
 _KEY_ID_BYTES = 8
@@ -41,32 +42,6 @@ class KeyMissing(DomainError):
     def __init__(self, path: Path) -> None:
         super().__init__("scan_key_missing", f"Không có khoá mã hoá bản quét của quầy ({path}). Nếu cơ sở dữ liệu "
                          "vừa được khôi phục trên máy này, hãy đăng nhập bằng tài khoản quản trị để lấy lại khoá.")
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "posix":  # Windows cannot open a folder for fsync; NTFS journals the rename
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def write_durably(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """``data`` under ``path`` whole or not at all: temp file, fsync, rename, fsync of the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
 
 
 @dataclass(frozen=True)
@@ -106,7 +81,7 @@ class ScanFiles:
             out.write(key)
             out.flush()
             os.fsync(out.fileno())
-        _fsync_folder(self.key_path.parent)
+        fsync_folder(self.key_path.parent)
         return key
 
     def put_key(self, key: bytes) -> None:

@@ -16,7 +16,8 @@ from desk_app.domain.errors import DomainError
 from desk_app.domain.scans import DEFAULT_RULE, DigitisedRule, MediaType, Scan, digitised_marks, media_type, parse_rule
 from desk_app.domain.text import nfc
 from desk_app.services.desk import Desk
-from desk_app.services.scan_files import ScanFiles, write_durably
+from desk_app.services.durable_files import write_durably
+from desk_app.services.scan_files import ScanFiles
 from desk_app.services.scan_keys import scan_files
 from desk_app.store import scans as rows
 

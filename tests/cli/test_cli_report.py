@@ -47,7 +47,10 @@ def test_month_quarter_and_year_shortcuts(db, tmp_path):
 def test_text_summary_for_people(db, tmp_path):
     out = run(tmp_path, "--db", str(db), "report", "--month", "2026-10").stdout
     assert "Tiếp nhận: 10 (kỳ trước chuyển qua 2, mới 8: trực tiếp 6, trực tuyến 1, bưu chính 1)" in out
-    assert "Chỉ số 2.1" in out and "71,4%" in out and "chưa có dữ liệu" in out  # 4.2
+    assert "Chỉ số 2.1 Tỷ lệ hồ sơ giải quyết đúng hạn (đã và đang giải quyết): 71,4%" in out
+    assert "Chỉ số 4.2 Tỷ lệ số hóa hồ sơ: 0,0%" in out  # nothing scanned in the crafted month
+    assert "hành chính: 57,1%" in out  # 5.4 from the four ratings
+    assert "Đánh giá khi trả kết quả: 4 lượt (Rất hài lòng 1, Hài lòng 1, Bình thường 0, Không hài lòng 2)" in out
     assert "57,1%" in out
     assert "Đánh giá khi trả kết quả: 4 lượt (Rất hài lòng 1, Hài lòng 1, Bình thường 0, Không hài lòng 2)" in out
 

@@ -37,7 +37,7 @@ def test_figures_of_the_chosen_period(panel):
                       "average": "2,26 ngày"}
     details = panel.details.text()
     assert "kỳ trước chuyển qua 2, mới 8" in details and "quá hạn 1" in details
-    assert "chưa có dữ liệu" in details  # 4.2 and 5.4, said plainly
+    assert "Chỉ số 4.2: 0,0%." in details and "Chỉ số 5.4: 57,1%." in details
 
 
 def test_months_chart_shows_received_and_on_time_per_month(panel):

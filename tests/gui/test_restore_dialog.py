@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from desk_app.paths import daily_backups
 from desk_app.gui.app import Launcher, Options
 from desk_app.gui.restore_dialog import RestoreDialog
 from desk_app.gui.sign_in import SignInDialog
@@ -107,6 +108,9 @@ def test_the_menu_restores_a_backup_and_the_window_starts_again_on_it(launch, qt
     launcher = launch(database)
     _sign_in(qtbot, launcher, ADMIN, ADMIN_PASSWORD)
     old = launcher.window
+    # The daily backup starts once the window is usable (off the start path): wait for it, as the
+    # list below expects it.
+    qtbot.waitUntil(lambda: len(daily_backups(database)) == 2, timeout=30_000)
     action = old.session.actions["restore"]
     assert action.isEnabled() and action.text() == "Khôi &phục từ bản sao lưu…"
     action.trigger()

@@ -89,7 +89,7 @@ def test_opening_an_up_to_date_database_does_not_load_sqlite_utils(tmp_path: Pat
     Store.open(path).close()  # created and migrated here (sqlite-utils runs the migrations)
     code = (
         "import sys; from desk_app.store.store import Store; s = Store.open(sys.argv[1]); "
-        "s.settings(); s.close(); print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "s.settings.all(); s.close(); print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('sqlite_utils', 'click', 'dateutil', 'pluggy')))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
