@@ -6,7 +6,7 @@ The checks follow one dossier through the desk: a new database (migrations), a d
 initialised for a test commune, a dossier received under a Vietnamese name, its receipt and
 fee receipt rendered (fonts embedded, dossier code in the PDF), the slip's QR (its text verified,
 segno's symbol with the fast mask choice), a verified backup, the shipped list of administrative
-units, an argon2id password hash (accounts) and an Ed25519 signature (sync). Then Qt: QtWidgets, QtPrintSupport and QtPdf load on
+units, a PDF and a PNG scan attached encrypted and read back, an argon2id password hash (accounts) and an Ed25519 signature (sync). Then Qt: QtWidgets, QtPrintSupport and QtPdf load on
 the offscreen platform and pdfium reads the receipt back; last, the day's report is counted and
 written to Excel and PDF, and QtCharts (the Thống kê tab) loads.
 
@@ -173,12 +173,37 @@ def _check_signing(state: dict[str, Any]) -> str:
     return "signing: Ed25519 key made, a batch signed and verified, a changed one refused"
 
 
+def _check_scans(state: dict[str, Any]) -> str:
+    """A scan attached (pypdf counts the receipt's pages, Pillow makes and reads a PNG), encrypted
+    on disk (AES-GCM), read back whole: the bundle carries what scans need."""
+    import io
+
+    from PIL import Image
+
+    from desk_app.services import scans
+
+    desk, code, receipt = state["desk"], state["code"], state["receipt"]
+    image = io.BytesIO()
+    Image.new("RGB", (120, 80), (173, 216, 230)).save(image, format="PNG")
+    pdf_scan = scans.attach(desk, code, 1, receipt, name="giay-tiep-nhan.pdf")
+    png_scan = scans.attach(desk, code, 1, image.getvalue(), name="cccd.png")
+    _require(pdf_scan.pages == RECEIPT_PAGES, f"the PDF scan counts {pdf_scan.pages} pages")
+    stored = scans.files_of(desk).path(pdf_scan.sha256).read_bytes()
+    _require(receipt not in stored and stored[:5] != b"%PDF-", "the scan is stored in plain")
+    _require(scans.open_scan(desk, code, pdf_scan, purpose="self-check") == receipt, "the PDF scan came back changed")
+    _require(scans.open_scan(desk, code, png_scan, purpose="self-check") == image.getvalue(),
+             "the PNG scan came back changed")
+    state["scans"] = 2
+    return f"scans: a {pdf_scan.pages}-page PDF and a PNG attached, encrypted on disk, read back whole"
+
+
 def _check_backup(state: dict[str, Any]) -> str:
     from desk_app.services.backup import backup_to
 
     backup = backup_to(state["desk"], state["folder"] / "backup.sqlite3")
     _require(backup.dossiers == 1, f"backup holds {backup.dossiers} dossiers, expected 1")
-    return f"backup: verified copy with {backup.dossiers} dossier"
+    _require(backup.scans == state.get("scans", 0), f"backup carries {backup.scans} scans")
+    return f"backup: verified copy with {backup.dossiers} dossier and its {backup.scans} scans"
 
 
 def _check_units(state: dict[str, Any]) -> str:
@@ -251,6 +276,7 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
     ("receipt", _check_receipt),
     ("fee receipt", _check_fee_receipt),
     ("qr", _check_qr),
+    ("scans", _check_scans),
     ("backup", _check_backup),
     ("units", _check_units),
     ("passwords", _check_passwords),
