@@ -154,14 +154,14 @@ def test_a_failed_write_leaves_the_next_print_the_original(desk, tmp_path):
 
 
 def test_a_full_disk_leaves_no_half_file_and_no_count(desk, tmp_path, monkeypatch):
-    import desk_app.services.printouts as printouts
+    import desk_app.services.durable_files as durable_files
 
     reception = paid(desk)
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(printouts.os, "fsync", full)
+    monkeypatch.setattr(durable_files.os, "fsync", full)
     with pytest.raises(OSError):
         deliver(desk, prepare_printout(desk, reception.dossier.code), receipt_path=tmp_path / "out" / "slip.pdf")
     assert list((tmp_path / "out").iterdir()) == []
