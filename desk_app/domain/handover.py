@@ -60,8 +60,12 @@ class Handover:
     @property
     def text(self) -> str:
         """One line for the history and the ledger book."""
-        who = (f"{self.recipient} (người được ủy quyền; {self.authorisation})" if self.authorised
-               else f"{self.recipient} (người nộp)")
+        if not self.recipient:  # as the audit trail keeps it: no citizen's name (store/lifecycle.py)
+            who = "người được ủy quyền" if self.authorised else "người nộp"
+        elif self.authorised:
+            who = f"{self.recipient} (người được ủy quyền; {self.authorisation})"
+        else:
+            who = f"{self.recipient} (người nộp)"
         parts = [f"người nhận: {who}"]
         if self.originals:
             parts.append("trả bản chính: " + "; ".join(self.originals))

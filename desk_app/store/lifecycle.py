@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, replace
+from typing import Any
 
 from desk_app.domain import events
 from desk_app.domain.dossier import FINISHED, Status
@@ -91,8 +92,19 @@ def set_status(
             audit["step"] = action.value
         if due is not None:
             audit["due_at"] = due[0].isoformat(timespec="seconds")
-        change.audit("dossier.set_status", "dossier", code, audit | recorded.detail())
+        change.audit("dossier.set_status", "dossier", code, audit | _audited(recorded.detail()))
     return StatusChange(dossier_id, code, before, status, at, event.seq, action, due[0] if due else None)
+
+
+def _audited(detail: dict[str, Any]) -> dict[str, Any]:
+    """The step's detail as the audit trail keeps it: the hand-over without the name of whoever
+    collected the result and their authorisation paper. Audit entries are hash-chained and can
+    never be redacted, so a citizen's personal data stays out of them; the step row holds it, and
+    the retention purge wipes it there (docs/trust.md, "Personal data")."""
+    handover = detail.get("handover")
+    if not handover:
+        return detail
+    return detail | {"handover": {k: v for k, v in handover.items() if k not in ("recipient", "authorisation")}}
 
 
 def _insert_step(store: Store, dossier_id: int, step: Step) -> None:
