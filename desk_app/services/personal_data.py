@@ -121,6 +121,12 @@ def citizen_records(desk: Desk, id_number: str) -> dict[str, Any]:
                                              "collected_at": fee.collected_at.isoformat(timespec="seconds")},
             "history": [{"at": e.at.isoformat(timespec="seconds"), "by": e.actor, "action": e.action,
                          "detail": e.detail} for e in dossier_history(desk.store, code)],
+            # The scans are listed, not embedded (they can be large): `desk-app scan export` gives each.
+            "scans": [{"paper": c.paper, "paper_name": c.paper_name, "file_name": c.name,
+                       "media_type": c.media_type.value, "pages": c.pages, "size": c.size, "sha256": c.sha256,
+                       "attached_at": c.attached_at.isoformat(timespec="seconds"), "attached_by": c.attached_by,
+                       "file_deleted_past_retention": c.purged}
+                      for c in scan_rows.of_dossier(desk.store, dossier_id)],
         })
     return {"id_number": number, "desk": desk.profile().unit_code, "dossiers": dossiers}
 

@@ -103,3 +103,19 @@ def test_personal_data_past_retention_is_listed_then_wiped(desk, clock):
     assert json.loads(entry.detail)["dossiers"] == [old_closed.code]
     assert "Nguyễn" not in entry.detail and ID not in entry.detail  # the audit names dossiers, not the data
     assert personal_data.expired(desk).dossiers == [] and audit.verify(desk.store.db).ok
+
+
+def test_the_export_lists_the_citizens_scans(desk, tmp_path):
+    from desk_app.services import scans
+    from tests import scan_samples
+
+    dossier = citizen(desk)
+    picture = scan_samples.image(text="CCCD 001190012345")
+    attached = scans.attach(desk, dossier.code, 1, picture, name="cccd.png")
+    personal_data.export_citizen(desk, ID, tmp_path / "cong-dan.json")
+    listed = json.loads((tmp_path / "cong-dan.json").read_text(encoding="utf-8"))["dossiers"][0]["scans"]
+    assert listed == [{"paper": 1, "paper_name": attached.paper_name, "file_name": "cccd.png", "media_type": "image/png",
+                       "pages": 1, "size": len(picture), "sha256": attached.sha256,
+                       "attached_at": attached.attached_at.isoformat(timespec="seconds"), "attached_by": "tester",
+                       "file_deleted_past_retention": False}]
+    assert attached.paper_name  # the paper it belongs to, by its name
