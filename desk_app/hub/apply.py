@@ -21,7 +21,8 @@ from desk_app.domain.events import Event
 from desk_app.hub import rules
 from desk_app.hub.storage import batches
 from desk_app.hub.storage.database import Tx
-from desk_app.sync.protocol import Answer, AnswerStatus, BatchHeader, RejectCode, fast_canonical
+from desk_app.domain.events import Answer as AnswerStatus
+from desk_app.sync.protocol import Answer, BatchHeader, RejectCode, fast_canonical
 
 log = logging.getLogger(__name__)
 

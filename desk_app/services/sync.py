@@ -43,8 +43,9 @@ from desk_app.store import audit_anchor, sync_state
 from desk_app.store.outbox import EventAnswer, Outbox
 from desk_app.store.sync_state import Enrolment
 from desk_app.sync.client import HubClient, HubProtocolError, HubRefused, HubUnreachable, SyncError
+from desk_app.domain.events import Answer as AnswerStatus
 from desk_app.sync.protocol import (
-    DEFAULT_BATCH_SIZE, SKEW_WARNING, AnswerStatus, AuditHead, Envelope, HubPackage, PushResult, RefusalCode,
+    DEFAULT_BATCH_SIZE, SKEW_WARNING, AuditHead, Envelope, HubPackage, PushResult, RefusalCode,
     SigningKey, build_batch, clock_skew, now_iso,
 )
 
@@ -376,7 +377,7 @@ def record_push(desk: Desk, run: Sequence[ev.Event], result: PushResult, report:
     for a in result.answers:
         setattr(report, a.status.value, getattr(report, a.status.value) + 1)
     _note_clock(desk, report, result.hub_time)
-    return sum(1 for a in result.answers if a.status.final)
+    return sum(1 for a in result.answers if a.status.is_final)
 
 
 def _event_answer(event_uuid: str, status: AnswerStatus, code: str, reason: str, at: dt.datetime) -> EventAnswer:

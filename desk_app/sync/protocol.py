@@ -31,6 +31,7 @@ from enum import Enum
 from typing import Any
 
 import orjson
+from desk_app.domain.events import Answer as AnswerStatus  # the hub's words: one enum with the outbox
 from desk_app.domain.events import Event, canonical_json, payload_hash, sha256_hex
 from desk_app.sync.keys import SigningKey as SigningKey, signature_ok as signature_ok
 
@@ -355,18 +356,6 @@ def batch_events(envelope: Envelope) -> tuple[BatchHeader, list[Event]]:
 
 
 # Answers --------------------------------------------------------------------------------------
-
-
-class AnswerStatus(str, Enum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"
-    HELD = "held"
-
-    @property
-    def final(self) -> bool:
-        """The desk may move its push cursor over a final answer; a held event is sent again."""
-        return self is not AnswerStatus.HELD
 
 
 class RejectCode(str, Enum):

@@ -100,7 +100,7 @@ def test_answers_round_trip_and_say_which_are_final():
     rejected = p.Answer.rejected("u", 4, p.RejectCode.OTHER_COMMUNE, "hồ sơ thuộc X")
     assert p.Answer.from_dict(rejected.to_dict()) == rejected
     assert rejected.reason.startswith("thay đổi hồ sơ của đơn vị khác")
-    assert [s.final for s in p.AnswerStatus] == [True, True, True, False]
+    assert [s.is_final for s in p.AnswerStatus] == [True, True, True, False]
     assert set(p.REJECT_REASONS) == set(p.RejectCode) and set(p.REFUSAL_MESSAGES) == set(p.RefusalCode)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from desk_app.hub.rules import DONE_STATUSES
 from desk_app.hub.storage.database import Tx
-from desk_app.sync.protocol import Answer, AnswerStatus, RejectCode, StreamAck, Update
+from desk_app.domain.events import Answer as AnswerStatus
+from desk_app.sync.protocol import Answer, RejectCode, StreamAck, Update
 
 
 # Identity of the hub ---------------------------------------------------------------------------
