@@ -90,17 +90,13 @@ class ChangePasswordDialog(QDialog):
 COLUMNS = ("Tên đăng nhập", "Họ tên", "Vai trò", "Trạng thái")
 
 
-class OfficersModel(RowsModel["OfficerRow"]):
-    """The desk's accounts, one row each; ``Qt.UserRole`` gives the OfficerRow."""
-
-    columns = COLUMNS
-
-    def cell(self, row: OfficerRow, column: int) -> Any:
-        officer = row.officer
-        state = "đang dùng" if officer.active else "đã vô hiệu hoá"
-        if row.locked_until is not None:
-            state += " (có thể đang bị tạm khoá)"
-        return (officer.username, officer.full_name, officer.roles_label, state)[column]
+def officer_cell(row: OfficerRow, column: int) -> Any:
+    """One cell of the accounts table (one OfficerRow a row; ``Qt.UserRole`` gives it)."""
+    officer = row.officer
+    state = "đang dùng" if officer.active else "đã vô hiệu hoá"
+    if row.locked_until is not None:
+        state += " (có thể đang bị tạm khoá)"
+    return (officer.username, officer.full_name, officer.roles_label, state)[column]
 
 
 class AccountsDialog(QDialog):
@@ -113,7 +109,7 @@ class AccountsDialog(QDialog):
         self.runner, self.desk = runner, desk
         self.setObjectName("accountsDialog")
         self.setWindowTitle("Quản lý tài khoản cán bộ")
-        self.model = OfficersModel(self)
+        self.model: RowsModel[OfficerRow] = RowsModel(COLUMNS, officer_cell, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -168,7 +164,7 @@ class AccountsDialog(QDialog):
     def selected(self) -> OfficerRow | None:
         index = self.table.selectionModel().currentIndex()
         value = self.model.data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _on_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.model.data(current, Qt.ItemDataRole.UserRole)

@@ -41,18 +41,14 @@ def ask_csv_path(parent: QWidget, suggested: str) -> Path | None:
     return ask_file_path(parent, suggested, title="Xuất nhật ký", file_filter="Tệp CSV (*.csv)", suffix=".csv")
 
 
-class AuditModel(RowsModel["AuditEntry"]):
-    """Audit entries, one per row; ``Qt.UserRole`` gives the AuditEntry."""
-
-    columns = COLUMNS
-
-    def cell(self, e: AuditEntry, column: int) -> Any:
-        try:
-            detail = ", ".join(f"{k}: {v}" for k, v in json.loads(e.detail).items())
-        except (ValueError, AttributeError):
-            detail = e.detail
-        at = e.at.replace("T", " ")[:19]
-        return (e.id, at, e.actor, e.actor_name, e.action, f"{e.entity} {e.entity_id}", detail)[column]
+def audit_cell(e: AuditEntry, column: int) -> Any:
+    """One cell of the audit table (one AuditEntry a row; ``Qt.UserRole`` gives it)."""
+    try:
+        detail = ", ".join(f"{k}: {v}" for k, v in json.loads(e.detail).items())
+    except (ValueError, AttributeError):
+        detail = e.detail
+    at = e.at.replace("T", " ")[:19]
+    return (e.id, at, e.actor, e.actor_name, e.action, f"{e.entity} {e.entity_id}", detail)[column]
 
 
 class AuditDialog(QDialog):
@@ -81,7 +77,7 @@ class AuditDialog(QDialog):
         days_label = QLabel("Từ &ngày:")
         days_label.setBuddy(self.since)
         filters.addRow(days_label, days)
-        self.model = AuditModel(self)
+        self.model: RowsModel[AuditEntry] = RowsModel(COLUMNS, audit_cell, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()

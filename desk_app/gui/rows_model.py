@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -11,25 +12,19 @@ Row = TypeVar("Row")
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
-    """``columns`` are the headers; a subclass says what each cell shows (``cell``).
+    """``columns`` are the headers; ``cell(row, column)`` says what each cell shows.
     ``Qt.UserRole`` gives the row's value; the tooltip repeats the cell (long details)."""
 
-    columns: tuple[str, ...] = ()
-
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, columns: tuple[str, ...], cell: Callable[[Row, int], Any],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.columns, self.cell = columns, cell
         self.rows: list[Row] = []
 
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def cell(self, row: Row, column: int) -> Any:
-        """The text of ``column`` for ``row``: each concrete model (accounts, audit) says it.
-
-        Qt's metaclass does not mix with abc.ABCMeta, so the hook is checked when first used."""
-        raise NotImplementedError(f"{type(self).__name__} must define cell()")
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt's names
         return 0 if parent.isValid() else len(self.rows)
