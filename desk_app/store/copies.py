@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +15,8 @@ from typing import TYPE_CHECKING
 from desk_app.store.connection import NewerDatabaseError, StoreError, classify, connect_read_only, tidy_after_read
 
 if TYPE_CHECKING:  # the store builds the Copies aggregate: no import at run time
+    from sqlite_utils import Database
+
     from desk_app.store.store import Store
 
 SIDE_FILES = ("-wal", "-shm")
@@ -34,26 +38,38 @@ class Copies:
             target.close()
 
 
+@contextlib.contextmanager
+def _reading(path: Path, unreadable: tuple[str, ...]) -> Iterator[Database | None]:
+    """A copy opened read-only, closed afterwards with the side files the read made tidied away;
+    None when opening fails with one of the ``unreadable`` codes (other StoreErrors go up)."""
+    try:
+        db, created = connect_read_only(path)
+    except StoreError as exc:
+        if exc.code not in unreadable:
+            raise
+        yield None
+        return
+    try:
+        yield db
+    finally:
+        db.close()
+        if created:
+            tidy_after_read(path)
+
+
 def verify_copy(path: Path) -> int | None:
     """The number of dossiers in a copy that passes SQLite's integrity check, else None.
 
     Opened read-only; a copy this version cannot read (newer, foreign) raises its StoreError.
     """
-    try:
-        db, created = connect_read_only(path)
-    except StoreError as exc:
-        if exc.code in ("corrupt", "not_database"):
+    with _reading(path, ("corrupt", "not_database")) as db:
+        if db is None:
             return None
-        raise
-    try:
-        ok = db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        count = int(db.execute("SELECT count(*) FROM dossiers").fetchone()[0])
-    except sqlite3.DatabaseError:
-        return None
-    finally:
-        db.close()
-        if created:
-            tidy_after_read(path)
+        try:
+            ok = db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            count = int(db.execute("SELECT count(*) FROM dossiers").fetchone()[0])
+        except sqlite3.DatabaseError:
+            return None
     return count if ok else None
 
 
@@ -134,28 +150,21 @@ class DeskCard:
 
 def read_card(path: Path) -> DeskCard | None:
     """The desk card of a database file, read-only; None when the file cannot be read as a desk."""
-    try:
-        db, created = connect_read_only(path)
-    except StoreError as exc:
-        if exc.code in ("corrupt", "not_database", "missing_database"):
-            return None
-        raise
     count: int | None = None
     last: str | None = None
-    try:
-        identity = db.execute("SELECT desk_uuid, created_at FROM desk_identity WHERE id = 1").fetchone()
-        profile_row = db.execute("SELECT value FROM settings WHERE key = 'profile'").fetchone()
-        officers = int(db.execute("SELECT count(*) FROM officers").fetchone()[0])
-        try:  # a damaged dossiers table still leaves whose desk the file is
-            count, last = db.execute("SELECT count(*), max(received_at) FROM dossiers").fetchone()
+    with _reading(path, ("corrupt", "not_database", "missing_database")) as db:
+        if db is None:
+            return None
+        try:
+            identity = db.execute("SELECT desk_uuid, created_at FROM desk_identity WHERE id = 1").fetchone()
+            profile_row = db.execute("SELECT value FROM settings WHERE key = 'profile'").fetchone()
+            officers = int(db.execute("SELECT count(*) FROM officers").fetchone()[0])
+            try:  # a damaged dossiers table still leaves whose desk the file is
+                count, last = db.execute("SELECT count(*), max(received_at) FROM dossiers").fetchone()
+            except sqlite3.DatabaseError:
+                pass
         except sqlite3.DatabaseError:
-            pass
-    except sqlite3.DatabaseError:
-        return None
-    finally:
-        db.close()
-        if created:
-            tidy_after_read(path)
+            return None
     if identity is None:
         return None
     profile = json.loads(profile_row[0]) if profile_row else {}
